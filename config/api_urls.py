@@ -1,0 +1,18 @@
+"""API v1: one router for every app's endpoints, plus the generated OpenAPI 3 schema and its docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from khuyencong.establishments.api import EstablishmentViewSet
+from khuyencong.geo.api import AdministrativeUnitViewSet
+
+router = DefaultRouter(trailing_slash=False)
+router.register("establishments", EstablishmentViewSet, basename="establishment")
+router.register("units", AdministrativeUnitViewSet, basename="unit")
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

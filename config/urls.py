@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("khuyencong.accounts.urls")),
+    path("", include("khuyencong.core.urls")),
+    path("co-so/", include("khuyencong.establishments.urls")),
+]

@@ -1,0 +1,1 @@
+"""KhuyenCong: provincial industrial-extension (khuyến công) management system."""

@@ -1,0 +1,23 @@
+"""API plumbing shared by every app: Vietnamese errors as 4xx, never 5xx, for domain failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleEditError):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PermissionDeniedError):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,21 @@
+"""Domain errors that views and the API turn into 4xx responses with a Vietnamese message."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class StaleEditError(Exception):
+    """Someone saved the record after the user opened it; saving now would silently lose their change."""
+
+    message = _(
+        "Bản ghi đã được người khác thay đổi kể từ khi bạn mở nó. "
+        "Hãy tải lại trang để xem thay đổi mới nhất rồi nhập lại."
+    )
+
+
+class PermissionDeniedError(Exception):
+    """The user's role or area does not allow this action."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or str(_("Bạn không có quyền thực hiện thao tác này.")))

@@ -1,0 +1,47 @@
+"""Write helpers every domain service uses: validation, optimistic locking and audit attribution."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+from khuyencong.core.errors import StaleEditError
+from khuyencong.core.models import TrackedModel
+
+T = TypeVar("T", bound=TrackedModel)
+
+
+def save_new(instance: T, *, actor: Any) -> T:
+    """Validate and insert a record, attributing it (and its first history row) to ``actor``."""
+    instance.created_by = actor
+    instance.updated_by = actor
+    instance.full_clean()
+    instance._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    instance.save()
+    return instance
+
+
+def save_changes(instance: T, *, actor: Any, expected_version: int | None) -> T:
+    """Validate and update a record only if nobody saved it since ``expected_version`` was read.
+
+    The version bump is a conditional UPDATE, so two concurrent editors cannot both pass the check
+    on either database (SQLite has no row locks).
+    """
+    instance.updated_by = actor
+    instance.full_clean()
+    manager: models.Manager[Any] = type(instance)._default_manager
+    current = expected_version if expected_version is not None else instance.version
+    bumped = manager.filter(pk=instance.pk, version=current).update(version=models.F("version") + 1)
+    if not bumped:
+        raise StaleEditError()
+    instance.version = current + 1
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance.save()
+    return instance
+
+
+def delete_record(instance: models.Model, *, actor: Any) -> None:
+    """Delete a record; the history library keeps a '-' row naming who deleted it."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance.delete()

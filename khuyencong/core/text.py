@@ -1,0 +1,54 @@
+"""Vietnamese text helpers: normalisation, diacritic-free search keys and alphabetical sort keys.
+
+Search ignores diacritics and case ("dong nai" finds "Đồng Nai"); we store a folded copy of each
+searchable name so the lookup is a plain indexed LIKE on both SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Vietnamese alphabet order (29 letters); "đ" follows "d", and the vowels with breve/circumflex/horn
+# follow their base vowel. Tone marks only break ties (secondary key).
+_ALPHABET = "aăâbcdđeêfghiîjklmnoôơpqrstuưvwxyz"
+_ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn are letters, not tones
+
+
+def normalize(text: str) -> str:
+    """NFC-normalise and collapse whitespace: the canonical stored form of any user text."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free form used for searching and duplicate detection."""
+    decomposed = unicodedata.normalize("NFD", normalize(text).lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _split_letter(ch: str) -> tuple[str, int]:
+    """Split one character into (letter with its letter-marks, tone number)."""
+    parts = unicodedata.normalize("NFD", ch)
+    tone = next((_TONES[m] for m in parts if m in _TONES), 0)
+    letter = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONES))
+    return letter, tone
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Key that sorts Vietnamese words as a Vietnamese reader expects (a < ă < â < b … d < đ)."""
+    primary: list[int] = []
+    tones: list[int] = []
+    for ch in normalize(text).lower():
+        letter, tone = _split_letter(ch)
+        primary.append(_ORDER.get(letter, 100 + ord(letter[0]) if letter else 0))
+        tones.append(tone)
+    return tuple(primary), tuple(tones)
+
+
+def compare(a: str, b: str) -> int:
+    """Three-way comparison with the Vietnamese order, for database collations."""
+    ka, kb = sort_key(a or ""), sort_key(b or "")
+    return (ka > kb) - (ka < kb)

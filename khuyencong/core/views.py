@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from khuyencong.establishments.models import LegalForm, SectorGroup
+from khuyencong.establishments.selectors import registry_summary
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Home dashboard: the registry at a glance, within the user's own scope."""
+    summary = registry_summary(request.user)  # type: ignore[arg-type]
+    for row in summary["by_sector"]:
+        row["label"] = SectorGroup(row["sector_group"]).label
+    for row in summary["by_legal_form"]:
+        row["label"] = LegalForm(row["legal_form"]).label
+    return render(request, "core/home.html", {"summary": summary})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database readiness for the reverse proxy and monitoring."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
