@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "khuyencong.geo",
     "khuyencong.accounts",
     "khuyencong.establishments",
+    "khuyencong.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from khuyencong.core.text import fold
+from khuyencong.core.text import fold, normalize
 from khuyencong.geo import sources
 from khuyencong.geo.models import AdministrativeUnit, UnitSuccession
 from khuyencong.geo.sources import REFORM_DATE, REFORM_LEGAL_BASIS, Pairs, UnitRecord
@@ -30,7 +30,7 @@ def _upsert_level(records: list[UnitRecord], level: str, report: LoadReport) -> 
     new, changed = [], []
     for rec in records:
         parent_id = parents.get((rec.parent_code, rec.valid_to)) if rec.parent_code else None
-        values = {"unit_type": rec.unit_type, "name": rec.name, "search_name": fold(rec.name),
+        values = {"unit_type": rec.unit_type, "name": normalize(rec.name), "search_name": fold(rec.name),
                   "parent_id": parent_id, "valid_to": rec.valid_to, "source": rec.source}
         unit = existing.get((rec.code, rec.valid_from))
         if unit is None:
