@@ -8,6 +8,7 @@ a forgotten variable fails safe), ``development`` (``make demo``) or ``test`` (p
 from __future__ import annotations
 
 import secrets
+import warnings
 from pathlib import Path
 
 import environ
@@ -141,6 +142,8 @@ STORAGES = {
         )
     },
 }
+# Static files are collected only for production; elsewhere WhiteNoise serves them from the apps.
+warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 REST_FRAMEWORK = {

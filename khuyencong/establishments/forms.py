@@ -45,7 +45,10 @@ class EstablishmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = commune_choices_for(user)
+        communes = commune_choices_for(user)
+        if self.instance.pk:  # an old record keeps its (possibly pre-2025) commune selectable
+            communes = communes | AdministrativeUnit.objects.filter(pk=self.instance.commune_id)
+        self.fields["commune"].queryset = communes
         self.fields["commune"].label_from_instance = lambda u: u.name
         if user.role == Role.ESTABLISHMENT_REP:
             from khuyencong.establishments.services import REPRESENTATIVE_EDITABLE

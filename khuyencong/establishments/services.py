@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
@@ -35,15 +37,19 @@ def _clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _validate_commune(establishment: Establishment) -> None:
-    """The commune must be a commune-level unit in force on the registration date."""
+def _validate_commune(establishment: Establishment, *, on: dt.date) -> None:
+    """The commune must be a commune-level unit in force on ``on``.
+
+    A new registration is checked on its own date (old records keep the unit valid then); a move to
+    another commune is checked today, because the establishment moves now.
+    """
     unit = establishment.commune
     if unit.level != "commune":
         raise ValidationError({"commune": _("Hãy chọn đơn vị cấp xã/phường/đặc khu.")})
-    if not unit.is_valid_on(establishment.registered_on):
+    if not unit.is_valid_on(on):
         raise ValidationError({"commune": _(
             "Đơn vị “%(unit)s” không còn hiệu lực vào ngày %(day)s; hãy chọn đơn vị hành chính hiện hành."
-        ) % {"unit": unit.name, "day": establishment.registered_on.strftime("%d/%m/%Y")}})
+        ) % {"unit": unit.name, "day": on.strftime("%d/%m/%Y")}})
 
 
 def similar_establishments(*, name: str, commune_id: int, exclude_pk: int | None = None) -> list[Establishment]:
@@ -75,7 +81,7 @@ def establishment_create(*, actor: User, data: Mapping[str, Any], allow_similar:
     establishment = Establishment(**_clean_input(data))
     establishment.search_name = fold(establishment.name)
     if establishment.commune_id is not None:
-        _validate_commune(establishment)
+        _validate_commune(establishment, on=establishment.registered_on)
         require(may_act_on_establishment(actor, Action.CREATE, establishment),
                 _("Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."))
         if not allow_similar:
@@ -97,7 +103,8 @@ def establishment_update(
     for key, value in changes.items():
         setattr(establishment, key, value)
     establishment.search_name = fold(establishment.name)
-    _validate_commune(establishment)
+    if "commune" in changes:
+        _validate_commune(establishment, on=timezone.localdate())
     # Moving an establishment out of the officer's area is as much a breach as creating it there.
     require(may_act_on_establishment(actor, Action.UPDATE, establishment),
             _("Bạn chỉ được quản lý cơ sở thuộc xã/phường mình phụ trách."))

@@ -21,7 +21,7 @@ COMMUNE_A = "26560"  # Phường Bà Rịa (since 1 July 2025)
 COMMUNE_B = "26596"  # Xã Châu Đức (since 1 July 2025)
 OLD_IN_A = "26554"  # Phường Phước Nguyên, Thành phố Bà Rịa (until 30 June 2025) → Phường Bà Rịa
 OLD_IN_B = "26599"  # Xã Cù Bị, Huyện Châu Đức (until 30 June 2025) → Xã Châu Đức
-VALID_TAX_CODES = ["3500101107", "0100109106", "0302035520", "3502208246", "3600252847"]
+VALID_TAX_CODES = ["3500101107", "0100109106", "0302035520", "3502208247", "3600252847"]
 
 
 def unit(code: str, on: dt.date = TODAY) -> AdministrativeUnit:
