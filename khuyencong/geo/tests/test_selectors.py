@@ -1,0 +1,129 @@
+"""Containment on a date's boundaries, the crosswalk in both directions, and unit search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from khuyencong.geo.models import AdministrativeUnit, UnitLevel
+from khuyencong.geo.selectors import (
+    UnitNotFound,
+    is_within,
+    search_units,
+    successors_on,
+    unit_by_code,
+    unit_ids_within,
+)
+from khuyencong.testing.fixtures import TODAY
+
+pytestmark = pytest.mark.django_db
+
+OLD_DAY = dt.date(2020, 12, 31)
+OLD_BRVT_COMMUNE = "26554"  # Phường Phước Nguyên, Thành phố Bà Rịa (until 30/6/2025)
+OLD_BINH_DUONG_COMMUNE = "25741"  # Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương
+OLD_HCMC_COMMUNE = "26734"  # Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh (pre-2025)
+WARD_BA_RIA = "26560"  # Phường Bà Rịa (since 1/7/2025), absorbed Phước Nguyên and others
+OLD_TAN_THANH_COMMUNE = "26707"  # Xã Tân Hoà, Huyện Tân Thành / Thị xã Phú Mỹ
+
+
+def unit(code: str, on: dt.date) -> AdministrativeUnit:
+    return unit_by_code(code, on=on)
+
+
+def test_old_commune_is_within_old_province_on_old_boundaries() -> None:
+    """(a) A pre-2025 commune lies inside its own old province drawn on a pre-2025 date."""
+    assert is_within(unit(OLD_BRVT_COMMUNE, OLD_DAY), unit("77", OLD_DAY), on=OLD_DAY)
+
+
+def test_old_commune_is_within_current_province_today() -> None:
+    """(b) The same old commune is carried forwards onto today's map: inside the merged HCMC."""
+    assert is_within(unit(OLD_BRVT_COMMUNE, OLD_DAY), unit("79", TODAY), on=TODAY)
+
+
+@pytest.mark.parametrize("code", [OLD_BINH_DUONG_COMMUNE, OLD_HCMC_COMMUNE])
+def test_other_old_provinces_are_not_within_old_ba_ria_vung_tau(code: str) -> None:
+    """(c) Old Bình Dương / HCMC communes share a successor province with old 77 but are not inside it.
+
+    Guards against a crosswalk closure that walks forwards and then backwards (or is undirected).
+    """
+    old_commune = unit(code, OLD_DAY)
+    assert is_within(old_commune, unit("79", TODAY), on=TODAY)
+    assert not is_within(old_commune, unit("77", OLD_DAY), on=OLD_DAY)
+
+
+def test_old_ba_ria_vung_tau_does_not_contain_any_other_old_province_unit() -> None:
+    """(c) No unit valid on the old date whose province was not 77 is inside old 77."""
+    old_77 = unit("77", OLD_DAY)
+    ids = unit_ids_within(old_77, on=OLD_DAY)
+    leaked = AdministrativeUnit.objects.filter(pk__in=ids, level=UnitLevel.COMMUNE, valid_to__isnull=False).exclude(
+        parent__parent=old_77)
+    assert list(leaked) == []
+
+
+def test_current_ward_from_old_communes_is_within_old_province() -> None:
+    """(d) A ward created in 2025 from old 77 communes is cast back onto 2020 boundaries: inside old 77."""
+    ward = unit(WARD_BA_RIA, TODAY)
+    assert ward.valid_from == dt.date(2025, 7, 1)
+    assert is_within(ward, unit("77", OLD_DAY), on=OLD_DAY)
+    assert not is_within(ward, unit("74", OLD_DAY), on=OLD_DAY)  # old Bình Dương
+
+
+def test_old_commune_is_within_each_version_of_its_district() -> None:
+    """(e) A Tân Thành commune is inside district 754 as Tân Thành (2016) and as Phú Mỹ (2020)."""
+    commune = unit(OLD_TAN_THANH_COMMUNE, dt.date(2016, 6, 1))
+    tan_thanh = unit_by_code("754", on=dt.date(2016, 6, 1), level=UnitLevel.DISTRICT)
+    phu_my = unit_by_code("754", on=dt.date(2020, 1, 1), level=UnitLevel.DISTRICT)
+    assert (tan_thanh.name, phu_my.name) == ("Huyện Tân Thành", "Thị xã Phú Mỹ")
+    assert is_within(commune, tan_thanh, on=dt.date(2016, 6, 1))
+    assert is_within(commune, phu_my, on=dt.date(2020, 1, 1))
+    other_district = unit_by_code("755", on=dt.date(2020, 1, 1), level=UnitLevel.DISTRICT)
+    assert not is_within(commune, other_district, on=dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("code", "area_day", "boundary_day"),
+    [
+        ("77", OLD_DAY, TODAY),  # old province on today's boundaries
+        ("79", TODAY, OLD_DAY),  # merged HCMC on 2020 boundaries (the 2020 HCMC is another version)
+    ],
+)
+def test_unit_ids_within_rejects_area_not_valid_on_boundary_date(
+    code: str, area_day: dt.date, boundary_day: dt.date
+) -> None:
+    """An area can only be drawn on a date when that version of it was in force."""
+    with pytest.raises(UnitNotFound):
+        unit_ids_within(unit(code, area_day), on=boundary_day)
+
+
+def test_successors_on_returns_unit_itself_while_still_valid() -> None:
+    """A unit still in force on the target date is its own and only successor."""
+    ward = unit(WARD_BA_RIA, TODAY)
+    assert successors_on(ward, on=TODAY) == [ward]
+    old_commune = unit(OLD_BRVT_COMMUNE, OLD_DAY)
+    assert successors_on(old_commune, on=OLD_DAY) == [old_commune]
+    assert successors_on(old_commune, on=TODAY) == [ward]
+
+
+def test_search_units_ignores_diacritics() -> None:
+    """Typing "ba ria" without diacritics finds Phường Bà Rịa among today's units."""
+    found = list(search_units("ba ria", on=TODAY))
+    assert unit(WARD_BA_RIA, TODAY) in found
+    assert "Phường Bà Rịa" in [u.name for u in found]
+    assert all(u.is_valid_on(TODAY) for u in found)
+    assert list(search_units("BÀ RỊA", on=TODAY)) == found
+
+
+def test_search_units_respects_the_date() -> None:
+    """Searching on a pre-2025 date returns that date's units, not today's."""
+    names = {u.name for u in search_units("ba ria", on=OLD_DAY)}
+    assert "Thành phố Bà Rịa" in names
+    assert "Phường Bà Rịa" not in names
+
+
+def test_unit_ids_within_current_hcmc_uses_bounded_queries(django_assert_max_num_queries) -> None:
+    """The area rule for a whole province is a handful of queries, not one per unit."""
+    hcmc = unit("79", TODAY)
+    with django_assert_max_num_queries(10):
+        ids = unit_ids_within(hcmc, on=TODAY)
+    assert len(ids) > 500  # current communes plus every old unit merged into HCMC
