@@ -28,7 +28,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy khuyencong config
+	KHUYENCONG_ENV=test $(BIN)/mypy khuyencong config
 
 check-deploy: install
 	KHUYENCONG_ENV=production SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \

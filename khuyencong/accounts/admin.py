@@ -10,7 +10,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Khuyến công", {"fields": ("full_name", "role", "communes", "establishment")}),
     )
     raw_id_fields = ["communes", "establishment"]

@@ -40,4 +40,4 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role else str(_("Chưa phân vai trò"))
+        return str(Role(self.role).label) if self.role else str(_("Chưa phân vai trò"))

@@ -77,4 +77,5 @@ def require(allowed: bool, message: str | None = None) -> None:
 def sees_personal_data(user: User, establishment: Any | None = None) -> bool:
     if user.role in PERSONAL_DATA_ROLES:
         return True
-    return user.role == Role.ESTABLISHMENT_REP and establishment is not None and establishment.pk == user.establishment_id
+    is_own = establishment is not None and establishment.pk == user.establishment_id
+    return user.role == Role.ESTABLISHMENT_REP and is_own

@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -109,8 +108,10 @@ class EstablishmentViewSet(
 
     def get_queryset(self) -> QuerySet[Establishment]:
         params = self.request.query_params
-        filters = EstablishmentFilters(**{k: params.get(k, "") for k in
-                                          ("q", "unit", "sector_group", "legal_form", "status")})
+        filters = EstablishmentFilters(
+            q=params.get("q", ""), unit=params.get("unit", ""), sector_group=params.get("sector_group", ""),
+            legal_form=params.get("legal_form", ""), status=params.get("status", ""),
+        )
         items = selectors.establishment_list(self.request.user, filters)  # type: ignore[arg-type]
         if filters.errors:
             from rest_framework.exceptions import ValidationError
@@ -150,8 +151,3 @@ class EstablishmentViewSet(
         establishment = self.get_object()
         services.establishment_delete(actor=request.user, establishment=establishment)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> None:
-        raise PermissionDenied(message)
-
-

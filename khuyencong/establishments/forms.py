@@ -32,6 +32,11 @@ def commune_choices_for(user: User) -> QuerySet[AdministrativeUnit]:
     return units.filter(parent__code=settings.PROVINCE_CODE).order_by("search_name")
 
 
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:  # type: ignore[override]
+        return obj.name
+
+
 class EstablishmentForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_similar = forms.BooleanField(
@@ -42,14 +47,16 @@ class EstablishmentForm(forms.ModelForm):
         model = Establishment
         fields = FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"commune": CommuneChoiceField}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         communes = commune_choices_for(user)
         if self.instance.pk:  # an old record keeps its (possibly pre-2025) commune selectable
             communes = communes | AdministrativeUnit.objects.filter(pk=self.instance.commune_id)
-        self.fields["commune"].queryset = communes
-        self.fields["commune"].label_from_instance = lambda u: u.name
+        commune_field = self.fields["commune"]
+        assert isinstance(commune_field, forms.ModelChoiceField)
+        commune_field.queryset = communes
         if user.role == Role.ESTABLISHMENT_REP:
             from khuyencong.establishments.services import REPRESENTATIVE_EDITABLE
 
@@ -74,7 +81,7 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
     unit = forms.CharField(label=_("Mã đơn vị hành chính"), required=False, max_length=10)
     sector_group = forms.ChoiceField(label=_("Nhóm ngành"), required=False,
-                                     choices=[("", _("Tất cả"))] + SectorGroup.choices)
+                                     choices=[("", _("Tất cả")), *SectorGroup.choices])
     legal_form = forms.ChoiceField(label=_("Loại hình"), required=False,
-                                   choices=[("", _("Tất cả"))] + LegalForm.choices)
-    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("Tất cả"))] + Status.choices)
+                                   choices=[("", _("Tất cả")), *LegalForm.choices])
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *Status.choices])

@@ -47,10 +47,10 @@ def _unit_filter(code: str) -> set[int]:
     except UnitNotFound:
         from khuyencong.geo.models import AdministrativeUnit
 
-        area = AdministrativeUnit.objects.filter(code=code).exclude(valid_to=None).order_by("-valid_to").first()
-        if area is None or area.valid_to is None:
+        former = AdministrativeUnit.objects.filter(code=code).exclude(valid_to=None).order_by("-valid_to").first()
+        if former is None or former.valid_to is None:
             raise
-        return unit_ids_within(area, on=area.valid_to)
+        return unit_ids_within(former, on=former.valid_to)
     return unit_ids_within(area, on=today)
 
 
@@ -81,6 +81,10 @@ def establishment_get(user: User, pk: Any) -> Establishment:
         raise Http404 from None
 
 
+def _field_label(name: str) -> str:
+    return str(getattr(Establishment._meta.get_field(name), "verbose_name", name))
+
+
 def establishment_history(establishment: Establishment) -> list[dict[str, Any]]:
     """Who changed what and when, newest first, with field-level before/after values."""
     records = list(establishment.history.select_related("history_user").order_by("-history_date", "-history_id"))
@@ -90,7 +94,7 @@ def establishment_history(establishment: Establishment) -> list[dict[str, Any]]:
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)
             changes = [
-                {"field": str(Establishment._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
+                {"field": _field_label(c.field), "old": c.old, "new": c.new}
                 for c in delta.changes
             ]
         out.append({"when": newer.history_date, "who": newer.history_user, "type": newer.history_type,

@@ -55,7 +55,9 @@ def _validate_commune(establishment: Establishment, *, on: dt.date) -> None:
 def similar_establishments(*, name: str, commune_id: int, exclude_pk: int | None = None) -> list[Establishment]:
     """Establishments in the same commune whose names look like ``name`` (possible duplicates)."""
     key = fold(name)
-    candidates = Establishment.objects.filter(commune_id=commune_id).exclude(pk=exclude_pk)
+    candidates = Establishment.objects.filter(commune_id=commune_id)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
     return [
         e for e in candidates.only("pk", "name", "search_name", "tax_code")
         if difflib.SequenceMatcher(None, key, e.search_name).ratio() >= SIMILARITY_THRESHOLD

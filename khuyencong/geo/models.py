@@ -64,7 +64,9 @@ class AdministrativeUnit(models.Model):
                 name="geo_unit_first_version_unique",
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=(
+                    Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from"))
+                ),
                 name="geo_unit_interval_ordered",
             ),
         ]

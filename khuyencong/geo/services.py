@@ -89,11 +89,11 @@ def _reform_edges(pairs: Pairs, district_pairs: Pairs) -> list[tuple[VersionKey,
         if province is not None:
             edges.add((("province", province.code, province.valid_from), ("province", new.parent.code, REFORM_DATE)))
     for district_code, new_code in district_pairs:
-        district, new = old_districts.get(district_code), new_communes.get(new_code)
-        if district is None or new is None or new.parent is None:
+        island, zone = old_districts.get(district_code), new_communes.get(new_code)
+        if island is None or zone is None or zone.parent is None:
             continue
-        edges.add((("district", district.code, district.valid_from), ("commune", new.code, REFORM_DATE)))
-        edges.add((("district", district.code, district.valid_from), ("province", new.parent.code, REFORM_DATE)))
+        edges.add((("district", island.code, island.valid_from), ("commune", zone.code, REFORM_DATE)))
+        edges.add((("district", island.code, island.valid_from), ("province", zone.parent.code, REFORM_DATE)))
     return sorted(edges, key=str)
 
 

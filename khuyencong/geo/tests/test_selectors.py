@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from khuyencong.geo.models import AdministrativeUnit, UnitLevel
+from django.db.models import Q
+
+from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 from khuyencong.geo.selectors import (
     UnitNotFound,
     is_within,
@@ -41,24 +43,30 @@ def test_old_commune_is_within_current_province_today() -> None:
     assert is_within(unit(OLD_BRVT_COMMUNE, OLD_DAY), unit("79", TODAY), on=TODAY)
 
 
-@pytest.mark.parametrize("code", [OLD_BINH_DUONG_COMMUNE, OLD_HCMC_COMMUNE])
+@pytest.mark.parametrize("code", [OLD_BINH_DUONG_COMMUNE, OLD_HCMC_COMMUNE, "74", "760"])
 def test_other_old_provinces_are_not_within_old_ba_ria_vung_tau(code: str) -> None:
-    """(c) Old Bình Dương / HCMC communes share a successor province with old 77 but are not inside it.
+    """(c) Old Bình Dương / HCMC units (communes, province 74, Quận 1) are not inside old 77.
+
+    They share a successor province with it, so they are inside today's HCMC.
 
     Guards against a crosswalk closure that walks forwards and then backwards (or is undirected).
     """
-    old_commune = unit(code, OLD_DAY)
-    assert is_within(old_commune, unit("79", TODAY), on=TODAY)
-    assert not is_within(old_commune, unit("77", OLD_DAY), on=OLD_DAY)
+    old_unit = unit(code, OLD_DAY)
+    assert is_within(old_unit, unit("79", TODAY), on=TODAY)
+    assert not is_within(old_unit, unit("77", OLD_DAY), on=OLD_DAY)
 
 
-def test_old_ba_ria_vung_tau_does_not_contain_any_other_old_province_unit() -> None:
-    """(c) No unit valid on the old date whose province was not 77 is inside old 77."""
+def test_old_ba_ria_vung_tau_on_old_boundaries_is_exactly_its_own_tree() -> None:
+    """(c) Of the units in force on the old date, only old 77 and its districts and communes are inside it.
+
+    A closure that also walks back from the merged HCMC would drag in old Bình Dương and HCMC units.
+    """
     old_77 = unit("77", OLD_DAY)
     ids = unit_ids_within(old_77, on=OLD_DAY)
-    leaked = AdministrativeUnit.objects.filter(pk__in=ids, level=UnitLevel.COMMUNE, valid_to__isnull=False).exclude(
-        parent__parent=old_77)
-    assert list(leaked) == []
+    in_force = AdministrativeUnit.objects.filter(valid_on(OLD_DAY))
+    tree = in_force.filter(Q(pk=old_77.pk) | Q(parent=old_77) | Q(parent__parent=old_77))
+    assert set(in_force.filter(pk__in=ids).values_list("pk", flat=True)) == set(tree.values_list("pk", flat=True))
+    assert tree.filter(level=UnitLevel.COMMUNE).count() == 77
 
 
 def test_current_ward_from_old_communes_is_within_old_province() -> None:
