@@ -57,9 +57,21 @@ def visible_commune_ids(user: User) -> set[int] | None:
     return units_within_any(user.communes.all(), on=timezone.localdate())
 
 
+def province_commune_ids() -> set[int]:
+    """Unit ids (all versions) inside the province this installation serves, on today's map."""
+    from django.conf import settings
+
+    from khuyencong.geo.selectors import unit_by_code, unit_ids_within
+
+    today = timezone.localdate()
+    return unit_ids_within(unit_by_code(settings.PROVINCE_CODE, on=today, level="province"), on=today)
+
+
 def may_act_on_establishment(user: User, action: Action, establishment: Any) -> bool:
-    """Role check plus area (commune officers) and ownership (representatives)."""
+    """Role check plus area (commune officers, and the province for everyone) and ownership."""
     if not role_allows(user, action):
+        return False
+    if action in (Action.CREATE, Action.UPDATE) and establishment.commune_id not in province_commune_ids():
         return False
     if user.role == Role.ESTABLISHMENT_REP:
         return establishment.pk is not None and establishment.pk == user.establishment_id

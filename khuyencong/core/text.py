@@ -1,7 +1,7 @@
 """Vietnamese text helpers: normalisation, diacritic-free search keys and alphabetical sort keys.
 
 Search ignores diacritics and case ("dong nai" finds "Đồng Nai"); we store a folded copy of each
-searchable name so the lookup is a plain indexed LIKE on both SQLite and PostgreSQL.
+searchable name so the lookup is a plain LIKE on both SQLite and PostgreSQL (no unaccent extension).
 """
 
 from __future__ import annotations

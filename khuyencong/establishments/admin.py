@@ -20,6 +20,9 @@ class EstablishmentAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # deletion must pass establishment_delete's permission check
+
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(SimpleHistoryAdmin):

@@ -62,12 +62,13 @@ class EstablishmentForm(forms.ModelForm):
 
             for name in set(FIELDS) - REPRESENTATIVE_EDITABLE:
                 self.fields[name].disabled = True
-        if self.instance.pk:
+        if self.instance.pk:  # an edit must say which version it started from (no lost updates)
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
 
     def _post_clean(self) -> None:
         # Model validation (uniqueness, commune validity, scope) is the service's job, so that the
-        # API and importers get exactly the same checks; see EstablishmentCreateView.form_valid.
+        # API and importers get exactly the same checks; see views._save.
         pass
 
     def service_data(self) -> dict[str, Any]:

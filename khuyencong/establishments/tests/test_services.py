@@ -147,3 +147,9 @@ def test_only_admin_deletes(personas, est_a) -> None:
     with pytest.raises(PermissionDeniedError):
         establishment_delete(actor=personas["province_officer"], establishment=est_a)
     assert Establishment.objects.filter(pk=est_a.pk).exists()
+
+
+def test_province_staff_cannot_register_outside_the_province(personas) -> None:
+    """The installation serves one province (KHUYENCONG_PROVINCE_CODE=79): Hà Nội's wards are out."""
+    with pytest.raises(PermissionDeniedError):
+        establishment_create(actor=personas["province_admin"], data=data(commune=unit("00004")))

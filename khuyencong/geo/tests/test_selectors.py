@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from django.db.models import Q
 
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
