@@ -16,6 +16,22 @@ _ALPHABET = "aăâbcdđeêfghiîjklmnoôơpqrstuưvwxyz"
 _ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn are letters, not tones
+# Primary classes as in ICU: separators < punctuation/symbols < digits < letters, so words compare
+# one by one ("Đa Kia" < "Đan", "Phường 1" < "Phường An") and SQLite agrees with PostgreSQL's "vi".
+_SEPARATOR, _PUNCTUATION, _DIGIT, _LETTER, _OTHER_LETTER = range(5)
+
+
+def _primary(letter: str) -> int:
+    if letter in _ORDER:
+        return (_LETTER << 21) + _ORDER[letter]
+    ch = letter[:1]
+    if not ch or ch.isspace():
+        return _SEPARATOR << 21
+    if ch.isdigit():
+        return (_DIGIT << 21) + ord(ch)
+    if ch.isalpha():
+        return (_OTHER_LETTER << 21) + ord(ch)
+    return (_PUNCTUATION << 21) + ord(ch)
 
 
 def normalize(text: str) -> str:
@@ -43,7 +59,7 @@ def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     tones: list[int] = []
     for ch in normalize(text).lower():
         letter, tone = _split_letter(ch)
-        primary.append(_ORDER.get(letter, 100 + ord(letter[0]) if letter else 0))
+        primary.append(_primary(letter))
         tones.append(tone)
     return tuple(primary), tuple(tones)
 

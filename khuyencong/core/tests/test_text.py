@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Collate
 
@@ -14,11 +13,6 @@ from khuyencong.core.text import compare, fold, normalize, sort_key
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel
 from khuyencong.geo.selectors import unit_by_code
 from khuyencong.testing.fixtures import TODAY
-
-SORT_KEY_SEPARATOR_BUG = (
-    "core.text.sort_key ranks spaces, digits and punctuation after every letter (100 + ord), so "
-    "'Đan' < 'Đa Kia' and 'Phường An' < 'Phường 1'; Vietnamese (and ICU 'vi') order is word by word"
-)
 
 
 def nfd(text: str) -> str:
@@ -69,7 +63,6 @@ def test_tone_marks_only_break_ties() -> None:
     assert compare("Bình", "BÌNH") == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=SORT_KEY_SEPARATOR_BUG)
 @pytest.mark.parametrize(
     "expected",
     [
@@ -102,7 +95,6 @@ def test_collate_vi_orders_units_in_vietnamese_order() -> None:
     assert names != sorted(names)  # code-point order would differ, so the collation really is applied
 
 
-@pytest.mark.xfail(connection.vendor == "sqlite", strict=True, raises=AssertionError, reason=SORT_KEY_SEPARATOR_BUG)
 @pytest.mark.django_db
 def test_collate_vi_orders_multi_word_names_word_by_word() -> None:
     """SQLite's "vi" collation and PostgreSQL's ICU "vi" agree on names sharing a first syllable."""
