@@ -19,9 +19,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
+def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
     # Playwright drives a sync event loop; Django must allow ORM calls from this test thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
