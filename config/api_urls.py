@@ -1,5 +1,7 @@
 """API v1: one router for every app's endpoints, plus the generated OpenAPI 3 schema and its docs."""
 
+from importlib import import_module
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -10,6 +12,9 @@ from khuyencong.geo.api import AdministrativeUnitViewSet
 router = DefaultRouter(trailing_slash=False)
 router.register("establishments", EstablishmentViewSet, basename="establishment")
 router.register("units", AdministrativeUnitViewSet, basename="unit")
+# Each domain app adds its own viewsets through ``<app>.api.register(router)``.
+for app in ("schemes", "training", "cooperation", "products", "fairs"):
+    import_module(f"khuyencong.{app}.api").register(router)
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

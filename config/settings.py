@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "khuyencong.geo",
     "khuyencong.accounts",
     "khuyencong.establishments",
+    "khuyencong.schemes",
+    "khuyencong.training",
+    "khuyencong.cooperation",
+    "khuyencong.products",
+    "khuyencong.fairs",
     "khuyencong.demo",
 ]
 

@@ -8,4 +8,9 @@ urlpatterns = [
     path("", include("khuyencong.accounts.urls")),
     path("", include("khuyencong.core.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
+    path("de-an/", include("khuyencong.schemes.urls")),
+    path("dao-tao/", include("khuyencong.training.urls")),
+    path("hop-tac/", include("khuyencong.cooperation.urls")),
+    path("san-pham/", include("khuyencong.products.urls")),
+    path("hoi-cho/", include("khuyencong.fairs.urls")),
 ]

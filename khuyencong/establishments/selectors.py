@@ -10,8 +10,8 @@ from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 
-from khuyencong.accounts.models import Role, User
-from khuyencong.accounts.policy import Action, role_allows, visible_commune_ids
+from khuyencong.accounts.models import User
+from khuyencong.accounts.scoping import scope
 from khuyencong.core.collation import COLLATION
 from khuyencong.core.text import fold
 from khuyencong.establishments.models import Establishment
@@ -21,12 +21,7 @@ from khuyencong.geo.selectors import UnitNotFound, unit_by_code, unit_ids_within
 def establishments_for(user: User) -> QuerySet[Establishment]:
     """Every establishment ``user`` may see, with what list and detail pages show pre-joined."""
     base = Establishment.objects.select_related("commune__parent__parent")
-    if not role_allows(user, Action.VIEW):
-        return base.none()
-    if user.role == Role.ESTABLISHMENT_REP:
-        return base.filter(pk=user.establishment_id) if user.establishment_id else base.none()
-    communes = visible_commune_ids(user)
-    return base if communes is None else base.filter(commune_id__in=communes)
+    return scope(base, user, commune_path="commune_id", establishment_path="pk")
 
 
 @dataclass
