@@ -5,4 +5,5 @@ from khuyencong.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", views.ready, name="ready"),
 ]

@@ -21,7 +21,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and database readiness for the reverse proxy and monitoring."""
+    """Liveness: the process answers and reaches its database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness: database reachable and fully migrated (a deploy that forgot ``migrate`` is not ready)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # any database failure means "not ready", never a 500 page
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    if pending:
+        return JsonResponse({"status": "migrations pending", "pending": len(pending)}, status=503)
+    return JsonResponse({"status": "ready"})

@@ -1,0 +1,40 @@
+"""Send heavy read-only work (reports, indicators, exports) to a read replica when one exists.
+
+Writes and ordinary page reads stay on the primary so a user always sees what they just saved;
+code that can tolerate replication lag opts in with ``with reporting_reads(): ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+
+REPLICA = "replica"
+_reporting: ContextVar[bool] = ContextVar("khuyencong_reporting_reads", default=False)
+
+
+@contextmanager
+def reporting_reads() -> Iterator[None]:
+    token = _reporting.set(True)
+    try:
+        yield
+    finally:
+        _reporting.reset(token)
+
+
+class ReplicaRouter:
+    def db_for_read(self, model: Any, **hints: Any) -> str:
+        return REPLICA if _reporting.get() and REPLICA in settings.DATABASES else "default"
+
+    def db_for_write(self, model: Any, **hints: Any) -> str:
+        return "default"
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+        return True  # the replica holds the same data as the primary
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        return db == "default"
