@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from khuyencong.establishments.api import EstablishmentViewSet
 from khuyencong.geo.api import AdministrativeUnitViewSet
+from khuyencong.indicators.api import CatalogueView, IndicatorsView
 
 router = DefaultRouter(trailing_slash=False)
 router.register("establishments", EstablishmentViewSet, basename="establishment")
@@ -17,6 +18,8 @@ for app in ("schemes", "training", "cooperation", "products", "fairs"):
     import_module(f"khuyencong.{app}.api").register(router)
 
 urlpatterns = [
+    path("indicators", IndicatorsView.as_view(), name="api-indicators"),
+    path("indicators/catalogue", CatalogueView.as_view(), name="api-indicator-catalogue"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline scripts.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

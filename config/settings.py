@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "khuyencong.cooperation",
     "khuyencong.products",
     "khuyencong.fairs",
+    "khuyencong.indicators",
+    "khuyencong.reports",
     "khuyencong.demo",
 ]
 
@@ -187,6 +189,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" or "kind" choice list; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "FairParticipationKindEnum": "khuyencong.fairs.models.ParticipationKind",
+    },
 }
 
 # Lock-out after repeated failed logins, per account and per address, with a cool-off (django-axes).
@@ -255,6 +261,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Libraries that narrate every step at INFO (PDF layout, font subsetting) speak only on problems.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # Background jobs (Celery). No broker configured: jobs run in-process, synchronously.
@@ -268,3 +276,15 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3600)
 
 # Business settings.
 PROVINCE_CODE = env.str("KHUYENCONG_PROVINCE_CODE", default="79")
+# Day of the month on which year and half-year reporting periods close (day 1: calendar periods).
+REPORT_CUTOFF_DAY = env.int("KHUYENCONG_REPORT_CUTOFF_DAY", default=15)
+# Letterhead of generated reports (Decree 30/2020 layout); each department sets its own.
+REPORT_PARENT_BODY = env.str("KHUYENCONG_REPORT_PARENT_BODY", default="UBND Thành phố Hồ Chí Minh")
+REPORT_ISSUING_BODY = env.str("KHUYENCONG_REPORT_ISSUING_BODY", default="Sở Công Thương")
+REPORT_NUMBER = env.str("KHUYENCONG_REPORT_NUMBER", default="      /BC-SCT")
+REPORT_PLACE = env.str("KHUYENCONG_REPORT_PLACE", default="Thành phố Hồ Chí Minh")
+REPORT_SIGNER_TITLE = env.str("KHUYENCONG_REPORT_SIGNER_TITLE", default="Giám đốc")
+REPORT_SIGNER_NAME = env.str("KHUYENCONG_REPORT_SIGNER_NAME", default="")
+REPORT_RECIPIENTS = env.list("KHUYENCONG_REPORT_RECIPIENTS", default=[
+    "Bộ Công Thương", "UBND Thành phố", "Ban Giám đốc Sở",
+])

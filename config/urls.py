@@ -13,4 +13,5 @@ urlpatterns = [
     path("hop-tac/", include("khuyencong.cooperation.urls")),
     path("san-pham/", include("khuyencong.products.urls")),
     path("hoi-cho/", include("khuyencong.fairs.urls")),
+    path("bao-cao/", include("khuyencong.reports.urls")),
 ]

@@ -17,7 +17,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from khuyencong.accounts.two_factor import has_confirmed_device
 
 
-
 class TokenForm(forms.Form):
     token = forms.CharField(label=gettext_lazy("Mã xác thực 6 chữ số"), max_length=6, min_length=6,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

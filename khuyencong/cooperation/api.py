@@ -1,7 +1,189 @@
-"""API v1 endpoints of the cooperation app."""
+"""API v1 endpoints of the cooperation app: partners, agreements, activities and their participants."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from khuyencong.accounts.policy import require
+from khuyencong.cooperation import policy, selectors, services
+from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
+from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.training.api import choice_field
+from khuyencong.training.selectors import person_get
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ["id", "name", "country", "city", "notes", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class PartnerInputSerializer(serializers.Serializer):
+    """Shape only; uniqueness is checked by the service (Vietnamese message)."""
+
+    name = serializers.CharField(max_length=255)
+    country = serializers.CharField(max_length=100)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class AgreementOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agreement
+        fields = ["id", "partner", "title", "signed_on", "valid_from", "valid_to", "notes", "version"]
+
+
+class AgreementInputSerializer(serializers.Serializer):
+    partner_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=255)
+    signed_on = serializers.DateField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class ActivityOutputSerializer(serializers.ModelSerializer):
+    organising_unit = serializers.CharField(source="organising_unit.code")
+    participant_count = serializers.IntegerField(read_only=True, required=False)
+    kind = choice_field(ActivityKind.choices, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "partner", "agreement", "kind", "title", "organising_unit", "venue_unit", "abroad_country",
+                  "abroad_city", "start_date", "end_date", "notes", "participant_count", "version"]
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    partner_id = serializers.IntegerField()
+    agreement_id = serializers.IntegerField(required=False, allow_null=True)
+    kind = choice_field(ActivityKind.choices)
+    title = serializers.CharField(max_length=255)
+    organising_unit_code = serializers.CharField(max_length=10)
+    venue_unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    abroad_country = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    abroad_city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+    def to_service_data(self, user: Any) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data["partner"] = selectors.partner_get(user, data.pop("partner_id"))
+        agreement_id = data.pop("agreement_id", None)
+        if agreement_id:
+            data["agreement"] = selectors.agreement_get(user, agreement_id)
+        for key, target in (("organising_unit_code", "organising_unit"), ("venue_unit_code", "venue_unit")):
+            code = data.pop(key, None)
+            if code:
+                try:
+                    data[target] = unit_by_code(code, on=data["start_date"])
+                except UnitNotFound as exc:
+                    raise ValidationError({key: [str(exc)]}) from None
+        return data
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField()
+
+
+class ParticipantOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person_id = serializers.IntegerField()
+    person_name = serializers.CharField(source="person.full_name")
+
+
+@extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}))
+class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     viewsets.GenericViewSet):
+    serializer_class = PartnerSerializer
+
+    def get_queryset(self) -> QuerySet[Partner]:
+        return selectors.partners_for(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> Partner:
+        return selectors.partner_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = PartnerInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        partner = services.partner_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        return Response(PartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}))
+class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    serializer_class = AgreementOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Agreement]:
+        return selectors.agreements_for(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> Agreement:
+        return selectors.agreement_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(policy.may_edit_partner(request.user))
+        payload = AgreementInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        partner = selectors.partner_get(request.user, data.pop("partner_id"))  # type: ignore[arg-type]
+        agreement = services.agreement_create(actor=request.user, partner=partner, data=data)  # type: ignore[arg-type]
+        return Response(AgreementOutputSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("kind", str, enum=ActivityKind.values),
+                                   OpenApiParameter("partner", int)]),
+    create=extend_schema(request=ActivityInputSerializer, responses={201: ActivityOutputSerializer}),
+)
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    """Cooperation activities visible to the caller (scoped by organising unit)."""
+
+    serializer_class = ActivityOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        params = self.request.query_params
+        return selectors.activity_list(self.request.user, kind=params.get("kind", ""),  # type: ignore[arg-type]
+                                       partner=params.get("partner", ""))
+
+    def get_object(self) -> Activity:
+        return selectors.activity_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(policy.may_edit(request.user))  # before resolving references, so no 404 hides a 403
+        payload = ActivityInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        activity = services.activity_create(actor=request.user, data=payload.to_service_data(request.user))  # type: ignore[arg-type]
+        return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses={200: ParticipantOutputSerializer(many=True)})
+    @extend_schema(methods=["post"], request=ParticipantInputSerializer, responses={201: ParticipantOutputSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def participants(self, request: Request, pk: str | None = None) -> Response:
+        activity = self.get_object()
+        if request.method == "GET":
+            rows = selectors.activity_participants(activity)
+            return Response(ParticipantOutputSerializer(rows, many=True).data)
+        payload = ParticipantInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        person = person_get(request.user, payload.validated_data["person_id"])  # type: ignore[arg-type]
+        added = services.participant_add(actor=request.user, activity=activity, person=person)  # type: ignore[arg-type]
+        return Response(ParticipantOutputSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API v1 router."""
+    router.register("partners", PartnerViewSet, basename="partner")
+    router.register("agreements", AgreementViewSet, basename="agreement")
+    router.register("activities", ActivityViewSet, basename="activity")

@@ -34,8 +34,12 @@ class EstablishmentFilters:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _unit_filter(code: str) -> set[int]:
-    """Units inside ``code``; old codes are drawn on their own last day, so old districts still work."""
+def unit_filter(code: str) -> set[int]:
+    """Unit ids inside the unit ``code`` (for list filters of any app).
+
+    Current codes are drawn on today's map; codes of abolished units (old districts) on their own
+    last day, so "748" still finds the records of former Bà Rịa city.
+    """
     today = timezone.localdate()
     try:
         area = unit_by_code(code, on=today)
@@ -57,7 +61,7 @@ def establishment_list(user: User, filters: EstablishmentFilters) -> QuerySet[Es
         items = items.filter(search_name__contains=key) | items.filter(tax_code__startswith=filters.q.strip())
     if filters.unit:
         try:
-            items = items.filter(commune_id__in=_unit_filter(filters.unit))
+            items = items.filter(commune_id__in=unit_filter(filters.unit))
         except UnitNotFound as exc:
             filters.errors["unit"] = str(exc)
             items = items.none()

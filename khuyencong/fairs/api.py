@@ -1,7 +1,372 @@
-"""API v1 endpoints of the fairs app."""
+"""API v1 endpoints of the fairs app: the same selectors, services and validation as the web pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from khuyencong.accounts.policy import Action, require
+from khuyencong.establishments.api import UnitRefSerializer
+from khuyencong.establishments.models import Establishment
+from khuyencong.fairs import selectors, services
+from khuyencong.fairs.models import Fair, FairParticipation, FairScope, ParticipationKind, Showroom
+from khuyencong.fairs.policy import entry_role_allows
+from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
+from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+
+
+class FairOutputSerializer(serializers.ModelSerializer):
+    venue_unit = UnitRefSerializer(allow_null=True)
+    participant_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fair
+        fields = ["id", "name", "organiser", "scope", "venue_unit", "venue_country", "venue_city", "venue_detail",
+                  "start_date", "end_date", "scheme_code", "support_policy", "booth_support_vnd", "cancelled",
+                  "notes", "participant_count", "version", "created_at", "updated_at"]
+
+    def get_participant_count(self, obj: Fair) -> int | None:
+        return getattr(obj, "participant_count", None)
+
+
+class FairTotalsSerializer(serializers.Serializer):
+    participations = serializers.IntegerField()
+    fair_participations = serializers.IntegerField()
+    ecommerce_listings = serializers.IntegerField()
+    establishments = serializers.IntegerField()
+    booths = serializers.IntegerField()
+    support_vnd = serializers.IntegerField()
+    sales_vnd = serializers.IntegerField()
+    contracts_signed = serializers.IntegerField()
+    new_distributors = serializers.IntegerField()
+
+
+class FairDetailSerializer(FairOutputSerializer):
+    totals = serializers.SerializerMethodField()
+
+    class Meta(FairOutputSerializer.Meta):
+        fields = [*FairOutputSerializer.Meta.fields, "totals"]
+
+    @extend_schema(responses=FairTotalsSerializer)  # type: ignore[misc]
+    def get_totals(self, obj: Fair) -> dict[str, int]:
+        return selectors.fair_totals(self.context["request"].user, obj)
+
+
+class FairInputSerializer(serializers.Serializer):
+    """Shape and types only; dates, venue and amounts are checked by the service (Vietnamese messages)."""
+
+    name = serializers.CharField(max_length=255)
+    organiser = serializers.CharField(max_length=255)
+    scope = serializers.ChoiceField(choices=FairScope.choices)
+    venue_code = serializers.CharField(max_length=10, required=False, allow_blank=True, allow_null=True,
+                                       help_text="Mã GSO đơn vị hành chính nơi tổ chức (trong nước)")
+    venue_country = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    venue_city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    venue_detail = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    scheme_code = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    support_policy = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    booth_support_vnd = serializers.IntegerField(required=False)
+    cancelled = serializers.BooleanField(required=False)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="Bắt buộc khi cập nhật")
+
+    def to_service_data(self, instance: Fair | None = None) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        if "venue_code" in data:
+            code = (data.pop("venue_code") or "").strip()
+            data["venue_unit"] = None
+            if code:
+                day = data.get("start_date") or (instance.start_date if instance else timezone.localdate())
+                try:
+                    data["venue_unit"] = unit_by_code(code, on=day)
+                except UnitNotFound as exc:
+                    raise DRFValidationError({"venue_code": [str(exc)]}) from None
+        return data
+
+
+class FairUpdateSerializer(FairInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+def _require_version(payload: serializers.Serializer) -> int:
+    if "version" not in payload.validated_data:
+        raise DRFValidationError({"version": [_("Trường này là bắt buộc.")]})
+    return int(payload.validated_data["version"])
+
+
+_FAIR_PARAMS = [
+    OpenApiParameter("when", str, enum=[UPCOMING, PAST], description="Sắp/đang diễn ra (mặc định) hoặc đã diễn ra"),
+    OpenApiParameter("q", str), OpenApiParameter("scope", str, enum=FairScope.values),
+    OpenApiParameter("year", int),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_FAIR_PARAMS),
+    retrieve=extend_schema(responses=FairDetailSerializer),
+    create=extend_schema(request=FairInputSerializer, responses={201: FairOutputSerializer}),
+    update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
+    partial_update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
+)
+class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Trade fairs and exhibitions (every member reads; province staff write)."""
+
+    serializer_class = FairOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Fair]:
+        params = self.request.query_params
+        year = params.get("year", "")
+        if year and not year.isdigit():
+            raise DRFValidationError({"year": [_("Năm không hợp lệ.")]})
+        filters = FairFilters(when=PAST if params.get("when") == PAST else UPCOMING, q=params.get("q", ""),
+                              scope=params.get("scope", ""), year=int(year) if year else None)
+        return selectors.fair_list(self.request.user, filters)  # type: ignore[arg-type]
+
+    def get_object(self) -> Fair:
+        return selectors.fair_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(FairDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = FairInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fair = services.fair_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        return Response(self.get_serializer(fair).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fair = self.get_object()
+        payload = FairUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        version = _require_version(payload)
+        fair = services.fair_update(actor=request.user, fair=fair, data=payload.to_service_data(fair),  # type: ignore[arg-type]
+                                    expected_version=version)
+        return Response(self.get_serializer(fair).data)
+
+
+class FairEstablishmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    commune = UnitRefSerializer()
+
+
+class FairRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    start_date = serializers.DateField()
+    scope = serializers.CharField()
+
+
+class FairParticipationOutputSerializer(serializers.ModelSerializer):
+    fair = FairRefSerializer()
+    establishment = FairEstablishmentRefSerializer()
+    products_shown = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = FairParticipation
+        fields = ["id", "fair", "establishment", "kind", "platform", "booths", "products_shown", "support_vnd",
+                  "contracts_signed", "sales_vnd", "new_distributors", "withdrawn", "notes", "version",
+                  "created_at", "updated_at"]
+
+
+class FairParticipationInputSerializer(serializers.Serializer):
+    """Shape and types only: amounts may arrive negative so the service answers in Vietnamese."""
+
+    fair = serializers.IntegerField(help_text="Mã (id) hội chợ")
+    establishment = serializers.IntegerField(help_text="Mã (id) cơ sở CNNT")
+    kind = serializers.ChoiceField(choices=ParticipationKind.choices, required=False)
+    platform = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    booths = serializers.IntegerField(required=False, min_value=0, max_value=1000)
+    products_shown = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+                                           max_length=50)
+    support_vnd = serializers.IntegerField(required=False, allow_null=True)
+    contracts_signed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    sales_vnd = serializers.IntegerField(required=False, allow_null=True)
+    new_distributors = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    withdrawn = serializers.BooleanField(required=False)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="Bắt buộc khi cập nhật")
+
+    def to_service_data(self, user: Any) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        if "fair" in data:
+            try:
+                data["fair"] = selectors.fair_get(user, data["fair"])
+            except Http404:  # an unknown fair is a field error, not a 404 of the endpoint
+                raise DRFValidationError({"fair": [_("Không tìm thấy hội chợ này.")]}) from None
+        if "establishment" in data:
+            # Loaded unscoped on purpose: the service answers 403 for an establishment outside the area.
+            found = Establishment.objects.select_related("commune").filter(pk=data["establishment"]).first()
+            if found is None:
+                raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
+            data["establishment"] = found
+        return data
+
+
+class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
+    fair = serializers.IntegerField(required=False, help_text="Không đổi được")
+    establishment = serializers.IntegerField(required=False, help_text="Không đổi được")
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("fair", int), OpenApiParameter("establishment", int),
+                                   OpenApiParameter("kind", str, enum=ParticipationKind.values)]),
+    create=extend_schema(request=FairParticipationInputSerializer, responses={201: FairParticipationOutputSerializer}),
+    update=extend_schema(request=FairParticipationUpdateSerializer, responses={200: FairParticipationOutputSerializer}),
+    partial_update=extend_schema(request=FairParticipationUpdateSerializer,
+                                 responses={200: FairParticipationOutputSerializer}),
+)
+class FairParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                           mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
+
+    serializer_class = FairParticipationOutputSerializer
+
+    def get_queryset(self) -> QuerySet[FairParticipation]:
+        params = self.request.query_params
+        for key in ("fair", "establishment"):
+            if params.get(key) and not params[key].isdigit():
+                raise DRFValidationError({key: [_("Mã không hợp lệ.")]})
+        return selectors.participation_list(
+            self.request.user, fair_id=params.get("fair"),  # type: ignore[arg-type]
+            establishment_id=params.get("establishment"), kind=params.get("kind", ""))
+
+    def get_object(self) -> FairParticipation:
+        if self.request.method in ("PUT", "PATCH"):
+            return selectors.participation_get_for_update(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.participation_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Role first (as the service does), so a caller without rights learns nothing from lookups.
+        require(entry_role_allows(request.user, Action.CREATE))
+        payload = FairParticipationInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = services.participation_create(actor=request.user, data=payload.to_service_data(request.user))  # type: ignore[arg-type]
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        participation = self.get_object()
+        payload = FairParticipationUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        version = _require_version(payload)
+        saved = services.participation_update(
+            actor=request.user, participation=participation,  # type: ignore[arg-type]
+            data=payload.to_service_data(request.user), expected_version=version)
+        return Response(self.get_serializer(selectors.participations_for_update(request.user).get(pk=saved.pk)).data)  # type: ignore[arg-type]
+
+
+class ShowroomDisplaySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    establishment = FairEstablishmentRefSerializer()
+    products = serializers.ListField(child=serializers.CharField())
+    displayed_from = serializers.DateField()
+    displayed_to = serializers.DateField(allow_null=True)
+
+
+class ShowroomOutputSerializer(serializers.ModelSerializer):
+    location_unit = UnitRefSerializer()
+
+    class Meta:
+        model = Showroom
+        fields = ["id", "name", "location_unit", "address", "operator", "opened_on", "closed_on", "scheme_code",
+                  "notes", "version", "created_at", "updated_at"]
+
+
+class ShowroomDetailSerializer(ShowroomOutputSerializer):
+    displays = serializers.SerializerMethodField()
+
+    class Meta(ShowroomOutputSerializer.Meta):
+        fields = [*ShowroomOutputSerializer.Meta.fields, "displays"]
+
+    @extend_schema(responses=ShowroomDisplaySerializer(many=True))  # type: ignore[misc]
+    def get_displays(self, obj: Showroom) -> list[dict[str, Any]]:
+        rows = selectors.showroom_displays(self.context["request"].user, obj).select_related("establishment__commune")
+        return ShowroomDisplaySerializer(rows, many=True).data  # type: ignore[return-value]
+
+
+class ShowroomInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    location_code = serializers.CharField(max_length=10, help_text="Mã GSO đơn vị hành chính (địa bàn)")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    operator = serializers.CharField(max_length=255)
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(required=False, allow_null=True)
+    scheme_code = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    def to_service_data(self, instance: Showroom | None = None) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        if "location_code" in data:
+            day = data.get("opened_on") or (instance.opened_on if instance else timezone.localdate())
+            try:
+                data["location_unit"] = unit_by_code(data.pop("location_code"), on=day)
+            except UnitNotFound as exc:
+                raise DRFValidationError({"location_code": [str(exc)]}) from None
+        return data
+
+
+class ShowroomUpdateSerializer(ShowroomInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+@extend_schema_view(
+    retrieve=extend_schema(responses=ShowroomDetailSerializer),
+    create=extend_schema(request=ShowroomInputSerializer, responses={201: ShowroomOutputSerializer}),
+    update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
+    partial_update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
+)
+class ShowroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
+
+    serializer_class = ShowroomOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Showroom]:
+        return selectors.showroom_list(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> Showroom:
+        return selectors.showroom_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(ShowroomDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = ShowroomInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        showroom = services.showroom_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        return Response(self.get_serializer(showroom).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        showroom = self.get_object()
+        payload = ShowroomUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        version = _require_version(payload)
+        showroom = services.showroom_update(actor=request.user, showroom=showroom,  # type: ignore[arg-type]
+                                            data=payload.to_service_data(showroom), expected_version=version)
+        return Response(self.get_serializer(showroom).data)
 
 
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API v1 router."""
+    router.register("fairs", FairViewSet, basename="fair")
+    # "participations" is taken by the training app (course participants).
+    router.register("fairparticipations", FairParticipationViewSet, basename="fair-participation")
+    router.register("showrooms", ShowroomViewSet, basename="showroom")

@@ -1,7 +1,297 @@
-"""API v1 endpoints of the products app."""
+"""API v1 of the typical-product scheme: the same selectors and services as the pages.
 
+Jurors see only the dossiers they score (and only their own scores until scoring closes); the
+round's secretary and province staff run the round; representatives see their own dossiers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from khuyencong.products import selectors, services
+from khuyencong.products.models import (
+    Certificate,
+    Nomination,
+    Product,
+    ProductGroup,
+    RecognitionLevel,
+    Result,
+    RuleSet,
+    Score,
+    SelectionRound,
+)
+
+# ---- output -------------------------------------------------------------------------------------
+
+
+class ProductOut(serializers.ModelSerializer):
+    group = serializers.CharField(source="group.code", read_only=True)
+    establishment_name = serializers.CharField(source="establishment.name", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "establishment", "establishment_name", "name", "group", "description", "one_off", "version"]
+
+
+class RoundOut(serializers.ModelSerializer):
+    level = serializers.CharField(source="level.code", read_only=True)
+    status = serializers.CharField(read_only=True)  # plain string: avoids a colliding "Status" enum in the schema
+    organiser_code = serializers.CharField(source="organiser.code", read_only=True)
+
+    class Meta:
+        model = SelectionRound
+        fields = ["id", "name", "level", "organiser_code", "year", "plan_document_no", "dossier_deadline",
+                  "rule_set", "quota", "status", "version"]
+
+
+class ResultOut(serializers.ModelSerializer):
+    class Meta:
+        model = Result
+        fields = ["combined_score", "juror_count", "rank_in_group", "passed_mark", "within_quota", "tie_at_quota",
+                  "proposed", "approved", "note"]
+
+
+class NominationOut(serializers.ModelSerializer):
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    status = serializers.CharField(read_only=True)
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Nomination
+        fields = ["id", "round", "product", "product_name", "selection_code", "submitted_on", "status",
+                  "eligibility", "result"]
+
+    def get_result(self, obj: Nomination) -> dict[str, Any] | None:
+        if obj.round.status in ("open", "scoring"):
+            return None
+        result = getattr(obj, "result", None) if hasattr(obj, "result") else None
+        return ResultOut(result).data if result else None
+
+
+class ScoreOut(serializers.ModelSerializer):
+    juror = serializers.CharField(source="member.user.username", read_only=True)
+    criterion = serializers.CharField(source="criterion.code", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["nomination", "juror", "criterion", "points"]
+
+
+class CertificateOut(serializers.ModelSerializer):
+    level = serializers.CharField(source="level.code", read_only=True)
+    decision_number = serializers.CharField(source="decision.number", read_only=True)
+    decided_on = serializers.DateField(source="decision.decided_on", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "number", "product", "level", "year", "issued_on", "valid_until", "revoked",
+                  "decision_number", "decided_on"]
+
+
+# ---- input --------------------------------------------------------------------------------------
+
+
+class ProductIn(serializers.Serializer):
+    establishment = serializers.IntegerField()
+    name = serializers.CharField(max_length=255)
+    group = serializers.SlugRelatedField(slug_field="code", queryset=ProductGroup.objects.filter(valid_to=None))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    one_off = serializers.BooleanField(required=False, default=False)
+
+
+class RoundIn(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    level = serializers.PrimaryKeyRelatedField(queryset=RecognitionLevel.objects.all())
+    organiser_code = serializers.CharField(max_length=10)
+    year = serializers.IntegerField(min_value=2010, max_value=2100)
+    plan_document_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    dossier_deadline = serializers.DateField()
+    rule_set = serializers.PrimaryKeyRelatedField(queryset=RuleSet.objects.all())
+    quota = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class NominationIn(serializers.Serializer):
+    round = serializers.IntegerField()
+    product = serializers.IntegerField()
+    made_by_establishment = serializers.BooleanField()
+    submitted_on = serializers.DateField(required=False)
+    registration_form_no = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    dossier_note = serializers.CharField(max_length=8000, required=False, allow_blank=True)
+
+
+class SheetIn(serializers.Serializer):
+    points = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2),
+                                   help_text="Mã tiêu chí → điểm")
+
+
+class ConflictIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ApproveIn(serializers.Serializer):
+    approved_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DecideIn(serializers.Serializer):
+    number = serializers.CharField(max_length=100)
+    decided_on = serializers.DateField()
+
+
+# ---- viewsets -----------------------------------------------------------------------------------
+
+
+class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    user: Any
+
+    def _user(self) -> Any:
+        return self.request.user
+
+
+@extend_schema_view(create=extend_schema(request=ProductIn, responses={201: ProductOut}))
+class ProductViewSet(mixins.CreateModelMixin, _Scoped):
+    serializer_class = ProductOut
+
+    def get_queryset(self) -> QuerySet[Product]:
+        return selectors.products_for(self._user()).order_by("pk")
+
+    def get_object(self) -> Product:
+        return selectors.product_get(self._user(), self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = ProductIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        from khuyencong.establishments.selectors import establishment_get
+
+        data = dict(payload.validated_data)
+        data["establishment"] = establishment_get(request.user, data["establishment"])  # type: ignore[arg-type]
+        product = services.product_create(actor=request.user, data=data)  # type: ignore[arg-type]
+        return Response(ProductOut(product).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
+class RoundViewSet(mixins.CreateModelMixin, _Scoped):
+    serializer_class = RoundOut
+
+    def get_queryset(self) -> QuerySet[SelectionRound]:
+        return selectors.rounds_for(self._user())
+
+    def get_object(self) -> SelectionRound:
+        return selectors.round_get(self._user(), self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+
+        payload = RoundIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        try:
+            data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
+        except UnitNotFound as exc:
+            raise serializers.ValidationError({"organiser_code": [str(exc)]}) from None
+        created = services.round_create(actor=request.user, data=data)  # type: ignore[arg-type]
+        return Response(RoundOut(created).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, fn: Any, **extra: Any) -> Response:
+        selection_round = self.get_object()
+        fn(actor=self.request.user, selection_round=selection_round, **extra)
+        return Response(RoundOut(selectors.round_get(self._user(), selection_round.pk)).data)
+
+    @extend_schema(request=None, responses={200: RoundOut})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str) -> Response:
+        return self._transition(services.round_start_scoring)
+
+    @extend_schema(request=None, responses={200: RoundOut})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        return self._transition(services.round_close_scoring)
+
+    @extend_schema(request=ApproveIn, responses={200: RoundOut})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        payload = ApproveIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._transition(services.round_approve, approved_ids=payload.validated_data.get("approved_ids"),
+                                note=payload.validated_data["note"])
+
+    @extend_schema(request=DecideIn, responses={200: RoundOut})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        payload = DecideIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._transition(services.recognition_decide, **payload.validated_data)
+
+    @extend_schema(responses={200: ResultOut(many=True)})
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str) -> Response:
+        return Response(ResultOut(selectors.results_for(self._user(), self.get_object()), many=True).data)
+
+
+@extend_schema_view(create=extend_schema(request=NominationIn, responses={201: NominationOut}))
+class NominationViewSet(mixins.CreateModelMixin, _Scoped):
+    serializer_class = NominationOut
+
+    def get_queryset(self) -> QuerySet[Nomination]:
+        return selectors.nominations_for(self._user())
+
+    def get_object(self) -> Nomination:
+        return selectors.nomination_get(self._user(), self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = NominationIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        selection_round = selectors.round_get(self._user(), data.pop("round"))
+        product = selectors.product_get(self._user(), data.pop("product"))
+        created = services.nomination_create(actor=request.user, selection_round=selection_round,  # type: ignore[arg-type]
+                                             product=product, **data)
+        return Response(NominationOut(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses={200: ScoreOut(many=True)})
+    @extend_schema(methods=["post"], request=SheetIn, responses={200: ScoreOut(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def scores(self, request: Request, pk: str) -> Response:
+        nomination = self.get_object()
+        if request.method == "POST":
+            payload = SheetIn(data=request.data)
+            payload.is_valid(raise_exception=True)
+            services.score_sheet_submit(actor=request.user, nomination=nomination,  # type: ignore[arg-type]
+                                        points=payload.validated_data["points"])
+        visible = selectors.scores_visible_to(self._user(), nomination.round).filter(nomination=nomination)
+        return Response(ScoreOut(visible.order_by("member_id", "criterion__order"), many=True).data)
+
+    @extend_schema(request=ConflictIn, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def conflicts(self, request: Request, pk: str) -> Response:
+        payload = ConflictIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.conflict_declare(actor=request.user, nomination=self.get_object(),  # type: ignore[arg-type]
+                                  reason=payload.validated_data["reason"])
+        return Response(status=status.HTTP_201_CREATED)
+
+
+class CertificateViewSet(_Scoped):
+    serializer_class = CertificateOut
+
+    def get_queryset(self) -> QuerySet[Certificate]:
+        return selectors.certificates_for(self._user())
+
+    def get_object(self) -> Certificate:
+        return selectors.certificate_get(self._user(), self.kwargs["pk"])
 
 
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API v1 router."""
+    router.register("products", ProductViewSet, basename="product")
+    router.register("rounds", RoundViewSet, basename="round")
+    router.register("nominations", NominationViewSet, basename="nomination")
+    router.register("certificates", CertificateViewSet, basename="certificate")

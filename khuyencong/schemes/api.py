@@ -1,7 +1,320 @@
-"""API v1 endpoints of the schemes app."""
+"""API v1: programmes, plans, schemes (with transitions and disbursements). Same selectors and services as pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from khuyencong.accounts.policy import require
+from khuyencong.establishments.selectors import establishments_for
+from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.schemes import selectors, services
+from khuyencong.schemes.models import (
+    ActivityType,
+    AnnualPlan,
+    Disbursement,
+    FundingSource,
+    Programme,
+    Scheme,
+    SchemeEvent,
+    SchemeStatus,
+)
+from khuyencong.schemes.policy import may_start_proposal
+from khuyencong.schemes.selectors import SchemeFilters
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "name", "level", "start_year", "end_year", "decision_no", "decision_date", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class PlanOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnnualPlan
+        fields = ["id", "programme", "year", "funding_source", "approved_total", "decision_no", "decision_date",
+                  "version"]
+
+
+class PlanInputSerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    year = serializers.IntegerField()
+    funding_source = serializers.ChoiceField(choices=FundingSource.choices)
+    approved_total = serializers.IntegerField()
+    decision_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+
+
+class BeneficiarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    commune_code = serializers.CharField(source="commune.code")
+
+
+STATUS_HELP = "Trạng thái: " + ", ".join(SchemeStatus.values)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """Statuses as plain strings: one enum component (``SchemeStatus``) would otherwise get several names."""
+
+    actor: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    from_status = serializers.CharField(help_text=STATUS_HELP)
+    to_status = serializers.CharField(help_text=STATUS_HELP)
+
+    class Meta:
+        model = SchemeEvent
+        fields = ["at", "actor", "from_status", "to_status", "note", "attachment"]
+
+
+class SchemeOutputSerializer(serializers.ModelSerializer):
+    activity_type = serializers.CharField(source="activity_type.code")
+    beneficiaries = BeneficiarySerializer(many=True)
+    disbursed = serializers.IntegerField()
+    implementing_unit_code = serializers.CharField(source="implementing_unit.code", default=None)
+    status = serializers.CharField(help_text=STATUS_HELP)
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "id", "code", "title", "activity_type", "funding_source", "plan", "implementing_unit_name",
+            "implementing_unit_code", "beneficiaries", "planned_start", "planned_end", "actual_start", "actual_end",
+            "total_cost", "public_support", "counterpart_capital", "disbursed", "settled_amount", "status",
+            "appraisal_score", "appraisal_comments", "approval_decision_no", "approval_decision_date", "contract_no",
+            "contract_date", "acceptance_date", "acceptance_record_no", "settlement_date", "notes", "version",
+        ]
+
+
+class SchemeDetailSerializer(SchemeOutputSerializer):
+    events = EventSerializer(many=True)
+
+    class Meta(SchemeOutputSerializer.Meta):
+        fields = [*SchemeOutputSerializer.Meta.fields, "events"]
+
+
+class SchemeInputSerializer(serializers.Serializer):
+    """Shape and types only; amounts are checked (non-negative integers, norms) by the services."""
+
+    code = serializers.CharField(max_length=40)
+    title = serializers.CharField(max_length=300)
+    activity_type = serializers.SlugField(help_text="Mã loại hoạt động, ví dụ machinery")
+    funding_source = serializers.ChoiceField(choices=FundingSource.choices)
+    implementing_unit_name = serializers.CharField(max_length=255)
+    implementing_unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    beneficiary_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    planned_start = serializers.DateField(required=False, allow_null=True)
+    planned_end = serializers.DateField(required=False, allow_null=True)
+    actual_start = serializers.DateField(required=False, allow_null=True)
+    actual_end = serializers.DateField(required=False, allow_null=True)
+    total_cost = serializers.IntegerField(required=False)
+    public_support = serializers.IntegerField(required=False)
+    counterpart_capital = serializers.IntegerField(required=False)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="Bắt buộc khi cập nhật")
+
+    def to_service(self, user: Any) -> tuple[dict[str, Any], list[Any] | None]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        ids = data.pop("beneficiary_ids", None)
+        if "activity_type" in data:
+            kind = ActivityType.objects.filter(code=data["activity_type"]).order_by("-valid_from").first()
+            if kind is None:
+                raise DRFValidationError({"activity_type": ["Không có loại hoạt động này."]})
+            data["activity_type"] = kind
+        code = data.pop("implementing_unit_code", None)
+        if code:
+            try:
+                data["implementing_unit"] = unit_by_code(code, on=timezone.localdate(), level="commune")
+            except UnitNotFound as exc:
+                raise DRFValidationError({"implementing_unit_code": [str(exc)]}) from None
+        people = None
+        if ids is not None:
+            people = list(establishments_for(user).filter(pk__in=ids))
+            if len(people) != len(set(ids)):
+                raise DRFValidationError({"beneficiary_ids": ["Có cơ sở không tồn tại hoặc ngoài phạm vi của bạn."]})
+        return data, people
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    # A plain string: the service refuses unknown or disallowed targets with a Vietnamese message.
+    target = serializers.CharField(max_length=15, help_text=STATUS_HELP)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+    plan = serializers.PrimaryKeyRelatedField(queryset=AnnualPlan.objects.all(), required=False)
+    appraisal_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    appraisal_comments = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    approval_decision_no = serializers.CharField(max_length=60, required=False)
+    approval_decision_date = serializers.DateField(required=False)
+    contract_no = serializers.CharField(max_length=60, required=False)
+    contract_date = serializers.DateField(required=False)
+    actual_start = serializers.DateField(required=False)
+    acceptance_date = serializers.DateField(required=False)
+    acceptance_record_no = serializers.CharField(max_length=60, required=False)
+    actual_end = serializers.DateField(required=False)
+    settled_amount = serializers.IntegerField(required=False)
+    settlement_date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=4000, required=False, help_text="Lý do (khi điều chỉnh)")
+    total_cost = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")
+    public_support = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")
+    counterpart_capital = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")
+
+    def fields_for_service(self) -> dict[str, Any]:
+        skip = {"target", "note", "version", "reason"}
+        return {k: v for k, v in self.validated_data.items() if k not in skip}
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Disbursement
+        fields = ["id", "date", "amount", "note"]
+
+
+class DisbursementInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    amount = serializers.IntegerField()
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Programmes (national or local, by phase)."""
+
+    serializer_class = ProgrammeSerializer
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        return selectors.programmes_for(self.request.user)  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = ProgrammeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        programme = services.programme_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}))
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Annual plans with their approved totals."""
+
+    serializer_class = PlanOutputSerializer
+
+    def get_queryset(self) -> QuerySet[AnnualPlan]:
+        return selectors.plans_for(self.request.user).order_by("-year", "funding_source")  # type: ignore[arg-type]
+
+    def get_object(self) -> AnnualPlan:
+        return selectors.plan_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = PlanInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plan = services.plan_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        return Response(PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+_FILTERS = [
+    OpenApiParameter("year", int), OpenApiParameter("activity_type", str),
+    OpenApiParameter("funding_source", str, enum=FundingSource.values),
+    OpenApiParameter("status", str, description=STATUS_HELP),
+    OpenApiParameter("unit", str, description="Mã đơn vị hành chính"), OpenApiParameter("q", str),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_FILTERS),
+    retrieve=extend_schema(responses=SchemeDetailSerializer),
+    create=extend_schema(request=SchemeInputSerializer, responses={201: SchemeOutputSerializer}),
+    update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
+    partial_update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
+)
+class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
+
+    serializer_class = SchemeOutputSerializer
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return SchemeDetailSerializer if self.action == "retrieve" else SchemeOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Scheme]:
+        params = self.request.query_params
+        try:
+            year = int(params["year"]) if params.get("year") else None
+        except ValueError:
+            raise DRFValidationError({"year": ["Năm phải là số nguyên."]}) from None
+        filters = SchemeFilters(year=year, activity_type=params.get("activity_type", ""),
+                                funding_source=params.get("funding_source", ""), status=params.get("status", ""),
+                                unit=params.get("unit", ""), q=params.get("q", ""))
+        items = selectors.scheme_list(self.request.user, filters)  # type: ignore[arg-type]
+        if filters.errors:
+            raise DRFValidationError(filters.errors)
+        return items.prefetch_related("events__actor") if self.action == "retrieve" else items
+
+    def get_object(self) -> Scheme:
+        return selectors.scheme_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def _fresh(self, scheme: Scheme) -> Scheme:
+        return selectors.scheme_get(self.request.user, scheme.pk)  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(may_start_proposal(request.user))  # type: ignore[arg-type]
+        payload = SchemeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data, people = payload.to_service(request.user)
+        scheme = services.scheme_create(actor=request.user, data=data, beneficiaries=people or [])  # type: ignore[arg-type]
+        return Response(SchemeOutputSerializer(self._fresh(scheme)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        scheme = self.get_object()
+        payload = SchemeInputSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        if "version" not in payload.validated_data:
+            raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
+        data, people = payload.to_service(request.user)
+        scheme = services.scheme_update(actor=request.user, scheme=scheme, data=data, beneficiaries=people,  # type: ignore[arg-type]
+                                        expected_version=payload.validated_data["version"])
+        return Response(SchemeOutputSerializer(self._fresh(scheme)).data)
+
+    @extend_schema(request=TransitionInputSerializer, responses=SchemeOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        """Move the scheme to ``target`` (``amended`` applies an amendment to a settled scheme)."""
+        scheme = self.get_object()
+        payload = TransitionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if data["target"] == SchemeStatus.AMENDED:
+            services.scheme_amend(actor=request.user, scheme=scheme, changes=payload.fields_for_service(),  # type: ignore[arg-type]
+                                  reason=data.get("reason", ""), expected_version=data["version"])
+        else:
+            services.scheme_transition(actor=request.user, scheme=scheme, target=data["target"],  # type: ignore[arg-type]
+                                       fields=payload.fields_for_service(), note=data["note"],
+                                       expected_version=data["version"])
+        return Response(SchemeOutputSerializer(self._fresh(scheme)).data)
+
+    @extend_schema(methods=["get"], responses=DisbursementSerializer(many=True))
+    @extend_schema(methods=["post"], request=DisbursementInputSerializer, responses={201: DisbursementSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def disbursements(self, request: Request, pk: str | None = None) -> Response:
+        scheme = self.get_object()
+        if request.method == "GET":
+            return Response(DisbursementSerializer(selectors.scheme_disbursements(scheme), many=True).data)
+        payload = DisbursementInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        made = services.disbursement_create(actor=request.user, scheme=scheme, **payload.validated_data)  # type: ignore[arg-type]
+        return Response(DisbursementSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API v1 router."""
+    router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("plans", PlanViewSet, basename="plan")
+    router.register("schemes", SchemeViewSet, basename="scheme")
+

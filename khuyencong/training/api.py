@@ -1,7 +1,427 @@
-"""API v1 endpoints of the training app."""
+"""API v1 endpoints of the training app: the same selectors and services as the pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from khuyencong.establishments.api import UnitRefSerializer
+from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.training import policy, selectors, services
+from khuyencong.training.masking import mask_national_id, mask_phone
+from khuyencong.training.models import (
+    ConsentPurpose,
+    Course,
+    CourseType,
+    FollowUpStatus,
+    Gender,
+    LegalBasis,
+    Participation,
+    ParticipationStatus,
+    Person,
+    PersonConsent,
+    PersonRole,
+)
+from khuyencong.training.selectors import CourseFilters
+
+
+def choice_field(choices: list[tuple[str, Any]], **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field documented as a string listing its values, not as an enum component: several apps
+    have their own "status" or "kind" lists and drf-spectacular would name the enums ambiguously
+    (a settings-level ENUM_NAME_OVERRIDES entry would restore the enums)."""
+    schema = {"type": "string", "description": "Một trong: " + ", ".join(value for value, _label in choices)}
+
+    @extend_schema_field(schema)  # on a class: DRF deep-copies field instances, dropping instance attributes
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
+
+class CourseOutputSerializer(serializers.ModelSerializer):
+    course_type: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organising_unit = UnitRefSerializer()
+    venue_unit = UnitRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Course
+        fields = ["id", "code", "title", "course_type", "scheme_code", "organiser", "organising_unit", "trainer",
+                  "venue_unit", "abroad_country", "abroad_city", "start_date", "end_date", "planned_participants",
+                  "actual_participants", "notes", "version"]
+
+
+class CourseInputSerializer(serializers.Serializer):
+    """Shape and types only; dates, area and uniqueness are the service's checks."""
+
+    code = serializers.CharField(max_length=40)
+    title = serializers.CharField(max_length=255)
+    course_type = serializers.CharField(max_length=40, help_text="Mã loại lớp, ví dụ vocational")
+    scheme_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    organiser = serializers.CharField(max_length=255)
+    organising_unit_code = serializers.CharField(max_length=10, help_text="Mã tỉnh hoặc xã/phường tổ chức")
+    trainer = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    venue_unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    abroad_country = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    abroad_city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    planned_participants = serializers.IntegerField(min_value=0, required=False)
+    actual_participants = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1, required=False, help_text="Bắt buộc khi cập nhật")
+
+    def to_service_data(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        day = data.get("start_date") or timezone.localdate()
+        if "course_type" in data:
+            found = selectors.course_types_on(day).filter(code=data.pop("course_type")).first()
+            if found is None:
+                raise ValidationError({"course_type": ["Loại lớp không tồn tại hoặc không còn hiệu lực."]})
+            data["course_type"] = found
+        for key, target in (("organising_unit_code", "organising_unit"), ("venue_unit_code", "venue_unit")):
+            code = data.pop(key, None)
+            if code:
+                try:
+                    data[target] = unit_by_code(code, on=day)
+                except UnitNotFound as exc:
+                    raise ValidationError({key: [str(exc)]}) from None
+        return data
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    person_id = serializers.IntegerField()
+    person_name = serializers.CharField(source="person.full_name")
+    course_code = serializers.CharField(source="course.code")
+    status = choice_field(ParticipationStatus.choices, read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["id", "person_id", "person_name", "course_code", "status", "certificate_no", "follow_up_due_3m",
+                  "follow_up_due_6m"]
+
+
+class DueSerializer(ParticipantSerializer):
+    milestone = serializers.IntegerField()
+    due_on = serializers.DateField()
+
+    class Meta(ParticipantSerializer.Meta):
+        fields = [*ParticipantSerializer.Meta.fields, "milestone", "due_on"]
+
+
+class EnrolInputSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField(required=False)
+    national_ids = serializers.CharField(required=False, max_length=20000, help_text="Mỗi dòng một số định danh")
+
+
+def _require_version(payload: serializers.Serializer) -> int:
+    if "version" not in payload.validated_data:
+        raise ValidationError({"version": ["Trường này là bắt buộc."]})
+    return int(payload.validated_data["version"])
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("course_type", str),
+                                   OpenApiParameter("year", int)]),
+    create=extend_schema(request=CourseInputSerializer, responses={201: CourseOutputSerializer}),
+    partial_update=extend_schema(request=CourseInputSerializer, responses={200: CourseOutputSerializer}),
+)
+class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Courses visible to the caller (scoped by the organising unit)."""
+
+    serializer_class = CourseOutputSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Course]:
+        params = self.request.query_params
+        year = params.get("year", "")
+        filters = CourseFilters(q=params.get("q", ""), course_type=params.get("course_type", ""),
+                                year=int(year) if year.isdigit() else None)
+        return selectors.course_list(self.request.user, filters)  # type: ignore[arg-type]
+
+    def get_object(self) -> Course:
+        return selectors.course_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = CourseInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        course = services.course_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_object()
+        payload = CourseInputSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        version = _require_version(payload)
+        course = services.course_update(actor=request.user, course=course, data=payload.to_service_data(),  # type: ignore[arg-type]
+                                        expected_version=version)
+        return Response(self.get_serializer(course).data)
+
+    @extend_schema(responses={200: ParticipantSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def participants(self, request: Request, pk: str | None = None) -> Response:
+        rows = selectors.course_participants(self.get_object()).select_related("course")
+        return Response(ParticipantSerializer(rows, many=True).data)
+
+    @extend_schema(request=EnrolInputSerializer, responses={201: ParticipantSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def enrol(self, request: Request, pk: str | None = None) -> Response:
+        """Enrol one person (person_id) or a list of ID numbers (national_ids, all-or-nothing)."""
+        course = self.get_object()
+        payload = EnrolInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if data.get("national_ids"):
+            created = services.participants_enrol_by_ids(actor=request.user, course=course,  # type: ignore[arg-type]
+                                                         text=data["national_ids"])
+        elif data.get("person_id"):
+            person = selectors.person_get(request.user, data["person_id"])  # type: ignore[arg-type]
+            created = [services.participant_enrol(actor=request.user, course=course, person=person)]  # type: ignore[arg-type]
+        else:
+            raise ValidationError({"person_id": ["Cần person_id hoặc national_ids."]})
+        return Response(ParticipantSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class PersonOutputSerializer(serializers.ModelSerializer):
+    national_id = serializers.SerializerMethodField(help_text="Luôn che; dùng POST …/unmask để xem (có ghi nhật ký)")
+    phone = serializers.SerializerMethodField()
+    commune = UnitRefSerializer()
+
+    class Meta:
+        model = Person
+        fields = ["id", "national_id", "full_name", "birth_date", "birth_year", "gender", "ethnicity", "commune",
+                  "employer", "role", "phone", "restricted", "version"]
+
+    def get_national_id(self, obj: Person) -> str:
+        return mask_national_id(obj.national_id)
+
+    def get_phone(self, obj: Person) -> str:
+        user = self.context["request"].user
+        return obj.phone if policy.sees_personal_data(user, obj) else mask_phone(obj.phone)
+
+
+class PersonInputSerializer(serializers.Serializer):
+    national_id = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
+    full_name = serializers.CharField(max_length=150)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    ethnicity = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    commune_code = serializers.CharField(max_length=10)
+    role = serializers.ChoiceField(choices=PersonRole.choices, required=False)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    confirm_distinct = serializers.BooleanField(required=False, default=False)
+    correction = serializers.BooleanField(required=False, default=False)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+    def to_service_data(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        for key in ("confirm_distinct", "correction", "version"):
+            data.pop(key, None)
+        code = data.pop("commune_code", None)
+        if code:
+            try:
+                data["commune"] = unit_by_code(code, on=timezone.localdate(), level="commune")
+            except UnitNotFound as exc:
+                raise ValidationError({"commune_code": [str(exc)]}) from None
+        return data
+
+
+class RestrictInputSerializer(serializers.Serializer):
+    restricted = serializers.BooleanField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    given_at = serializers.DateField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonConsent
+        fields = ["id", "purpose", "basis", "given_at", "withdrawn_at", "note"]
+
+
+class MergeInputSerializer(serializers.Serializer):
+    merge_id = serializers.IntegerField(min_value=1)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("q", str, description="Họ tên hoặc số định danh đầy đủ")]),
+    create=extend_schema(request=PersonInputSerializer, responses={201: PersonOutputSerializer}),
+    partial_update=extend_schema(request=PersonInputSerializer, responses={200: PersonOutputSerializer}),
+)
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
+
+    serializer_class = PersonOutputSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.person_list(self.request.user, self.request.query_params.get("q", ""))  # type: ignore[arg-type]
+
+    def get_object(self) -> Person:
+        return selectors.person_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = PersonInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        person = services.person_create(actor=request.user, data=payload.to_service_data(),  # type: ignore[arg-type]
+                                        confirm_distinct=payload.validated_data["confirm_distinct"])
+        return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        payload = PersonInputSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        person = services.person_update(actor=request.user, person=person, data=payload.to_service_data(),  # type: ignore[arg-type]
+                                        expected_version=_require_version(payload),
+                                        correction=payload.validated_data.get("correction", False))
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=None,
+                   responses={200: inline_serializer("UnmaskedId", {"national_id": serializers.CharField()})})
+    @action(detail=True, methods=["post"])
+    def unmask(self, request: Request, pk: str | None = None) -> Response:
+        """The full ID number; the access is logged. 403 for roles without the right."""
+        full = services.person_unmask_id(actor=request.user, person=self.get_object())  # type: ignore[arg-type]
+        return Response({"national_id": full})
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def export(self, request: Request, pk: str | None = None) -> Response:
+        """Data-subject access request: everything held about this person."""
+        return Response(services.person_export(actor=request.user, person=self.get_object()))  # type: ignore[arg-type]
+
+    @extend_schema(request=RestrictInputSerializer, responses={200: PersonOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def restrict(self, request: Request, pk: str | None = None) -> Response:
+        payload = RestrictInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        person = services.person_restrict(actor=request.user, person=self.get_object(),  # type: ignore[arg-type]
+                                          restricted=payload.validated_data["restricted"],
+                                          note=payload.validated_data.get("note", ""))
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=ConsentInputSerializer, responses={201: ConsentOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        """Record the legal basis or consent for one purpose."""
+        payload = ConsentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = services.consent_record(actor=request.user, person=self.get_object(),  # type: ignore[arg-type]
+                                          data=payload.validated_data)
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MergeInputSerializer, responses={200: PersonOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge the duplicate ``merge_id`` into this person."""
+        payload = MergeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        keep = self.get_object()
+        other = selectors.person_get(request.user, payload.validated_data["merge_id"])  # type: ignore[arg-type]
+        person = services.person_merge(actor=request.user, keep=keep, merge=other)  # type: ignore[arg-type]
+        return Response(self.get_serializer(person).data)
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = choice_field(FollowUpStatus.choices)
+    employer_text = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    monthly_income_vnd = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class FollowUpOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    status = serializers.CharField()
+    monthly_income_vnd = serializers.IntegerField(allow_null=True)
+
+
+class CompleteInputSerializer(serializers.Serializer):
+    certificate_no = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("horizon_days", int)],
+                                       responses={200: DueSerializer(many=True)}))
+class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The list is the follow-ups-due list of the caller's area; actions change a participation."""
+
+    serializer_class = ParticipantSerializer
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return DueSerializer if self.action == "list" else ParticipantSerializer
+
+    def get_queryset(self) -> QuerySet[Participation]:
+        horizon = self.request.query_params.get("horizon_days", "0")
+        days = min(int(horizon), 90) if horizon.isdigit() else 0
+        return selectors.follow_ups_due(self.request.user, horizon_days=days)  # type: ignore[arg-type]
+
+    def get_object(self) -> Participation:
+        return selectors.participation_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    @extend_schema(request=CompleteInputSerializer, responses={200: ParticipantSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        payload = CompleteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        done = services.participant_complete(actor=request.user, participation=self.get_object(),  # type: ignore[arg-type]
+                                             certificate_no=payload.validated_data.get("certificate_no", ""))
+        return Response(ParticipantSerializer(done).data)
+
+    @extend_schema(request=None, responses={200: ParticipantSerializer})
+    @action(detail=True, methods=["post"])
+    def drop(self, request: Request, pk: str | None = None) -> Response:
+        dropped = services.participant_drop(actor=request.user, participation=self.get_object())  # type: ignore[arg-type]
+        return Response(ParticipantSerializer(dropped).data)
+
+    @extend_schema(request=FollowUpInputSerializer, responses={201: FollowUpOutputSerializer})
+    @action(detail=True, methods=["post"], url_path="followups")
+    def followups(self, request: Request, pk: str | None = None) -> Response:
+        payload = FollowUpInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        follow_up = services.follow_up_record(actor=request.user, participation=self.get_object(),  # type: ignore[arg-type]
+                                              data=payload.validated_data)
+        return Response(FollowUpOutputSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+class CourseTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourseType
+        fields = ["code", "label", "employment_oriented", "valid_from", "valid_to", "legal_basis"]
+
+
+class CourseTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The course-type code list (every version)."""
+
+    serializer_class = CourseTypeSerializer
+    queryset = CourseType.objects.order_by("code", "valid_from")
 
 
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API v1 router."""
+    router.register("courses", CourseViewSet, basename="course")
+    router.register("persons", PersonViewSet, basename="person")
+    router.register("participations", ParticipationViewSet, basename="participation")
+    router.register("coursetypes", CourseTypeViewSet, basename="coursetype")

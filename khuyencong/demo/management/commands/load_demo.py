@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from khuyencong.demo.establishments import load_demo_establishments
+from khuyencong.demo.seed import load_seed_dataset
 from khuyencong.demo.users import DEMO_PASSWORD, load_demo_users
 
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         users = load_demo_users()  # the admin must exist before establishments are created by it
         created = load_demo_establishments()
         load_demo_users()  # link the representative to an establishment now that they exist
+        seeded = load_seed_dataset()
         self.stdout.write(f"Cơ sở minh họa mới: {created}.")
+        self.stdout.write("Bộ dữ liệu Bà Rịa – Vũng Tàu 2014–2020: " + ("đã nạp." if seeded else "đã có sẵn."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.role.label}")

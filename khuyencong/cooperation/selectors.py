@@ -1,0 +1,64 @@
+"""Reads on cooperation records: activities scoped by organising unit; partners visible to readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Collate
+from django.http import Http404
+
+from khuyencong.accounts.models import User
+from khuyencong.cooperation.models import Activity, ActivityParticipant, Agreement, Partner
+from khuyencong.cooperation.policy import may_read, scope_training
+from khuyencong.core.collation import COLLATION
+
+
+def partners_for(user: User) -> QuerySet[Partner]:
+    items = Partner.objects.annotate(activity_count=Count("activities", distinct=True))
+    return items.order_by(Collate("name", COLLATION), "pk") if may_read(user) else items.none()
+
+
+def partner_get(user: User, pk: Any) -> Partner:
+    try:
+        return partners_for(user).get(pk=int(pk))
+    except (Partner.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def agreements_for(user: User) -> QuerySet[Agreement]:
+    items = Agreement.objects.select_related("partner").order_by("-signed_on", "pk")
+    return items if may_read(user) else items.none()
+
+
+def agreement_get(user: User, pk: Any) -> Agreement:
+    try:
+        return agreements_for(user).get(pk=int(pk))
+    except (Agreement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def activities_for(user: User) -> QuerySet[Activity]:
+    base = Activity.objects.select_related("partner", "agreement", "organising_unit", "venue_unit")
+    return scope_training(base, user, commune_path="organising_unit_id")
+
+
+def activity_list(user: User, *, kind: str = "", partner: str = "") -> QuerySet[Activity]:
+    items = activities_for(user).annotate(participant_count=Count("participants"))
+    if kind:
+        items = items.filter(kind=kind)
+    if partner.isdigit():
+        items = items.filter(partner_id=int(partner))
+    return items.order_by("-start_date", "pk")
+
+
+def activity_get(user: User, pk: Any) -> Activity:
+    try:
+        return activities_for(user).get(pk=int(pk))
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def activity_participants(activity: Activity) -> QuerySet[ActivityParticipant]:
+    return (activity.participants.select_related("person__commune")
+            .order_by(Collate("person__full_name", COLLATION), "pk"))

@@ -1,0 +1,111 @@
+"""Cooperation pages: activities (list, detail with participants, create), partners and agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from khuyencong.cooperation import policy, selectors, services
+from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
+from khuyencong.cooperation.models import Activity
+from khuyencong.training.selectors import person_get, person_list
+from khuyencong.training.views import _error_sink, _page, run_service
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    page, query = _page(request, selectors.activity_list(request.user, kind=kind))  # type: ignore[arg-type]
+    return render(request, "cooperation/activity_list.html", {
+        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user)})
+
+
+def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
+    can_edit = policy.may_edit_activity(request.user, activity)  # type: ignore[arg-type]
+    q = request.GET.get("q", "").strip()
+    found = person_list(request.user, q).filter(role="civil_servant")[:20] if q and can_edit else []  # type: ignore[arg-type]
+    return render(request, "cooperation/activity_detail.html", {
+        "activity": activity, "participants": selectors.activity_participants(activity), "can_edit": can_edit,
+        "q": q, "found": found}, status=status)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.activity_get(request.user, pk))  # type: ignore[arg-type]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    if not policy.may_edit(request.user):
+        raise PermissionDenied
+    form = ActivityForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        if saved is not None:
+            messages.success(request, _("Đã lưu hoạt động “%(t)s”.") % {"t": saved.title})
+            return redirect("cooperation:activity_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cooperation/form.html", {"form": form, "title": _("Thêm hoạt động hợp tác")}, status=status)
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(request.user, pk)  # type: ignore[arg-type]
+    person = person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
+    sink = _error_sink()
+    if run_service(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):  # type: ignore[arg-type]
+        messages.success(request, _("Đã thêm “%(name)s”.") % {"name": person.full_name})
+        return redirect("cooperation:activity_detail", pk=activity.pk)
+    for errors in sink.errors.values():
+        messages.error(request, " ".join(str(e) for e in errors))
+    return _detail(request, activity, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """Partners, with the create form for province staff."""
+    can_create = policy.may_edit_partner(request.user)
+    if request.method == "POST" and not can_create:
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        if saved is not None:
+            messages.success(request, _("Đã lưu đối tác “%(n)s”.") % {"n": saved.name})
+            return redirect("cooperation:partner_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cooperation/partner_list.html", {
+        "partners": selectors.partners_for(request.user), "form": form, "can_create": can_create},  # type: ignore[arg-type]
+        status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner, its agreements and activities, and the form to add an agreement."""
+    partner = selectors.partner_get(request.user, pk)  # type: ignore[arg-type]
+    can_edit = policy.may_edit_partner(request.user)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.agreement_create(
+            actor=request.user, partner=partner, data=form.service_data()))  # type: ignore[arg-type]
+        if saved is not None:
+            messages.success(request, _("Đã lưu thỏa thuận."))
+            return redirect("cooperation:partner_detail", pk=partner.pk)
+    context: dict[str, Any] = {
+        "partner": partner, "agreements": partner.agreements.order_by("-signed_on"), "form": form,
+        "activities": selectors.activity_list(request.user, partner=str(partner.pk)), "can_edit": can_edit}  # type: ignore[arg-type]
+    return render(request, "cooperation/partner_detail.html", context, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,253 @@
+"""Fair pages: calendar, detail with participants and totals, forms, XLSX export, establishment history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from khuyencong.accounts.policy import Action
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.fairs import selectors, services
+from khuyencong.fairs.export import participants_xlsx
+from khuyencong.fairs.forms import DisplayForm, FairForm, FilterForm, ParticipationForm, ShowroomForm
+from khuyencong.fairs.models import FairScope
+from khuyencong.fairs.policy import entry_role_allows, may_act_on_entry, may_manage_events
+from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
+
+PAGE_SIZE = 25
+
+
+def _run(request: HttpRequest, form: Any, call: Callable[[], Any]) -> Any | None:
+    """Run a service call; on a domain error put the message on the form and return None."""
+    try:
+        return call()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for field, messages_ in errors.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    except StaleEditError as exc:
+        form.add_error(None, str(exc.message))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return None
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, cancel: str) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fairs/form.html", {"form": form, "title": title, "cancel": cancel}, status=status)
+
+
+# --- Fairs -----------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def fair_list(request: HttpRequest) -> HttpResponse:
+    when = PAST if request.GET.get("khi") == PAST else UPCOMING
+    form = FilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    filters = FairFilters(when=when, q=values.get("q") or "", scope=values.get("scope") or "",
+                          year=values.get("year"))
+    page = Paginator(selectors.fair_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "fairs/list.html", {
+        "form": form, "page": page, "when": when, "query": query.urlencode(), "today": timezone.localdate(),
+        "can_create": may_manage_events(request.user, Action.CREATE),
+    })
+
+
+@login_required
+@require_GET
+def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    fair = selectors.fair_get(user, pk)  # type: ignore[arg-type]
+    return render(request, "fairs/detail.html", {
+        "fair": fair, "participants": selectors.fair_participants(user, fair),  # type: ignore[arg-type]
+        "totals": selectors.fair_totals(user, fair),  # type: ignore[arg-type]
+        "can_edit": may_manage_events(user, Action.UPDATE),
+        "can_register": entry_role_allows(user, Action.CREATE) and not fair.cancelled,
+        "can_edit_entries": entry_role_allows(user, Action.UPDATE),
+        "scope_labels": dict(FairScope.choices),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fair_create(request: HttpRequest) -> HttpResponse:
+    if not may_manage_events(request.user, Action.CREATE):
+        raise PermissionDenied
+    form = FairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fair = _run(request, form, lambda: services.fair_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        if fair:
+            messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": fair.name})
+            return redirect("fairs:detail", pk=fair.pk)
+    return _form_page(request, form, _("Thêm hội chợ, triển lãm"), reverse("fairs:list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
+    if not may_manage_events(request.user, Action.UPDATE):
+        raise PermissionDenied
+    form = FairForm(request.POST or None, instance=fair)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.fair_update(
+            actor=request.user, fair=fair, data=form.service_data(),  # type: ignore[arg-type]
+            expected_version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": saved.name})
+            return redirect("fairs:detail", pk=saved.pk)
+    return _form_page(request, form, fair.name, reverse("fairs:detail", args=[fair.pk]))
+
+
+@login_required
+@require_GET
+def fair_export(request: HttpRequest, pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
+    content = participants_xlsx(fair, selectors.fair_participants(request.user, fair))  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="hoi-cho-{fair.pk}-danh-sach-tham-gia.xlsx"'
+    return response
+
+
+# --- Participations --------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_create(request: HttpRequest, fair_pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, fair_pk)  # type: ignore[arg-type]
+    if not entry_role_allows(request.user, Action.CREATE):
+        raise PermissionDenied
+    form = ParticipationForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.participation_create(
+            actor=request.user, data={**form.service_data(), "fair": fair}))  # type: ignore[arg-type]
+        if saved:
+            messages.success(request, _("Đã đăng ký “%(est)s” tham gia hội chợ.") % {"est": saved.establishment.name})
+            return redirect("fairs:detail", pk=fair.pk)
+    title = _("Đăng ký tham gia: %(fair)s") % {"fair": fair.name}
+    return _form_page(request, form, title, reverse("fairs:detail", args=[fair.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get_for_update(request.user, pk)  # type: ignore[arg-type]
+    if not may_act_on_entry(request.user, Action.UPDATE, participation.establishment):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
+    form = ParticipationForm(request.POST or None, instance=participation, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.participation_update(
+            actor=request.user, participation=participation, data=form.service_data(),  # type: ignore[arg-type]
+            expected_version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("Đã lưu lượt tham gia của “%(est)s”.") % {"est": saved.establishment.name})
+            return redirect("fairs:detail", pk=saved.fair_id)
+    title = f"{participation.establishment.name} · {participation.fair.name}"
+    return _form_page(request, form, title, reverse("fairs:detail", args=[participation.fair_id]))
+
+
+@login_required
+@require_GET
+def establishment_history(request: HttpRequest, establishment_id: int) -> HttpResponse:
+    history = selectors.establishment_fair_history(request.user, establishment_id)  # type: ignore[arg-type]
+    return render(request, "fairs/establishment.html", {
+        **history, "can_edit_entries": entry_role_allows(request.user, Action.UPDATE),
+    })
+
+
+# --- Showrooms -------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def showroom_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.showroom_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "fairs/showroom_list.html", {
+        "page": page, "can_create": may_manage_events(request.user, Action.CREATE)})
+
+
+@login_required
+@require_GET
+def showroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "fairs/showroom_detail.html", {
+        "showroom": showroom, "displays": selectors.showroom_displays(request.user, showroom),  # type: ignore[arg-type]
+        "can_edit": may_manage_events(request.user, Action.UPDATE),
+        "can_add_display": entry_role_allows(request.user, Action.CREATE),
+        "can_edit_entries": entry_role_allows(request.user, Action.UPDATE),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def showroom_create(request: HttpRequest) -> HttpResponse:
+    if not may_manage_events(request.user, Action.CREATE):
+        raise PermissionDenied
+    form = ShowroomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        if saved:
+            return redirect("fairs:showroom-detail", pk=saved.pk)
+    return _form_page(request, form, _("Thêm điểm giới thiệu sản phẩm"), reverse("fairs:showroom-list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def showroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, pk)  # type: ignore[arg-type]
+    if not may_manage_events(request.user, Action.UPDATE):
+        raise PermissionDenied
+    form = ShowroomForm(request.POST or None, instance=showroom)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.showroom_update(
+            actor=request.user, showroom=showroom, data=form.service_data(),  # type: ignore[arg-type]
+            expected_version=form.cleaned_data.get("version")))
+        if saved:
+            return redirect("fairs:showroom-detail", pk=saved.pk)
+    return _form_page(request, form, showroom.name, reverse("fairs:showroom-detail", args=[showroom.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def display_create(request: HttpRequest, showroom_pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, showroom_pk)  # type: ignore[arg-type]
+    if not entry_role_allows(request.user, Action.CREATE):
+        raise PermissionDenied
+    form = DisplayForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.display_create(
+            actor=request.user, data={**form.service_data(), "showroom": showroom}))  # type: ignore[arg-type]
+        if saved:
+            return redirect("fairs:showroom-detail", pk=showroom.pk)
+    return _form_page(request, form, _("Trưng bày sản phẩm: %(name)s") % {"name": showroom.name},
+                      reverse("fairs:showroom-detail", args=[showroom.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def display_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    display = selectors.display_get_for_update(request.user, pk)  # type: ignore[arg-type]
+    if not may_act_on_entry(request.user, Action.UPDATE, display.establishment):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Bạn chỉ được sửa thông tin của cơ sở thuộc xã/phường mình phụ trách."))
+    form = DisplayForm(request.POST or None, instance=display, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.display_update(
+            actor=request.user, display=display, data=form.service_data(),  # type: ignore[arg-type]
+            expected_version=form.cleaned_data.get("version")))
+        if saved:
+            return redirect("fairs:showroom-detail", pk=saved.showroom_id)
+    return _form_page(request, form, f"{display.establishment.name} · {display.showroom.name}",
+                      reverse("fairs:showroom-detail", args=[display.showroom_id]))

@@ -1,0 +1,77 @@
+"""``khuyencong report --from … --to … [--area CODE] [--boundary-date …] --format json|xlsx|docx|pdf``.
+
+Prints (or writes to ``--output``) the catalogue's figures for the period and area. Files are
+written to a temporary name and renamed only when complete, so a failed run leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from khuyencong.indicators.engine import ReportRequestError, compute, resolve_area
+from khuyencong.indicators.periods import Period
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Ngày không hợp lệ: {value!r} (dùng dạng YYYY-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = "Tính các chỉ tiêu khuyến công cho một kỳ và một địa bàn, xuất JSON/XLSX/DOCX/PDF."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from", dest="date_from", required=True, help="Ngày đầu kỳ, YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", required=True, help="Ngày cuối kỳ, YYYY-MM-DD")
+        parser.add_argument("--area", default=None, help="Mã đơn vị hành chính (tỉnh/huyện/xã, cũ hoặc mới)")
+        parser.add_argument("--boundary-date", default=None, help="Vẽ địa bàn theo ranh giới ngày này, YYYY-MM-DD")
+        parser.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
+        parser.add_argument("--output", default=None, help="Tệp kết quả (mặc định: in ra màn hình, chỉ với json)")
+        parser.add_argument("--indicator", action="append", dest="codes", help="Chỉ tính chỉ tiêu này (lặp lại được)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            period = Period(_date(options["date_from"]), _date(options["date_to"]))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        boundary = _date(options["boundary_date"]) if options["boundary_date"] else None
+        try:
+            figures = compute(period, resolve_area(options["area"], boundary), options["codes"])
+        except ReportRequestError as exc:
+            raise CommandError(f"{exc} ({exc.field})") from None
+        fmt, output = options["format"], options["output"]
+        if fmt == "json":
+            text = json.dumps(figures.as_json(), ensure_ascii=False, indent=2)
+            if not output:
+                self.stdout.write(text)
+                return
+            content = text.encode("utf-8")
+        else:
+            if not output:
+                raise CommandError(f"Định dạng {fmt} cần --output TỆP.")
+            from khuyencong.reports.exports import render
+
+            content = render(figures, fmt)
+        _write_atomically(Path(output), content)
+        self.stdout.write(f"Đã ghi {output}")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,130 @@
+"""Writes on selection rounds and their councils; the round's state machine lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from khuyencong.accounts.models import User
+from khuyencong.accounts.policy import require, visible_commune_ids
+from khuyencong.core import services as core
+from khuyencong.core.text import normalize
+from khuyencong.products.models import (
+    Council,
+    CouncilMember,
+    MemberRole,
+    RoundEvent,
+    RoundStatus,
+    SelectionRound,
+)
+from khuyencong.products.policy import PROVINCE_MANAGERS, may_create_round, may_manage_round
+
+# The only moves a round may make; each one is stored as a RoundEvent.
+TRANSITIONS: dict[str, set[str]] = {
+    RoundStatus.OPEN: {RoundStatus.SCORING},
+    RoundStatus.SCORING: {RoundStatus.SCORING_CLOSED},
+    RoundStatus.SCORING_CLOSED: {RoundStatus.COUNCIL_APPROVED},
+    RoundStatus.COUNCIL_APPROVED: {RoundStatus.DECIDED},
+    RoundStatus.DECIDED: set(),
+}
+
+# Which kind of administrative unit organises a round of each level (Circular 26/2014 Art. 8, 38/2025).
+_ORGANISER_LEVEL = {"district": "district", "commune": "commune", "province": "province"}
+
+
+def validate_round(selection_round: SelectionRound) -> None:
+    """Level, rule set and organiser must be in force on the round's date (its dossier deadline)."""
+    day = selection_round.dossier_deadline
+    errors: dict[str, str] = {}
+    if selection_round.level_id and not selection_round.level.is_valid_on(day):
+        errors["level"] = _("Cấp “%(level)s” không áp dụng vào ngày %(day)s.") % {
+            "level": selection_round.level.label, "day": day.strftime("%d/%m/%Y")}
+    if selection_round.rule_set_id and not (
+        selection_round.rule_set.valid_from <= day
+        and (selection_round.rule_set.valid_to is None or day <= selection_round.rule_set.valid_to)
+    ):
+        errors["rule_set"] = _("Bộ quy tắc chấm điểm không có hiệu lực vào ngày %(day)s.") % {
+            "day": day.strftime("%d/%m/%Y")}
+    if selection_round.organiser_id:
+        unit = selection_round.organiser
+        if not unit.is_valid_on(day):
+            errors["organiser"] = _("Địa bàn tổ chức không còn hiệu lực vào ngày %(day)s.") % {
+                "day": day.strftime("%d/%m/%Y")}
+        expected = _ORGANISER_LEVEL.get(selection_round.level.code if selection_round.level_id else "")
+        if expected and unit.level != expected:
+            errors["organiser"] = _("Đợt bình chọn cấp này phải do đơn vị cấp %(level)s tổ chức.") % {
+                "level": selection_round.level.label.lower()}
+    if selection_round.year and selection_round.dossier_deadline.year not in (selection_round.year,
+                                                                               selection_round.year - 1):
+        errors["dossier_deadline"] = _("Hạn nhận hồ sơ phải thuộc năm bình chọn hoặc năm trước đó.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def round_create(*, actor: User, data: Mapping[str, Any]) -> SelectionRound:
+    require(may_create_round(actor))
+    selection_round = SelectionRound(**data)
+    selection_round.name = normalize(selection_round.name or "")
+    selection_round.status = RoundStatus.OPEN
+    if selection_round.organiser_id and actor.role not in PROVINCE_MANAGERS:
+        require(selection_round.organiser_id in (visible_commune_ids(actor) or set()),
+                _("Bạn chỉ được tổ chức bình chọn trên địa bàn mình phụ trách."))
+    selection_round.full_clean()
+    validate_round(selection_round)
+    return core.save_new(selection_round, actor=actor)
+
+
+def move(*, actor: User, selection_round: SelectionRound, to: str, note: str = "") -> SelectionRound:
+    """Apply one transition of the state machine (callers hold the transaction and the checks)."""
+    current = selection_round.status
+    if to not in TRANSITIONS[current]:
+        raise ValidationError({"status": _("Không thể chuyển đợt bình chọn từ “%(a)s” sang “%(b)s”.") % {
+            "a": RoundStatus(current).label, "b": RoundStatus(to).label}})
+    selection_round.status = to
+    core.save_changes(selection_round, actor=actor, expected_version=selection_round.version)
+    RoundEvent.objects.create(round=selection_round, from_status=current, to_status=to, actor=actor, note=note)
+    return selection_round
+
+
+def locked_round(selection_round: SelectionRound) -> SelectionRound:
+    """Re-read the round inside the transaction (row lock on PostgreSQL) so its status is current."""
+    return SelectionRound.objects.select_for_update().select_related("level", "rule_set").get(pk=selection_round.pk)
+
+
+@transaction.atomic
+def council_create(*, actor: User, selection_round: SelectionRound, name: str, decision_no: str = "") -> Council:
+    require(may_manage_round(actor, selection_round))
+    if Council.objects.filter(round=selection_round).exists():
+        raise ValidationError({"name": _("Đợt bình chọn này đã có hội đồng.")})
+    return core.save_new(Council(round=selection_round, name=normalize(name), decision_no=decision_no), actor=actor)
+
+
+@transaction.atomic
+def council_member_add(*, actor: User, council: Council, user: User, role: str, title: str = "") -> CouncilMember:
+    require(may_manage_round(actor, council.round))
+    if council.round.status not in (RoundStatus.OPEN,):
+        raise ValidationError({"role": _("Chỉ được thay đổi thành phần hội đồng khi đợt bình chọn đang nhận hồ sơ.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("Tài khoản này không còn hoạt động.")})
+    if CouncilMember.objects.filter(council=council, user=user).exists():
+        raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
+    return core.save_new(CouncilMember(council=council, user=user, role=role, title=title), actor=actor)
+
+
+@transaction.atomic
+def round_start_scoring(*, actor: User, selection_round: SelectionRound) -> SelectionRound:
+    require(may_manage_round(actor, selection_round))
+    selection_round = locked_round(selection_round)
+    council = Council.objects.filter(round=selection_round).first()
+    jurors = CouncilMember.objects.filter(council=council, role=MemberRole.JUROR).count() if council else 0
+    # The jury has an odd number of members (Circular 26/2014 Art. 11).
+    if jurors == 0 or jurors % 2 == 0:
+        raise ValidationError({"status": _("Ban giám khảo phải có số thành viên lẻ (hiện có %(n)d).") % {"n": jurors}})
+    if not selection_round.nominations.exists():
+        raise ValidationError({"status": _("Đợt bình chọn chưa có hồ sơ nào.")})
+    return move(actor=actor, selection_round=selection_round, to=RoundStatus.SCORING)

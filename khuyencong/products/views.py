@@ -1,0 +1,176 @@
+"""Pages: rounds, the round dashboard, jurors' scoring, printable sheets and certificates, the public register.
+
+Printable pages are HTML styled for print (the browser prints or saves as PDF); server-side PDF
+generation can come later.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.products import selectors, services
+from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
+from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember
+from khuyencong.products.policy import may_approve_round, may_manage_round, membership
+from khuyencong.products.selectors import PublicFilters
+from khuyencong.products.services.scoring import sheet_criteria
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "products/round_list.html", {
+        "page": _page(request, selectors.rounds_for(user)),  # type: ignore[arg-type]
+        "dossiers": selectors.nominations_for(user)[:PAGE_SIZE],  # type: ignore[arg-type]
+        "queue": selectors.juror_queue(user)[:PAGE_SIZE],  # type: ignore[arg-type]
+    })
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """No login: product, establishment, area, level, year. No representative or contact data."""
+    form = PublicFilterForm(request.GET or None)
+    filters = PublicFilters(**form.cleaned_data) if form.is_valid() else PublicFilters()
+    items = selectors.public_recognised(filters)
+    for error in filters.errors.values():
+        messages.error(request, error)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "products/public_list.html", {"form": form, "page": _page(request, items),
+                                                         "query": query.urlencode()})
+
+
+@login_required
+def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
+    manages = may_manage_round(user, selection_round)  # type: ignore[arg-type]
+    closed = selection_round.status in SCORES_PUBLIC_STATUSES
+    return render(request, "products/round_dashboard.html", {
+        "r": selection_round, "manages": manages,
+        "approves": may_approve_round(user, selection_round),  # type: ignore[arg-type]
+        "progress": selectors.juror_progress(selection_round),
+        "results": selectors.results_for(user, selection_round),  # type: ignore[arg-type]
+        "deviations": selectors.juror_deviations(selection_round) if closed and manages else [],
+        "seat": membership(user, selection_round),  # type: ignore[arg-type]
+        "decision_form": DecisionForm(),
+        "events": selection_round.events.select_related("actor"),
+    })
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
+    try:
+        if action == "start":
+            services.round_start_scoring(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+        elif action == "close":
+            services.round_close_scoring(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+        elif action == "approve":
+            services.round_approve(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+        elif action == "decide":
+            form = DecisionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            services.recognition_decide(actor=user, selection_round=selection_round,  # type: ignore[arg-type]
+                                        number=form.cleaned_data["number"], decided_on=form.cleaned_data["decided_on"])
+        else:
+            raise Http404
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        selection_round.refresh_from_db()
+        return render(request, "products/round_error.html", {"r": selection_round, "errors": exc.messages},
+                      status=400)
+    messages.success(request, _("Đã cập nhật đợt bình chọn."))
+    return redirect("products:round", pk=selection_round.pk)
+
+
+@login_required
+def juror_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    selection_round = selectors.round_get(request.user, pk)  # type: ignore[arg-type]
+    seat = membership(request.user, selection_round)  # type: ignore[arg-type]
+    if seat is None or seat.role != "juror":
+        raise PermissionDenied
+    return render(request, "products/juror_queue.html", {
+        "r": selection_round, "seat": seat, "lines": sheet_criteria(selection_round.rule_set).count(),
+        "items": selectors.juror_queue(request.user, selection_round),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
+    queue = selectors.juror_queue(request.user)  # type: ignore[arg-type]
+    nomination = queue.filter(pk=pk).first()
+    if nomination is None:
+        raise Http404
+    criteria = list(sheet_criteria(nomination.round.rule_set))
+    user = request.user
+    own_scores = selectors.scores_visible_to(user, nomination.round).filter(  # type: ignore[arg-type]
+        nomination=nomination, member__user_id=user.pk or 0)
+    mine = {s.criterion.code: s.points for s in own_scores}
+    form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c_{k}": v for k, v in mine.items()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_sheet_submit(actor=request.user, nomination=nomination,  # type: ignore[arg-type]
+                                        points=form.points())
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(f"c_{field}" if f"c_{field}" in form.fields else None, errors)
+        else:
+            messages.success(request, _("Đã lưu phiếu chấm."))
+            return redirect("products:juror_queue", pk=nomination.round_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "products/score_form.html", {"n": nomination, "form": form}, status=status)
+
+
+@login_required
+def score_sheet(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Printable sheet (Circular 26/2014, Annex 4): the juror anytime, the council and managers after closing."""
+    user = request.user
+    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
+    member = CouncilMember.objects.filter(pk=member_pk, council__round=selection_round, role="juror").select_related(
+        "user", "council").first()
+    if member is None:
+        raise Http404
+    own = member.user_id == user.pk
+    closed = selection_round.status in SCORES_PUBLIC_STATUSES
+    if not own and not (closed and (may_manage_round(user, selection_round)  # type: ignore[arg-type]
+                                    or membership(user, selection_round) is not None)):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return render(request, "products/score_sheet.html", {
+        "r": selection_round, "member": member, "items": selectors.score_sheet(selection_round, member),
+        "criteria": sheet_criteria(selection_round.rule_set),
+    })
+
+
+@login_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "products/product_detail.html", {"p": product})
+
+
+@login_required
+def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "products/certificate.html", {"c": certificate})
+
+

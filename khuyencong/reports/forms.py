@@ -1,0 +1,25 @@
+"""The report request form: period, area and boundary date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(label=_("Từ ngày"), initial=dt.date(2014, 1, 1),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), initial=dt.date(2020, 12, 31),
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    area = forms.CharField(label=_("Mã địa bàn"), max_length=10, required=False,
+                           help_text=_("Mã tỉnh, huyện (cũ) hoặc xã; để trống: toàn bộ dữ liệu được xem."))
+    boundary_date = forms.DateField(label=_("Ranh giới theo ngày"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
+        return data

@@ -1,0 +1,226 @@
+"""Scheme pages: list with filters, detail with money and timeline, forms, plan pages, documents."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm, Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from khuyencong.accounts.models import User
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.schemes import selectors, services
+from khuyencong.schemes.forms import (
+    AmendmentForm,
+    AttachmentForm,
+    DisbursementForm,
+    FilterForm,
+    SchemeForm,
+    TransitionForm,
+)
+from khuyencong.schemes.models import Scheme
+from khuyencong.schemes.policy import may_drive, may_edit, may_start_proposal, may_view
+from khuyencong.schemes.selectors import SchemeFilters
+from khuyencong.schemes.services.common import FROZEN
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # login_required guarantees an authenticated User
+
+
+def _apply_errors(form: BaseForm, exc: ValidationError | StaleEditError) -> None:
+    if isinstance(exc, StaleEditError):
+        form.add_error(None, str(exc.message))
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _run(form: BaseForm, call: Any) -> Any:
+    """Call a service; domain errors land on the form (returns None), rights errors become 403."""
+    try:
+        return call()
+    except (ValidationError, StaleEditError) as exc:
+        _apply_errors(form, exc)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return None
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
+    items = selectors.scheme_list(_user(request), filters)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    for error in filters.errors.values():
+        messages.error(request, error)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "schemes/list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_create": may_start_proposal(_user(request)),
+    })
+
+
+def _detail(request: HttpRequest, scheme: Scheme, *, status: int = 200, **forms: Form) -> HttpResponse:
+    user = _user(request)
+    drive = may_drive(user)
+    context = {
+        "s": scheme, "events": selectors.scheme_timeline(scheme),
+        "disbursements": selectors.scheme_disbursements(scheme),
+        "attachments": selectors.scheme_attachments(scheme),
+        "remaining": scheme.public_support - scheme.disbursed,  # type: ignore[attr-defined]
+        "can_edit": may_edit(user, scheme) and scheme.status not in FROZEN,
+        "can_drive": drive, "can_amend": drive and scheme.status == "settled",
+        "transition_form": forms.get("transition") or (TransitionForm(scheme=scheme) if drive else None),
+        "disbursement_form": forms.get("disbursement") or (DisbursementForm() if drive else None),
+        "attachment_form": forms.get("attachment") or (AttachmentForm() if may_edit(user, scheme) else None),
+    }
+    return render(request, "schemes/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.scheme_get(_user(request), pk))
+
+
+def _save(request: HttpRequest, form: SchemeForm, scheme: Scheme | None) -> Scheme | None:
+    data, people = form.service_data(), list(form.cleaned_data.get("beneficiaries") or [])
+    if scheme is None:
+        return _run(form, lambda: services.scheme_create(actor=_user(request), data=data, beneficiaries=people))
+    return _run(form, lambda: services.scheme_update(
+        actor=_user(request), scheme=scheme, data=data, beneficiaries=people,
+        expected_version=form.cleaned_data.get("version")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_create(request: HttpRequest) -> HttpResponse:
+    if not may_start_proposal(_user(request)):
+        raise PermissionDenied
+    form = SchemeForm(request.POST or None, user=_user(request))
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form, None)):
+        messages.success(request, _("Đã lưu đề án “%(code)s”.") % {"code": saved.code})
+        return redirect("schemes:detail", pk=saved.pk)
+    return render(request, "schemes/form.html", {"form": form, "creating": True},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = selectors.scheme_get(_user(request), pk)
+    if not may_edit(_user(request), scheme):
+        raise PermissionDenied
+    form = SchemeForm(request.POST or None, instance=scheme, user=_user(request))
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form, scheme)):
+        messages.success(request, _("Đã lưu đề án “%(code)s”.") % {"code": saved.code})
+        return redirect("schemes:detail", pk=saved.pk)
+    return render(request, "schemes/form.html", {"form": form, "s": scheme},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _posted(request: HttpRequest, pk: int, check: Any) -> Scheme:
+    scheme = selectors.scheme_get(_user(request), pk)
+    if not check(_user(request), scheme):
+        raise PermissionDenied
+    return scheme
+
+
+@login_required
+@require_POST
+def scheme_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _posted(request, pk, lambda u, s: may_drive(u))
+    form = TransitionForm(request.POST, request.FILES, scheme=scheme)
+    if form.is_valid() and _run(form, lambda: services.scheme_transition_with_document(
+            actor=_user(request), scheme=scheme, target=form.cleaned_data["target"], fields=form.service_fields(),
+            note=form.cleaned_data["note"], upload=form.cleaned_data.get("document"),
+            document_kind=form.cleaned_data.get("document_kind") or "other",
+            expected_version=form.cleaned_data.get("version"))):
+        messages.success(request, _("Đã chuyển trạng thái đề án."))
+        return redirect("schemes:detail", pk=scheme.pk)
+    return _detail(request, selectors.scheme_get(_user(request), pk), status=400, transition=form)
+
+
+@login_required
+@require_POST
+def scheme_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _posted(request, pk, lambda u, s: may_drive(u))
+    form = DisbursementForm(request.POST)
+    if form.is_valid() and _run(form, lambda: services.disbursement_create(actor=_user(request), scheme=scheme,
+                                                                           **form.cleaned_data)):
+        messages.success(request, _("Đã ghi nhận giải ngân."))
+        return redirect("schemes:detail", pk=scheme.pk)
+    return _detail(request, scheme, status=400, disbursement=form)
+
+
+@login_required
+@require_POST
+def scheme_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _posted(request, pk, may_edit)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid() and _run(form, lambda: services.attachment_add(
+            actor=_user(request), scheme=scheme, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])):
+        messages.success(request, _("Đã đính kèm tài liệu."))
+        return redirect("schemes:detail", pk=scheme.pk)
+    return _detail(request, scheme, status=400, attachment=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a document only to users who may see its scheme; the stored name is never client-chosen."""
+    attachment = selectors.attachment_get(_user(request), pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _posted(request, pk, lambda u, s: may_drive(u))
+    initial = {k: getattr(scheme, k) for k in AmendmentForm.base_fields if hasattr(scheme, k)}
+    form = AmendmentForm(request.POST or None, initial={**initial, "version": scheme.version})
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.scheme_amend(
+            actor=_user(request), scheme=scheme, changes=form.changes(scheme), reason=form.cleaned_data["reason"],
+            decision_no=form.cleaned_data["decision_no"], expected_version=form.cleaned_data["version"])):
+        messages.success(request, _("Đã điều chỉnh đề án; số liệu cũ được lưu lại."))
+        return redirect("schemes:detail", pk=scheme.pk)
+    return render(request, "schemes/amend.html", {"form": form, "s": scheme, "amendments": scheme.amendments.all()},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    if not may_view(_user(request)):
+        raise PermissionDenied
+    return render(request, "schemes/plans.html", {
+        "programmes": selectors.programmes_for(_user(request)),
+        "plans": selectors.plans_with_committed(_user(request)),
+    })
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(_user(request), pk)
+    return render(request, "schemes/plan_detail.html", {
+        "plan": plan, "schemes": selectors.plan_schemes(_user(request), plan),
+        "totals": selectors.plan_totals(_user(request), plan),
+    })

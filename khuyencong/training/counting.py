@@ -1,0 +1,119 @@
+"""Counting helpers for the indicators engine (domain.md §5); every function is one SQL statement.
+
+Period rule: a course is in the period when its **end date** is. Area rule: a course is in the area
+when its **organising unit** is in ``unit_ids`` (from ``geo.selectors.unit_ids_within``), never its
+venue. Only completed participations count; dropped ones never do.
+
+Persons (người) and participations (lượt) differ: one person completing two vocational courses is one
+person and two participations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
+
+from khuyencong.training.models import EMPLOYED_STATUSES, FollowUp, Participation, ParticipationStatus, Person
+
+
+def counted_participations(course_type: str, date_from: dt.date, date_to: dt.date,
+                           unit_ids: set[int] | None) -> QuerySet[Participation]:
+    """Completed participations of ``course_type`` courses ending in the period, organised in the area."""
+    rows = Participation.objects.filter(
+        status=ParticipationStatus.COMPLETED, course__course_type__code=course_type,
+        course__end_date__gte=date_from, course__end_date__lte=date_to,
+    )
+    return rows if unit_ids is None else rows.filter(course__organising_unit_id__in=unit_ids)
+
+
+def persons_completed(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
+    """Distinct persons (người) who completed such a course."""
+    rows = counted_participations(course_type, date_from, date_to, unit_ids)
+    return rows.aggregate(n=Count("person_id", distinct=True))["n"]
+
+
+def participations_completed(course_type: str, date_from: dt.date, date_to: dt.date,
+                             unit_ids: set[int] | None) -> int:
+    """Completed participations (lượt): a person who completed two courses counts twice."""
+    return counted_participations(course_type, date_from, date_to, unit_ids).aggregate(n=Count("pk"))["n"]
+
+
+def _latest_follow_up(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None,
+                      field: str) -> Subquery:
+    """``field`` of the person's latest follow-up of a counted course, dated on or before the period end.
+
+    Two follow-ups on the same day: the one recorded last wins.
+    """
+    counted = counted_participations(course_type, date_from, date_to, unit_ids)
+    latest = (FollowUp.objects
+              .filter(participation__in=counted, participation__person_id=OuterRef("pk"), date__lte=date_to)
+              .order_by("-date", "-pk").values(field)[:1])
+    return Subquery(latest)
+
+
+def _counted_persons(course_type: str, date_from: dt.date, date_to: dt.date,
+                     unit_ids: set[int] | None) -> QuerySet[Person]:
+    counted = counted_participations(course_type, date_from, date_to, unit_ids)
+    return Person.objects.filter(pk__in=counted.values("person_id"))
+
+
+def persons_employed(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
+    """Counted persons whose latest follow-up (rule of domain.md §5) shows employment or self-employment.
+
+    A person with no follow-up on or before the period end is not employed.
+    """
+    persons = _counted_persons(course_type, date_from, date_to, unit_ids).annotate(
+        latest_status=_latest_follow_up(course_type, date_from, date_to, unit_ids, "status"))
+    return persons.filter(latest_status__in=[str(s) for s in EMPLOYED_STATUSES]).count()
+
+
+def income_summary(course_type: str, date_from: dt.date, date_to: dt.date,
+                   unit_ids: set[int] | None) -> dict[str, int | None]:
+    """Average / lowest / highest monthly income (VND) in counted persons' latest follow-ups.
+
+    Persons whose latest follow-up records no income are left out; ``persons`` says how many were used.
+    """
+    persons = _counted_persons(course_type, date_from, date_to, unit_ids).annotate(
+        latest_income=_latest_follow_up(course_type, date_from, date_to, unit_ids, "monthly_income_vnd"))
+    values = persons.filter(latest_income__isnull=False).aggregate(
+        avg=Avg("latest_income"), min=Min("latest_income"), max=Max("latest_income"), persons=Count("pk"))
+    avg = values["avg"]
+    return {"avg_vnd": round(avg) if avg is not None else None, "min_vnd": values["min"], "max_vnd": values["max"],
+            "persons": values["persons"]}
+
+
+def persons_completed_by_gender(course_type: str, date_from: dt.date, date_to: dt.date,
+                                unit_ids: set[int] | None) -> dict[str, int]:
+    """Distinct persons per gender; the parts add up to the total (a person has one gender)."""
+    rows = counted_participations(course_type, date_from, date_to, unit_ids)
+    grouped = rows.values("person__gender").annotate(n=Count("person_id", distinct=True)).order_by()
+    return {row["person__gender"]: row["n"] for row in grouped}
+
+
+def persons_completed_by_year(course_type: str, date_from: dt.date, date_to: dt.date,
+                              unit_ids: set[int] | None) -> dict[int, int]:
+    """Distinct persons per year of course end. The parts may add up to more than the total:
+    a person who completed courses in two years is counted in both years."""
+    rows = counted_participations(course_type, date_from, date_to, unit_ids)
+    grouped = (rows.annotate(year=ExtractYear("course__end_date")).values("year")
+               .annotate(n=Count("person_id", distinct=True)).order_by("year"))
+    return {row["year"]: row["n"] for row in grouped}
+
+
+def participations_completed_by_year(course_type: str, date_from: dt.date, date_to: dt.date,
+                                     unit_ids: set[int] | None) -> dict[int, int]:
+    rows = counted_participations(course_type, date_from, date_to, unit_ids)
+    grouped = (rows.annotate(year=ExtractYear("course__end_date")).values("year")
+               .annotate(n=Count("pk")).order_by("year"))
+    return {row["year"]: row["n"] for row in grouped}
+
+
+def summary(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> dict[str, Any]:
+    """All figures for one course type, for the API and the course-type report page."""
+    args = (course_type, date_from, date_to, unit_ids)
+    return {"persons": persons_completed(*args), "participations": participations_completed(*args),
+            "employed": persons_employed(*args), "income": income_summary(*args),
+            "by_gender": persons_completed_by_gender(*args), "by_year": persons_completed_by_year(*args)}

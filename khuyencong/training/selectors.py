@@ -1,0 +1,146 @@
+"""Reads on training records, always scoped: courses by organising unit, persons by commune."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import Case, When
+from django.db.models.functions import Collate
+from django.http import Http404
+from django.utils import timezone
+
+from khuyencong.accounts.models import User
+from khuyencong.core.collation import COLLATION
+from khuyencong.core.text import fold
+from khuyencong.training.models import (
+    Course,
+    CourseType,
+    FollowUp,
+    Participation,
+    ParticipationStatus,
+    Person,
+    PersonalDataAccess,
+    PersonConsent,
+)
+from khuyencong.training.policy import scope_training
+
+
+def courses_for(user: User) -> QuerySet[Course]:
+    base = Course.objects.select_related("course_type", "organising_unit__parent", "venue_unit")
+    return scope_training(base, user, commune_path="organising_unit_id")
+
+
+def persons_for(user: User) -> QuerySet[Person]:
+    base = Person.objects.select_related("commune__parent", "employer")
+    return scope_training(base, user, commune_path="commune_id")
+
+
+def course_types_on(day: dt.date) -> QuerySet[CourseType]:
+    return CourseType.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+@dataclass
+class CourseFilters:
+    q: str = ""
+    course_type: str = ""
+    year: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def course_list(user: User, filters: CourseFilters) -> QuerySet[Course]:
+    items = courses_for(user).annotate(
+        enrolled=Count("participations", filter=~Q(participations__status=ParticipationStatus.DROPPED)),
+        completed=Count("participations", filter=Q(participations__status=ParticipationStatus.COMPLETED)),
+    )
+    if filters.q:
+        items = items.filter(Q(code__icontains=filters.q.strip()) | Q(title__icontains=filters.q.strip()))
+    if filters.course_type:
+        items = items.filter(course_type__code=filters.course_type)
+    if filters.year:
+        items = items.filter(end_date__year=filters.year)
+    return items.order_by("-end_date", "code")
+
+
+def course_get(user: User, pk: Any) -> Course:
+    try:
+        return courses_for(user).get(pk=int(pk))
+    except (Course.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def course_participants(course: Course) -> QuerySet[Participation]:
+    """The participant table: persons, their commune and follow-up counts in a constant number of queries."""
+    return (course.participations.select_related("person__commune")
+            .annotate(follow_up_count=Count("follow_ups"))
+            .order_by(Collate("person__full_name", COLLATION), "pk"))
+
+
+def person_list(user: User, q: str = "") -> QuerySet[Person]:
+    items = persons_for(user)
+    if q:
+        digits = "".join(q.split())
+        # Full ID numbers only: a prefix search would let a masked ID be guessed digit by digit.
+        items = items.filter(national_id=digits) if digits.isdigit() else items.filter(search_name__contains=fold(q))
+    return items.order_by(Collate("full_name", COLLATION), "pk")
+
+
+def person_get(user: User, pk: Any) -> Person:
+    """One person, or 404: a commune officer never learns about persons outside their communes."""
+    try:
+        return persons_for(user).get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def person_history(person: Person) -> QuerySet[Participation]:
+    """Courses attended, with their follow-ups, newest first."""
+    return (person.participations.select_related("course__course_type", "course__organising_unit")
+            .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.select_related("employer")))
+            .order_by("-course__end_date", "-pk"))
+
+
+def consent_get(person: Person, pk: Any) -> PersonConsent:
+    try:
+        return person.consents.get(pk=int(pk))
+    except (PersonConsent.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def person_access_log(person: Person) -> QuerySet[PersonalDataAccess]:
+    return person.data_accesses.select_related("actor")[:50]
+
+
+def participation_get(user: User, pk: Any) -> Participation:
+    """A participation is visible to whoever may see its person or its course."""
+    persons, courses = persons_for(user), courses_for(user)
+    try:
+        return (Participation.objects.select_related("person__commune", "course__course_type")
+                .filter(Q(person__in=persons) | Q(course__in=courses)).get(pk=int(pk)))
+    except (Participation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def follow_ups_due(user: User, *, horizon_days: int = 0) -> QuerySet[Participation]:
+    """Completed participants of employment-oriented courses whose 3- or 6-month follow-up is due.
+
+    A milestone is done when a follow-up is dated on or after it; the 6-month one supersedes the
+    3-month one once it is due. Scoped by the person's commune (the officer's area).
+    """
+    cutoff = timezone.localdate() + dt.timedelta(days=horizon_days)
+    base = Participation.objects.filter(status=ParticipationStatus.COMPLETED, follow_up_due_3m__lte=cutoff,
+                                        course__course_type__employment_oriented=True)
+    base = base.filter(person__in=persons_for(user).values("pk"))
+    done_3m = Exists(FollowUp.objects.filter(participation=OuterRef("pk"), date__gte=OuterRef("follow_up_due_3m")))
+    done_6m = Exists(FollowUp.objects.filter(participation=OuterRef("pk"), date__gte=OuterRef("follow_up_due_6m")))
+    milestone = Case(
+        When(Q(follow_up_due_6m__lte=cutoff) & ~done_6m, then=Value(6)),
+        When(Q(follow_up_due_6m__gt=cutoff) & ~done_3m, then=Value(3)),
+        default=Value(None), output_field=IntegerField(),
+    )
+    due_on = Case(When(follow_up_due_6m__lte=cutoff, then=F("follow_up_due_6m")), default=F("follow_up_due_3m"),
+                  output_field=DateField())
+    return (base.annotate(milestone=milestone, due_on=due_on).filter(milestone__isnull=False)
+            .select_related("person__commune", "course").order_by("due_on", "pk"))

@@ -1,0 +1,26 @@
+"""Writes on training records. Web pages, the API and importers all come here."""
+
+from khuyencong.training.services.courses import course_create, course_update
+from khuyencong.training.services.participations import (
+    TRANSITIONS,
+    follow_up_record,
+    participant_complete,
+    participant_drop,
+    participant_enrol,
+    participants_enrol_by_ids,
+)
+from khuyencong.training.services.persons import (
+    consent_record,
+    consent_withdraw,
+    person_create,
+    person_merge,
+    person_restrict,
+    person_update,
+)
+from khuyencong.training.services.privacy import person_export, person_unmask_id
+
+__all__ = [
+    "TRANSITIONS", "consent_record", "consent_withdraw", "course_create", "course_update", "follow_up_record",
+    "participant_complete", "participant_drop", "participant_enrol", "participants_enrol_by_ids",
+    "person_create", "person_export", "person_merge", "person_restrict", "person_unmask_id", "person_update",
+]

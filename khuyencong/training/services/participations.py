@@ -1,0 +1,188 @@
+"""Enrolment, the participation state machine and follow-ups after training."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyencong.accounts.models import User
+from khuyencong.accounts.policy import require
+from khuyencong.core import services as core
+from khuyencong.core.text import normalize
+from khuyencong.training import policy
+from khuyencong.training.dates import add_months
+from khuyencong.training.models import (
+    Course,
+    FollowUp,
+    Participation,
+    ParticipationEvent,
+    ParticipationStatus,
+    Person,
+)
+from khuyencong.training.validators import validate_national_id
+
+S = ParticipationStatus
+# The participation lifecycle: completion and dropping out are final (a correction is a new record).
+TRANSITIONS: dict[str, set[str]] = {S.ENROLLED: {S.COMPLETED, S.DROPPED}, S.COMPLETED: set(), S.DROPPED: set()}
+RESTRICTED = _("Dữ liệu của “%(name)s” đang bị hạn chế xử lý theo yêu cầu của chủ thể dữ liệu.")
+
+
+def refresh_due_dates(participation: Participation, *, actor: User) -> None:
+    """Set the 3- and 6-month follow-up milestones (employment-oriented courses only)."""
+    course = participation.course
+    oriented = course.course_type.employment_oriented
+    due = (add_months(course.end_date, 3), add_months(course.end_date, 6)) if oriented else (None, None)
+    if (participation.follow_up_due_3m, participation.follow_up_due_6m) != due:
+        participation.follow_up_due_3m, participation.follow_up_due_6m = due
+        if participation.pk:
+            core.save_changes(participation, actor=actor, expected_version=None)
+
+
+def _refuse_restricted(person: Person) -> None:
+    if person.restricted:
+        raise ValidationError({"person": RESTRICTED % {"name": person.full_name}}, code="restricted")
+
+
+def _check_can_enrol(actor: User, course: Course, person: Person) -> None:
+    require(policy.may_edit_course(actor, course), _("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
+    require(policy.may_edit_person(actor, person), _("Bạn chỉ được ghi danh học viên thuộc xã/phường mình phụ trách."))
+    _refuse_restricted(person)
+    if Participation.objects.filter(course=course, person=person).exists():
+        raise ValidationError({"person": _("“%(name)s” đã có trong lớp %(code)s.") % {
+            "name": person.full_name, "code": course.code}}, code="duplicate")
+
+
+def _enrol(actor: User, course: Course, person: Person) -> Participation:
+    participation = Participation(course=course, person=person)
+    refresh_due_dates(participation, actor=actor)
+    core.save_new(participation, actor=actor)
+    ParticipationEvent.objects.create(participation=participation, to_status=S.ENROLLED, by=actor)
+    return participation
+
+
+@transaction.atomic
+def participant_enrol(*, actor: User, course: Course, person: Person) -> Participation:
+    """Add one person to a course; a person appears at most once per course."""
+    _check_can_enrol(actor, course, person)
+    return _enrol(actor, course, person)
+
+
+def _parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """(line number, ID) for each non-empty line, and the format errors by line number."""
+    entries, errors = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        value = re.sub(r"[\s.]", "", raw)
+        if not value:
+            continue
+        try:
+            validate_national_id(value)
+        except ValidationError as exc:
+            errors.append(_("Dòng %(n)d (“%(v)s”): %(m)s") % {"n": number, "v": raw.strip(), "m": exc.messages[0]})
+            continue
+        entries.append((number, value))
+    return entries, errors
+
+
+def _resolve_lines(actor: User, course: Course, entries: list[tuple[int, str]]) -> tuple[list[Person], list[str]]:
+    people = {p.national_id: p for p in Person.objects.filter(national_id__in=[v for _n, v in entries])}
+    enrolled = set(Participation.objects.filter(course=course, person__in=people.values())
+                   .values_list("person_id", flat=True))
+    found, errors, seen = [], [], set()
+    for number, value in entries:
+        person = people.get(value)
+        args = {"n": number, "v": value}
+        if value in seen:
+            errors.append(_("Dòng %(n)d: số định danh %(v)s bị lặp trong danh sách.") % args)
+        elif person is None or not policy.may_edit_person(actor, person):
+            errors.append(_("Dòng %(n)d: không tìm thấy học viên có số định danh %(v)s trong địa bàn của bạn.") % args)
+        elif person.pk in enrolled:
+            errors.append(_("Dòng %(n)d: “%(name)s” đã có trong lớp.") % {**args, "name": person.full_name})
+        elif person.restricted:
+            errors.append(_("Dòng %(n)d: ") % args + RESTRICTED % {"name": person.full_name})
+        else:
+            found.append(person)
+        seen.add(value)
+    return found, errors
+
+
+@transaction.atomic
+def participants_enrol_by_ids(*, actor: User, course: Course, text: str) -> list[Participation]:
+    """Enrol a pasted list of ID numbers (one per line): all of them, or none if any line is wrong."""
+    require(policy.may_edit_course(actor, course), _("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
+    entries, errors = _parse_id_lines(text)
+    people, lookup_errors = _resolve_lines(actor, course, entries)
+    errors += lookup_errors
+    if not entries and not errors:
+        errors.append(_("Danh sách trống: hãy dán mỗi dòng một số định danh."))
+    if errors:
+        raise ValidationError({"national_ids": errors}, code="lines")
+    return [_enrol(actor, course, person) for person in people]
+
+
+def _transition(actor: User, participation: Participation, to: str, note: str = "") -> Participation:
+    current = participation.status
+    if to not in TRANSITIONS[current]:
+        raise ValidationError({"status": _("Không thể chuyển học viên từ “%(a)s” sang “%(b)s”.") % {
+            "a": S(current).label, "b": S(to).label}}, code="transition")
+    participation.status = to
+    core.save_changes(participation, actor=actor, expected_version=None)
+    ParticipationEvent.objects.create(participation=participation, from_status=current, to_status=to, by=actor,
+                                      note=note)
+    return participation
+
+
+@transaction.atomic
+def participant_complete(*, actor: User, participation: Participation, certificate_no: str = "") -> Participation:
+    """Mark completion; only once the course has ended (the end date is the indicators' event date)."""
+    require(policy.may_edit_course(actor, participation.course))
+    _refuse_restricted(participation.person)
+    if participation.course.end_date > timezone.localdate():
+        raise ValidationError({"status": _("Lớp chưa kết thúc (ngày kết thúc %(d)s): chưa thể ghi nhận hoàn thành.")
+                               % {"d": participation.course.end_date.strftime("%d/%m/%Y")}}, code="not_ended")
+    participation.certificate_no = normalize(certificate_no)
+    return _transition(actor, participation, S.COMPLETED)
+
+
+@transaction.atomic
+def participant_drop(*, actor: User, participation: Participation, note: str = "") -> Participation:
+    """Dropped participants never count (domain.md §5)."""
+    require(policy.may_edit_course(actor, participation.course))
+    return _transition(actor, participation, S.DROPPED, normalize(note)[:300])
+
+
+def _validate_follow_up(follow_up: FollowUp, participation: Participation) -> None:
+    errors: dict[str, str] = {}
+    course = participation.course
+    if not course.course_type.employment_oriented:
+        errors["participation"] = _("Chỉ theo dõi việc làm cho học viên các lớp đào tạo nghề, trung cấp nghề.")
+    elif participation.status != S.COMPLETED:
+        errors["participation"] = _("Chỉ theo dõi học viên đã hoàn thành lớp.")
+    if follow_up.date and follow_up.date < course.end_date:
+        errors["date"] = _("Ngày theo dõi không được trước ngày kết thúc lớp (%(d)s).") % {
+            "d": course.end_date.strftime("%d/%m/%Y")}
+    elif follow_up.date and follow_up.date > timezone.localdate():
+        errors["date"] = _("Ngày theo dõi không được sau ngày hôm nay.")
+    if follow_up.monthly_income_vnd is not None and follow_up.monthly_income_vnd < 0:
+        errors["monthly_income_vnd"] = _("Thu nhập bình quân tháng không được âm.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, participation: Participation, data: Mapping[str, Any]) -> FollowUp:
+    """Record what a trainee was doing on a date after the course ended."""
+    require(policy.may_edit_person(actor, participation.person),
+            _("Bạn chỉ được cập nhật kết quả của học viên thuộc xã/phường mình phụ trách."))
+    _refuse_restricted(participation.person)
+    values = dict(data)
+    if "employer_text" in values:
+        values["employer_text"] = normalize(values["employer_text"] or "")
+    follow_up = FollowUp(participation=participation, **values)
+    _validate_follow_up(follow_up, participation)
+    return core.save_new(follow_up, actor=actor)

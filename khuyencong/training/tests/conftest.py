@@ -1,0 +1,84 @@
+"""Factories for training tests: courses organised in communes A/B or the province, and persons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from khuyencong.core.text import fold
+from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B, TODAY, unit
+from khuyencong.training.dates import add_months
+from khuyencong.training.models import (
+    Course,
+    CourseType,
+    FollowUp,
+    Participation,
+    ParticipationStatus,
+    Person,
+)
+
+_seq = itertools.count(1)
+# Valid CCCDs: province 077 (Bà Rịa – Vũng Tàu), men born 1990 (century digit 0), women 1995 (1).
+MAN_1990 = "077090000001"
+WOMAN_1995 = "077195000002"
+
+
+def course_type(code: str) -> CourseType:
+    return CourseType.objects.get(code=code)
+
+
+def make_course(*, type_code: str = "vocational", organising: str = COMMUNE_A, end: dt.date = dt.date(2026, 6, 30),
+                start: dt.date | None = None, **extra: Any) -> Course:
+    organising_unit = unit(organising) if organising != "province" else unit(settings.PROVINCE_CODE)
+    n = next(_seq)
+    values = {"code": f"L{n:04d}", "title": f"Lớp {n}", "organiser": "Trung tâm Khuyến công",
+              "start_date": start or end - dt.timedelta(days=30), "end_date": end, "planned_participants": 20}
+    return Course.objects.create(course_type=course_type(type_code), organising_unit=organising_unit,
+                                 **{**values, **extra})
+
+
+def make_person(name: str = "Nguyễn Văn An", *, commune: str = COMMUNE_A, gender: str = "male",
+                national_id: str | None = None, **extra: Any) -> Person:
+    return Person.objects.create(full_name=name, search_name=fold(name), commune=unit(commune), gender=gender,
+                                 national_id=national_id, **extra)
+
+
+def enrol(person: Person, course: Course, status: str = ParticipationStatus.COMPLETED) -> Participation:
+    due = (add_months(course.end_date, 3), add_months(course.end_date, 6)) \
+        if course.course_type.employment_oriented else (None, None)
+    return Participation.objects.create(person=person, course=course, status=status, follow_up_due_3m=due[0],
+                                        follow_up_due_6m=due[1])
+
+
+def follow(participation: Participation, day: dt.date, status: str, income: int | None = None) -> FollowUp:
+    return FollowUp.objects.create(participation=participation, date=day, status=status, monthly_income_vnd=income)
+
+
+@pytest.fixture
+def person_a(db) -> Person:
+    return make_person("Nguyễn Văn An", national_id=MAN_1990, birth_year=1990, phone="0912345678")
+
+
+@pytest.fixture
+def person_b(db) -> Person:
+    return make_person("Trần Thị Bình", commune=COMMUNE_B, gender="female", national_id=WOMAN_1995,
+                       birth_year=1995, phone="0987654321")
+
+
+@pytest.fixture
+def course_a(db) -> Course:
+    """A vocational course organised by commune A that ended before today."""
+    return make_course(code="NGHE-A", end=dt.date(2026, 6, 30))
+
+
+@pytest.fixture
+def future_course(db) -> Course:
+    return make_course(code="NGHE-SAU", start=TODAY, end=TODAY + dt.timedelta(days=30))
+
+
+__all__ = ["COMMUNE_A", "COMMUNE_B", "MAN_1990", "TODAY", "WOMAN_1995", "enrol", "follow", "make_course",
+           "make_person"]

@@ -1,0 +1,193 @@
+"""Course pages: list, detail with participants, create/edit, enrolment, completion, follow-ups, due list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.training import policy, selectors, services
+from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
+from khuyencong.training.models import Course
+from khuyencong.training.selectors import CourseFilters
+
+PAGE_SIZE = 25
+
+
+def run_service(form: forms.BaseForm, call: Callable[[], Any]) -> Any | None:
+    """Run a service; domain errors go onto the form (None returned), missing rights become 403."""
+    try:
+        return call()
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    except StaleEditError as exc:
+        form.add_error(None, str(exc.message))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return None
+
+
+def _error_sink() -> forms.Form:
+    """A bound, empty form that only collects a service's error messages (actions without fields)."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
+
+
+def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    form = CourseFilterForm(request.GET or None)
+    filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
+    page, query = _page(request, selectors.course_list(request.user, filters))  # type: ignore[arg-type]
+    return render(request, "training/course_list.html", {
+        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user)})
+
+
+def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    can_edit = policy.may_edit_course(user, course)  # type: ignore[arg-type]
+    q = request.GET.get("q", "").strip()
+    found = selectors.person_list(user, q)[:20] if q and can_edit else []  # type: ignore[arg-type]
+    return {"course": course, "participants": selectors.course_participants(course), "can_edit": can_edit,
+            "q": q, "found": found, "list_form": extra.pop("list_form", None) or EnrolListForm(), **extra}
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "training/course_detail.html", _detail_context(request, course))
+
+
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    form = CourseForm(request.POST or None, instance=course, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        if course is None:
+            saved = run_service(form, lambda: services.course_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        else:
+            saved = run_service(form, lambda: services.course_update(
+                actor=request.user, course=course, data=form.service_data(),  # type: ignore[arg-type]
+                expected_version=form.cleaned_data.get("version")))
+        if saved is not None:
+            messages.success(request, _("Đã lưu lớp “%(code)s”.") % {"code": saved.code})
+            return redirect("training:course_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/form.html", {"form": form, "object": course, "kind": "course"}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    if not policy.may_edit(request.user):
+        raise PermissionDenied
+    return _course_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_edit_course(request.user, course):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return _course_form(request, course)
+
+
+@login_required
+@require_POST
+def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search-and-add: the person picked from the search results on the course page."""
+    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+    person = selectors.person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
+    form = _error_sink()
+    if run_service(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):  # type: ignore[arg-type]
+        messages.success(request, _("Đã ghi danh “%(name)s”.") % {"name": person.full_name})
+        return redirect("training:course_detail", pk=course.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in error))
+    return render(request, "training/course_detail.html", _detail_context(request, course), status=400)
+
+
+@login_required
+@require_POST
+def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paste a list of ID numbers; all are enrolled or, if any line is wrong, none."""
+    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+    form = EnrolListForm(request.POST)
+    if form.is_valid():
+        created = run_service(form, lambda: services.participants_enrol_by_ids(
+            actor=request.user, course=course, text=form.cleaned_data["national_ids"]))  # type: ignore[arg-type]
+        if created is not None:
+            messages.success(request, _("Đã ghi danh %(n)d học viên.") % {"n": len(created)})
+            return redirect("training:course_detail", pk=course.pk)
+    return render(request, "training/course_detail.html", _detail_context(request, course, list_form=form), status=400)
+
+
+def _transition(request: HttpRequest, pk: int, call: Callable[..., Any], **kwargs: Any) -> HttpResponse:
+    participation = selectors.participation_get(request.user, pk)  # type: ignore[arg-type]
+    form = _error_sink()
+    if run_service(form, lambda: call(actor=request.user, participation=participation, **kwargs)):
+        messages.success(request, _("Đã cập nhật trạng thái của “%(name)s”.") % {"name": participation.person})
+        return redirect("training:course_detail", pk=participation.course_id)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in error))
+    course = selectors.course_get(request.user, participation.course_id)  # type: ignore[arg-type]
+    return render(request, "training/course_detail.html", _detail_context(request, course), status=400)
+
+
+@login_required
+@require_POST
+def participation_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CompleteForm(request.POST)
+    certificate = form.cleaned_data["certificate_no"] if form.is_valid() else ""
+    return _transition(request, pk, services.participant_complete, certificate_no=certificate)
+
+
+@login_required
+@require_POST
+def participation_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.participant_drop, note=request.POST.get("note", ""))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_edit_person(request.user, participation.person):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.follow_up_record(
+            actor=request.user, participation=participation, data=form.service_data()))  # type: ignore[arg-type]
+        if saved is not None:
+            messages.success(request, _("Đã ghi nhận kết quả theo dõi."))
+            return redirect("training:person_detail", pk=participation.person_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/form.html", {"form": form, "object": participation, "kind": "follow_up"},
+                  status=status)
+
+
+@login_required
+def follow_ups_due(request: HttpRequest) -> HttpResponse:
+    try:
+        horizon = max(0, min(int(request.GET.get("trong", "0")), 90))
+    except ValueError:
+        horizon = 0
+    page, query = _page(request, selectors.follow_ups_due(request.user, horizon_days=horizon))  # type: ignore[arg-type]
+    return render(request, "training/follow_ups_due.html", {"page": page, "query": query, "horizon": horizon})

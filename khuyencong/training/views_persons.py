@@ -1,0 +1,173 @@
+"""Person pages: list, detail with course and follow-up history, create/edit, and personal-data actions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.training import policy, selectors, services
+from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
+from khuyencong.training.masking import mask_national_id, mask_phone
+from khuyencong.training.models import Person
+from khuyencong.training.views import _page, run_service
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page, query = _page(request, selectors.person_list(request.user, q))  # type: ignore[arg-type]
+    return render(request, "training/person_list.html", {
+        "page": page, "query": query, "q": q, "can_create": policy.may_edit(request.user)})
+
+
+def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    sees = policy.sees_personal_data(user, person)  # type: ignore[arg-type]
+    return {
+        "person": person, "masked_id": mask_national_id(person.national_id),
+        "phone": person.phone if sees else mask_phone(person.phone), "may_unmask": sees,
+        "can_edit": policy.may_edit_person(user, person), "can_merge": policy.may_merge(user),  # type: ignore[arg-type]
+        "history": selectors.person_history(person), "consents": person.consents.order_by("given_at"),
+        "access_log": selectors.person_access_log(person) if sees else [],
+        "restrict_form": RestrictForm(initial={"restricted": not person.restricted}), "merge_form": MergeForm(),
+        "consent_form": ConsentForm(), "withdraw_form": WithdrawForm(),
+        **extra,
+    }
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "training/person_detail.html", _person_context(request, person))
+
+
+@login_required
+@require_POST
+def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number once; the view is logged (Decree 356/2025)."""
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    try:
+        full_id = services.person_unmask_id(actor=request.user, person=person)  # type: ignore[arg-type]
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return render(request, "training/person_detail.html", _person_context(request, person, full_id=full_id))
+
+
+@login_required
+@require_POST
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Data-subject access request: everything held about the person, as a JSON download."""
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    try:
+        data = services.person_export(actor=request.user, person=person)  # type: ignore[arg-type]
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def person_restrict(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    form = RestrictForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.person_restrict(
+            actor=request.user, person=person, restricted=form.cleaned_data["restricted"],  # type: ignore[arg-type]
+            note=form.cleaned_data["note"])):
+        messages.success(request, _("Đã cập nhật trạng thái hạn chế xử lý."))
+        return redirect("training:person_detail", pk=person.pk)
+    return render(request, "training/person_detail.html", _person_context(request, person, restrict_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge a suspected duplicate (by its record number) into this person."""
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_merge(request.user):
+        raise PermissionDenied
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        other = selectors.person_get(request.user, form.cleaned_data["merge_id"])  # type: ignore[arg-type]
+        if run_service(form, lambda: services.person_merge(actor=request.user, keep=person, merge=other)):  # type: ignore[arg-type]
+            messages.success(request, _("Đã gộp hồ sơ trùng vào hồ sơ này."))
+            return redirect("training:person_detail", pk=person.pk)
+    return render(request, "training/person_detail.html", _person_context(request, person, merge_form=form),
+                  status=400)
+
+
+def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
+    form = PersonForm(request.POST or None, instance=person, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: _save_person(request, form, person))
+        if saved is not None:
+            messages.success(request, _("Đã lưu thông tin “%(name)s”.") % {"name": saved.full_name})
+            return redirect("training:person_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/form.html", {"form": form, "object": person, "kind": "person"}, status=status)
+
+
+def _save_person(request: HttpRequest, form: PersonForm, person: Person | None) -> Person:
+    data = form.service_data()
+    if person is None:
+        return services.person_create(actor=request.user, data=data,  # type: ignore[arg-type]
+                                      confirm_distinct=form.cleaned_data.get("confirm_distinct", False))
+    return services.person_update(actor=request.user, person=person, data=data,  # type: ignore[arg-type]
+                                  expected_version=form.cleaned_data.get("version"),
+                                  correction=form.cleaned_data.get("correction", False))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not policy.may_edit(request.user):
+        raise PermissionDenied
+    return _person_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_edit_person(request.user, person):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return _person_form(request, person)
+
+
+@login_required
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the legal basis or consent for one purpose (Decree 356/2025)."""
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    form = ConsentForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.consent_record(
+            actor=request.user, person=person, data=form.service_data())):  # type: ignore[arg-type]
+        messages.success(request, _("Đã ghi nhận căn cứ xử lý dữ liệu."))
+        return redirect("training:person_detail", pk=person.pk)
+    return render(request, "training/person_detail.html", _person_context(request, person, consent_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
+    consent = selectors.consent_get(person, consent_pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.consent_withdraw(
+            actor=request.user, consent=consent, on=form.cleaned_data["withdrawn_at"])):  # type: ignore[arg-type]
+        messages.success(request, _("Đã ghi nhận việc rút lại sự đồng ý."))
+        return redirect("training:person_detail", pk=person.pk)
+    return render(request, "training/person_detail.html", _person_context(request, person, withdraw_form=form),
+                  status=400)
