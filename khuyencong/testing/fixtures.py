@@ -73,6 +73,31 @@ def personas(db, est_a) -> dict[str, User]:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):  # type: ignore[no-untyped-def]
+    """``force_login`` stands for a completed sign-in, second factor included, for users who need one.
+
+    The two-factor flow itself is tested through the real login pages (accounts/tests/test_two_factor.py).
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from khuyencong.accounts.two_factor import requires_two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        if requires_two_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _frozen_today():  # type: ignore[no-untyped-def]
     """Time stands still on TODAY so validity dates and "current" units are reproducible."""
     import time_machine
