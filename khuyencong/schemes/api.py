@@ -249,6 +249,8 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             year = int(params["year"]) if params.get("year") else None
         except ValueError:
             raise DRFValidationError({"year": ["Năm phải là số nguyên."]}) from None
+        if year is not None and not 2000 <= year <= 2100:  # also keeps the value inside the database's integers
+            raise DRFValidationError({"year": ["Năm phải từ 2000 đến 2100."]})
         filters = SchemeFilters(year=year, activity_type=params.get("activity_type", ""),
                                 funding_source=params.get("funding_source", ""), status=params.get("status", ""),
                                 unit=params.get("unit", ""), q=params.get("q", ""))
