@@ -35,8 +35,8 @@ OPERATIONS = schema_operations()
 
 def _side(marker: str, commune: str, establishment: Any, actor: Any) -> dict[str, int]:
     """One record of every kind on one side, named with the marker; returns resource → id."""
-    from khuyencong.cooperation.tests.conftest import attend, make_activity, official
     from khuyencong.cooperation.models import Partner
+    from khuyencong.cooperation.tests.conftest import attend, make_activity, official
     from khuyencong.fairs.tests.conftest import make_fair, make_participation
     from khuyencong.products.tests.conftest import make_product
     from khuyencong.schemes.tests.conftest import make_scheme
