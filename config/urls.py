@@ -14,4 +14,5 @@ urlpatterns = [
     path("san-pham/", include("khuyencong.products.urls")),
     path("hoi-cho/", include("khuyencong.fairs.urls")),
     path("bao-cao/", include("khuyencong.reports.urls")),
+    path("nhat-ky/", include("khuyencong.audit.urls")),
 ]

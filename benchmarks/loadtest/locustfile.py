@@ -1,4 +1,4 @@
-"""Load profile: officers browsing the establishment registry (list, search, detail, API).
+"""Load profile: officers browsing the registry (list, search, detail, API) and opening the period report.
 
 Run through ``benchmarks/loadtest/run.sh``, which starts the production configuration on loopback.
 """
@@ -39,6 +39,11 @@ class Officer(HttpUser):
     def detail(self) -> None:
         if self.ids:
             self.client.get(f"/co-so/{random.choice(self.ids)}/", name="/co-so/<id>/ (detail)")
+
+    @task(1)
+    def period_report(self) -> None:
+        self.client.get("/bao-cao/?date_from=2014-01-01&date_to=2020-12-31&area=77&boundary_date=2020-12-31",
+                        name="/bao-cao/ (period report 2014–2020)")
 
     @task(1)
     def api_list(self) -> None:

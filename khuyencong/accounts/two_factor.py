@@ -21,7 +21,7 @@ SETUP_PATH, VERIFY_PATH = "/xac-thuc-2-buoc/thiet-lap/", "/xac-thuc-2-buoc/"
 # Pages reachable before the second factor: signing in and out, recovery, static assets, probes.
 _EXEMPT_PREFIXES = (
     "/xac-thuc-2-buoc/", "/dang-nhap/", "/dang-xuat/", "/quen-mat-khau/", "/dat-lai-mat-khau/", "/static/",
-    "/healthz", "/readyz", "/i18n/",
+    "/healthz", "/readyz", "/metrics", "/i18n/",
 )
 
 

@@ -16,11 +16,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
 
@@ -132,3 +134,33 @@ def restore_database(backup: Path, *, alias: str = "default") -> None:
         restore_postgresql(backup, connection.settings_dict)
     else:
         raise BackupError(f"Chưa hỗ trợ khôi phục cơ sở dữ liệu {connection.vendor}.")
+
+
+def backup_media(directory: Path) -> BackupResult | None:
+    """Archive uploaded files (scheme attachments, product documents); None when there are none."""
+    media = Path(settings.MEDIA_ROOT)
+    if not media.is_dir() or not any(p.is_file() for p in media.rglob("*")):
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"khuyencong-media-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.tar.gz"
+    with tarfile.open(target, "w:gz") as archive:
+        archive.add(media, arcname="media")
+    return BackupResult(target, _write_checksum(target), "media")
+
+
+def restore_media(archive: Path) -> None:
+    """Replace MEDIA_ROOT with a verified archive; the "data" filter refuses links and paths outside it."""
+    verify_checksum(archive)
+    media = Path(settings.MEDIA_ROOT)
+    media.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=media.parent, prefix=".media-restoring-"))
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(staging, filter="data")
+        old = media.with_name(media.name + ".old")
+        if media.exists():
+            media.replace(old)
+        (staging / "media").replace(media)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

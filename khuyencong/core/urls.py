@@ -1,9 +1,11 @@
 from django.urls import path
 
 from khuyencong.core import views
+from khuyencong.core.metrics import metrics
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
     path("readyz", views.ready, name="ready"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -56,15 +56,33 @@ def _descendants_on(area: AdministrativeUnit, day: dt.date) -> set[int]:
     return set(AdministrativeUnit.objects.filter(tree, valid_on(day)).values_list("pk", flat=True))
 
 
-def _closure(start: set[int], *, forwards: bool) -> set[int]:
-    """Every unit reachable from ``start`` along crosswalk edges in one direction."""
+def _closure(start: set[int], *, forwards: bool, contained: bool = False) -> set[int]:
+    """Every unit reachable from ``start`` along crosswalk edges in one direction.
+
+    With ``contained`` (area membership), going forwards a successor joins only when *all* its
+    predecessors are already inside: today's Hồ Chí Minh City (79) grew out of old Bà Rịa – Vũng Tàu and two other
+    provinces, so it is not inside old province 77, while a ward formed only from old-77 communes is.
+    Going backwards an old unit joins when any part of it became part of the area (a split commune
+    counts in each area that received part of it).
+    """
     source, target = ("predecessor_id", "successor_id") if forwards else ("successor_id", "predecessor_id")
     seen, frontier = set(start), set(start)
     while frontier:
-        nxt = set(UnitSuccession.objects.filter(**{f"{source}__in": frontier}).values_list(target, flat=True))
-        frontier = nxt - seen
+        reached = set(UnitSuccession.objects.filter(**{f"{source}__in": frontier}).values_list(target, flat=True))
+        if forwards and contained:
+            reached = _wholly_inside(reached - seen, seen)
+        frontier = reached - seen
         seen |= frontier
     return seen
+
+
+def _wholly_inside(candidates: set[int], inside: set[int]) -> set[int]:
+    """The candidates whose every predecessor is in ``inside`` (one query)."""
+    parents: dict[int, set[int]] = {c: set() for c in candidates}
+    for successor, predecessor in UnitSuccession.objects.filter(successor_id__in=candidates).values_list(
+            "successor_id", "predecessor_id"):
+        parents[successor].add(predecessor)
+    return {c for c, preds in parents.items() if preds <= inside}
 
 
 def unit_ids_within(area: AdministrativeUnit, *, on: dt.date) -> set[int]:
@@ -78,7 +96,7 @@ def unit_ids_within(area: AdministrativeUnit, *, on: dt.date) -> set[int]:
             % {"name": area.name, "day": on.strftime("%d/%m/%Y")}
         )
     base = _descendants_on(area, on)
-    return _closure(base, forwards=False) | _closure(base, forwards=True)
+    return _closure(base, forwards=False) | _closure(base, forwards=True, contained=True)
 
 
 def units_within_any(areas: Iterable[AdministrativeUnit], *, on: dt.date) -> set[int]:

@@ -112,3 +112,27 @@ def test_backup_without_checksum_is_refused(tmp_path: Path) -> None:
 def test_restore_command_needs_confirmation(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(tmp_path / "x.sqlite3"))
+
+
+def test_media_round_trip_and_tampering(settings, tmp_path: Path) -> None:
+    from khuyencong.core.backup import backup_media, restore_media
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    document = tmp_path / "media" / "schemes" / "2026" / "quyet-dinh.pdf"
+    document.parent.mkdir(parents=True)
+    document.write_bytes(b"%PDF-1.4 quyet dinh")
+    result = backup_media(tmp_path / "backups")
+    assert result is not None
+    document.unlink()
+    restore_media(result.path)
+    assert document.read_bytes() == b"%PDF-1.4 quyet dinh"
+    Path(f"{result.path}.sha256").write_text("0" * 64 + "  x\n")
+    with pytest.raises(BackupError):
+        restore_media(result.path)
+
+
+def test_no_media_archive_when_nothing_was_uploaded(settings, tmp_path: Path) -> None:
+    from khuyencong.core.backup import backup_media
+
+    settings.MEDIA_ROOT = str(tmp_path / "empty")
+    assert backup_media(tmp_path / "backups") is None

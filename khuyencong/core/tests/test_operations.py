@@ -80,3 +80,17 @@ def test_job_round_trip_through_redis_and_a_worker(tmp_path) -> None:  # type: i
         worker.terminate()
         worker.wait(timeout=30)
     assert producer.stdout.strip() == "pong", producer.stderr[-2000:]
+
+
+def test_metrics_only_for_the_monitoring_system(db, settings) -> None:
+    settings.METRICS_TOKEN = ""
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 200
+    assert Client(REMOTE_ADDR="203.0.113.9").get("/metrics").status_code == 403
+    settings.IS_PRODUCTION = True  # behind the proxy every request is from loopback: refuse without a token
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 403
+    settings.IS_PRODUCTION = False
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    outside = Client(REMOTE_ADDR="203.0.113.9")
+    assert outside.get("/metrics").status_code == 403
+    body = outside.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token")
+    assert body.status_code == 200 and b"django_http_requests" in body.content

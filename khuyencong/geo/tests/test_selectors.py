@@ -134,3 +134,16 @@ def test_unit_ids_within_current_hcmc_uses_bounded_queries(django_assert_max_num
     with django_assert_max_num_queries(10):
         ids = unit_ids_within(hcmc, on=TODAY)
     assert len(ids) > 500  # current communes plus every old unit merged into HCMC
+
+
+def test_merged_province_is_not_inside_one_of_its_parts(db) -> None:
+    """Today's Hồ Chí Minh City grew from three provinces, so a course it organises after the reform
+    must not count in a report on old Bà Rịa – Vũng Tàu; a ward formed only from old-77 communes does."""
+    import datetime as dt
+
+    from khuyencong.geo.selectors import is_within, unit_by_code
+
+    boundary = dt.date(2020, 12, 31)
+    old_77 = unit_by_code("77", on=boundary)
+    assert not is_within(unit_by_code("79", on=dt.date(2026, 1, 1)), old_77, on=boundary)
+    assert is_within(unit_by_code("26560", on=dt.date(2026, 1, 1)), old_77, on=boundary)

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from khuyencong.core.backup import BackupError, backup_database
+from khuyencong.core.backup import BackupError, backup_database, backup_media
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = backup_database(Path(options["output"]))
+            results = [backup_database(Path(options["output"])), backup_media(Path(options["output"]))]
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Đã sao lưu ({result.vendor}): {result.path}\nSHA-256: {result.sha256}")
+        for result in filter(None, results):
+            self.stdout.write(f"Đã sao lưu ({result.vendor}): {result.path}\nSHA-256: {result.sha256}")
