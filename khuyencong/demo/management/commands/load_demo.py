@@ -32,4 +32,5 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.role.label}")
         self.stdout.write("  giamkhao1..3 Giám khảo hội đồng bình chọn; thuky Thư ký hội đồng")
-        self.stdout.write("Tài khoản quản trị và thư ký hội đồng phải thiết lập xác thực hai bước (TOTP) khi đăng nhập lần đầu.")
+        self.stdout.write("Tài khoản quản trị và thư ký hội đồng phải thiết lập xác thực hai bước (TOTP) "
+                          "khi đăng nhập lần đầu.")
