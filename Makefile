@@ -39,7 +39,7 @@ check-deploy: install
 lock:
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
 	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	  --no-emit-find-links --extra dev --extra bench -o requirements/dev.lock pyproject.toml
+	  --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
 	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links -o requirements/production.lock pyproject.toml
 	rm -rf .venv-lock

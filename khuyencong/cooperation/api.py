@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -37,6 +38,12 @@ class PartnerInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
+class PartnerUpdateSerializer(PartnerInputSerializer):
+    name = serializers.CharField(max_length=255, required=False)
+    country = serializers.CharField(max_length=100, required=False)
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
 class AgreementOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Agreement
@@ -50,6 +57,23 @@ class AgreementInputSerializer(serializers.Serializer):
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class AgreementUpdateSerializer(serializers.Serializer):
+    """The partner of an agreement is fixed; the service refuses a change with a Vietnamese message."""
+
+    partner_id = serializers.IntegerField(required=False)
+    title = serializers.CharField(max_length=255, required=False)
+    signed_on = serializers.DateField(required=False)
+    valid_from = serializers.DateField(required=False)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+def _split_version(payload: serializers.Serializer) -> tuple[dict[str, Any], int]:
+    data = dict(payload.validated_data)
+    return data, int(data.pop("version"))
 
 
 class ActivityOutputSerializer(serializers.ModelSerializer):
@@ -102,10 +126,12 @@ class ParticipantOutputSerializer(serializers.Serializer):
     person_name = serializers.CharField(source="person.full_name")
 
 
-@extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}))
+@extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}),
+                    partial_update=extend_schema(request=PartnerUpdateSerializer, responses={200: PartnerSerializer}))
 class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     viewsets.GenericViewSet):
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PartnerSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partner]:
         return selectors.partners_for(self.request.user)  # type: ignore[arg-type]
@@ -119,11 +145,27 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         partner = services.partner_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
         return Response(PartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
 
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partner = self.get_object()
+        require(policy.may_edit_partner(request.user))
+        payload = PartnerUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        if "version" not in payload.validated_data:
+            raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
+        data, version = _split_version(payload)
+        partner = services.partner_update(actor=request.user, partner=partner, data=data,  # type: ignore[arg-type]
+                                          expected_version=version)
+        return Response(PartnerSerializer(partner).data)
 
-@extend_schema_view(create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}))
+
+@extend_schema_view(
+    create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}),
+    partial_update=extend_schema(request=AgreementUpdateSerializer, responses={200: AgreementOutputSerializer}),
+)
 class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       viewsets.GenericViewSet):
+                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = AgreementOutputSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return selectors.agreements_for(self.request.user)  # type: ignore[arg-type]
@@ -139,6 +181,20 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         partner = selectors.partner_get(request.user, data.pop("partner_id"))  # type: ignore[arg-type]
         agreement = services.agreement_create(actor=request.user, partner=partner, data=data)  # type: ignore[arg-type]
         return Response(AgreementOutputSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        agreement = self.get_object()
+        require(policy.may_edit_partner(request.user))
+        payload = AgreementUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        if "version" not in payload.validated_data:
+            raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
+        data, version = _split_version(payload)
+        if "partner_id" in data:
+            data["partner"] = data.pop("partner_id")
+        agreement = services.agreement_update(actor=request.user, agreement=agreement, data=data,  # type: ignore[arg-type]
+                                              expected_version=version)
+        return Response(AgreementOutputSerializer(agreement).data)
 
 
 @extend_schema_view(
@@ -180,6 +236,15 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         person = person_get(request.user, payload.validated_data["person_id"])  # type: ignore[arg-type]
         added = services.participant_add(actor=request.user, activity=activity, person=person)  # type: ignore[arg-type]
         return Response(ParticipantOutputSerializer(added).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None}, parameters=[OpenApiParameter("participant_id", int, location="path")])
+    @action(detail=True, methods=["delete"], url_path=r"participants/(?P<participant_id>\d+)")
+    def remove_participant(self, request: Request, pk: str | None = None,
+                           participant_id: str | None = None) -> Response:
+        """Take an official off the activity (the editors of the activity's organising area only)."""
+        participant = selectors.participant_get(self.get_object(), participant_id)
+        services.participant_remove(actor=request.user, participant=participant)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def register(router: BaseRouter) -> None:

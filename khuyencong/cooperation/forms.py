@@ -13,14 +13,24 @@ from khuyencong.establishments.forms import CommuneChoiceField
 from khuyencong.training.forms import DATE, ServiceForm, organising_choices_for, province_communes
 
 
-class PartnerForm(ServiceForm):
+class _Versioned(ServiceForm):
+    """On an edit the form carries the version it was read at, so a concurrent change is refused (409/400)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+
+class PartnerForm(_Versioned):
     class Meta:
         model = Partner
         fields = ["name", "country", "city", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AgreementForm(ServiceForm):
+class AgreementForm(_Versioned):
     class Meta:
         model = Agreement
         fields = ["title", "signed_on", "valid_from", "valid_to", "notes"]

@@ -47,7 +47,7 @@ def activity_list(user: User, *, kind: str = "", partner: str = "") -> QuerySet[
     items = activities_for(user).annotate(participant_count=Count("participants"))
     if kind:
         items = items.filter(kind=kind)
-    if partner.isdigit():
+    if partner.isdigit() and len(partner) <= 18:  # a longer id cannot exist and would overflow the driver
         items = items.filter(partner_id=int(partner))
     return items.order_by("-start_date", "pk")
 
@@ -62,3 +62,11 @@ def activity_get(user: User, pk: Any) -> Activity:
 def activity_participants(activity: Activity) -> QuerySet[ActivityParticipant]:
     return (activity.participants.select_related("person__commune")
             .order_by(Collate("person__full_name", COLLATION), "pk"))
+
+
+def participant_get(activity: Activity, pk: Any) -> ActivityParticipant:
+    """A participant of ``activity`` (already loaded through the caller's scope); 404 otherwise."""
+    try:
+        return activity.participants.select_related("person", "activity__organising_unit").get(pk=int(pk))
+    except (ActivityParticipant.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None

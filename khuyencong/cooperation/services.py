@@ -32,12 +32,45 @@ def partner_create(*, actor: User, data: Mapping[str, Any]) -> Partner:
 
 
 @transaction.atomic
+def partner_update(*, actor: User, partner: Partner, data: Mapping[str, Any], expected_version: int | None) -> Partner:
+    """Correct a partner's name, country, city or notes (province staff); the unique name check runs on save."""
+    require(policy.may_edit_partner(actor))
+    for key, value in _clean(data).items():
+        setattr(partner, key, value)
+    return core.save_changes(partner, actor=actor, expected_version=expected_version)
+
+
+def _validate_agreement(agreement: Agreement) -> None:
+    errors: dict[str, str] = {}
+    if agreement.valid_to and agreement.valid_from and agreement.valid_to < agreement.valid_from:
+        errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
+    if agreement.signed_on and agreement.valid_to and agreement.valid_to < agreement.signed_on:
+        errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày ký.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
 def agreement_create(*, actor: User, partner: Partner, data: Mapping[str, Any]) -> Agreement:
     require(policy.may_edit_partner(actor))
     agreement = Agreement(partner=partner, **_clean(data))
-    if agreement.valid_to and agreement.valid_from and agreement.valid_to < agreement.valid_from:
-        raise ValidationError({"valid_to": _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")})
+    _validate_agreement(agreement)
     return core.save_new(agreement, actor=actor)
+
+
+@transaction.atomic
+def agreement_update(*, actor: User, agreement: Agreement, data: Mapping[str, Any],
+                     expected_version: int | None) -> Agreement:
+    """Change an agreement's title, dates or notes; its partner is fixed (activities point at both)."""
+    require(policy.may_edit_partner(actor))
+    cleaned = _clean(data)
+    partner = cleaned.pop("partner", None)
+    if partner is not None and getattr(partner, "pk", partner) != agreement.partner_id:
+        raise ValidationError({"partner": _("Không thể đổi đối tác của một thỏa thuận; hãy tạo thỏa thuận mới.")})
+    for key, value in cleaned.items():
+        setattr(agreement, key, value)
+    _validate_agreement(agreement)
+    return core.save_changes(agreement, actor=actor, expected_version=expected_version)
 
 
 def _validate_activity(activity: Activity) -> None:
@@ -97,5 +130,7 @@ def participant_add(*, actor: User, activity: Activity, person: Person) -> Activ
 
 @transaction.atomic
 def participant_remove(*, actor: User, participant: ActivityParticipant) -> None:
-    require(policy.may_edit_activity(actor, participant.activity))
+    """Take an official off an activity; the history keeps who removed whom and when."""
+    require(policy.may_edit_activity(actor, participant.activity),
+            _("Bạn chỉ được quản lý hoạt động do địa bàn mình phụ trách tổ chức."))
     core.delete_record(participant, actor=actor)

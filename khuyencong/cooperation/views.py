@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -69,6 +70,61 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     for errors in sink.errors.values():
         messages.error(request, " ".join(str(e) for e in errors))
     return _detail(request, activity, status=400)
+
+
+@login_required
+@require_POST
+def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    activity = selectors.activity_get(request.user, pk)  # type: ignore[arg-type]
+    participant = selectors.participant_get(activity, participant_pk)
+    sink = _error_sink()
+    name = participant.person.full_name
+    run_service(sink, lambda: services.participant_remove(actor=request.user, participant=participant))  # type: ignore[arg-type]
+    if sink.errors:
+        for errors in sink.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return _detail(request, activity, status=400)
+    messages.success(request, _("Đã bỏ “%(name)s” khỏi danh sách tham gia.") % {"name": name})
+    return redirect("cooperation:activity_detail", pk=activity.pk)
+
+
+def _edit(request: HttpRequest, form: Any, save: Any, title: str, back: str) -> HttpResponse | None:
+    """Shared edit flow: parse, call the service with the version read, 400 with errors on failure."""
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: save(form.service_data(), form.cleaned_data["version"]))
+        if saved is not None:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return None
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cooperation/form.html", {"form": form, "title": title, "back": back}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_edit_partner(request.user):
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None, instance=partner)
+    back = reverse("cooperation:partner_detail", args=[partner.pk])
+    response = _edit(request, form, lambda data, version: services.partner_update(
+        actor=request.user, partner=partner, data=data, expected_version=version),  # type: ignore[arg-type]
+        _("Sửa đối tác “%(n)s”") % {"n": partner.name}, back)
+    return response or redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(request.user, pk)  # type: ignore[arg-type]
+    if not policy.may_edit_partner(request.user):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, instance=agreement)
+    back = reverse("cooperation:partner_detail", args=[agreement.partner_id])
+    response = _edit(request, form, lambda data, version: services.agreement_update(
+        actor=request.user, agreement=agreement, data=data, expected_version=version),  # type: ignore[arg-type]
+        _("Sửa thỏa thuận “%(t)s”") % {"t": agreement.title}, back)
+    return response or redirect(back)
 
 
 @login_required

@@ -21,7 +21,7 @@ class _ReadOnlyAdmin(SimpleHistoryAdmin):
 class FairAdmin(_ReadOnlyAdmin):
     list_display = ["name", "scope", "start_date", "end_date", "cancelled"]
     list_filter = ["scope", "cancelled"]
-    search_fields = ["name", "organiser", "scheme_code"]
+    search_fields = ["name", "organiser", "scheme__code"]
     date_hierarchy = "start_date"
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,16 +24,44 @@ from khuyencong.fairs.models import Fair, FairParticipation, FairScope, Particip
 from khuyencong.fairs.policy import entry_role_allows
 from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.products.models import Product
+from khuyencong.schemes.models import Scheme
+
+MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
+
+
+class FairSchemeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class FairProductRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _resolve_scheme(data: dict[str, Any]) -> None:
+    """Replace a scheme id by the scheme, unscoped: the service answers 400 for one the caller may not see,
+    with the same message as for an unknown id, so nothing is revealed about schemes outside the area."""
+    if "scheme" not in data or data["scheme"] is None:
+        return
+    found = Scheme.objects.filter(pk=data["scheme"]).first()
+    if found is None:
+        raise DRFValidationError({"scheme": [_("Không tìm thấy đề án khuyến công này hoặc bạn không có quyền xem "
+                                               "đề án.")]})
+    data["scheme"] = found
 
 
 class FairOutputSerializer(serializers.ModelSerializer):
     venue_unit = UnitRefSerializer(allow_null=True)
+    scheme = FairSchemeRefSerializer(allow_null=True)
     participant_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Fair
         fields = ["id", "name", "organiser", "scope", "venue_unit", "venue_country", "venue_city", "venue_detail",
-                  "start_date", "end_date", "scheme_code", "support_policy", "booth_support_vnd", "cancelled",
+                  "start_date", "end_date", "scheme", "support_policy", "booth_support_vnd", "cancelled",
                   "notes", "participant_count", "version", "created_at", "updated_at"]
 
     def get_participant_count(self, obj: Fair) -> int | None:
@@ -75,7 +104,8 @@ class FairInputSerializer(serializers.Serializer):
     venue_detail = serializers.CharField(max_length=255, required=False, allow_blank=True)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    scheme_code = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    scheme = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                      help_text="Mã (id) đề án khuyến công")
     support_policy = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     booth_support_vnd = serializers.IntegerField(required=False)
     cancelled = serializers.BooleanField(required=False)
@@ -85,6 +115,7 @@ class FairInputSerializer(serializers.Serializer):
     def to_service_data(self, instance: Fair | None = None) -> dict[str, Any]:
         data = dict(self.validated_data)
         data.pop("version", None)
+        _resolve_scheme(data)
         if "venue_code" in data:
             code = (data.pop("venue_code") or "").strip()
             data["venue_unit"] = None
@@ -174,11 +205,13 @@ class FairRefSerializer(serializers.Serializer):
 class FairParticipationOutputSerializer(serializers.ModelSerializer):
     fair = FairRefSerializer()
     establishment = FairEstablishmentRefSerializer()
+    products = FairProductRefSerializer(many=True, read_only=True)
     products_shown = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = FairParticipation
-        fields = ["id", "fair", "establishment", "kind", "platform", "booths", "products_shown", "support_vnd",
+        fields = ["id", "fair", "establishment", "kind", "platform", "booths", "products", "products_shown",
+                  "support_vnd",
                   "contracts_signed", "sales_vnd", "new_distributors", "withdrawn", "notes", "version",
                   "created_at", "updated_at"]
 
@@ -191,8 +224,11 @@ class FairParticipationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ParticipationKind.choices, required=False)
     platform = serializers.CharField(max_length=100, required=False, allow_blank=True)
     booths = serializers.IntegerField(required=False, min_value=0, max_value=1000)
+    products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+                                     max_length=50,
+                                     help_text="Mã (id) sản phẩm trong danh mục của chính cơ sở tham gia")
     products_shown = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
-                                           max_length=50)
+                                           max_length=50, help_text="Tên sản phẩm chưa có trong danh mục")
     support_vnd = serializers.IntegerField(required=False, allow_null=True)
     contracts_signed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     sales_vnd = serializers.IntegerField(required=False, allow_null=True)
@@ -215,6 +251,13 @@ class FairParticipationInputSerializer(serializers.Serializer):
             if found is None:
                 raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
             data["establishment"] = found
+        if "products" in data:
+            ids = set(data["products"])
+            # Unscoped: the service refuses (400) products of another establishment, whoever can see them.
+            products = list(Product.objects.filter(pk__in=ids).order_by("name", "pk"))
+            if len(products) != len(ids):
+                raise DRFValidationError({"products": [_("Không tìm thấy sản phẩm này trong danh mục.")]})
+            data["products"] = products
         return data
 
 
@@ -233,7 +276,7 @@ class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
                                  responses={200: FairParticipationOutputSerializer}),
 )
 class FairParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                           mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                               mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
 
     serializer_class = FairParticipationOutputSerializer
@@ -241,14 +284,15 @@ class FairParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self) -> QuerySet[FairParticipation]:
         params = self.request.query_params
         for key in ("fair", "establishment"):
-            if params.get(key) and not params[key].isdigit():
+            # Ids beyond a 64-bit integer cannot exist and would overflow the database driver.
+            if params.get(key) and not (params[key].isdigit() and len(params[key]) <= 18):
                 raise DRFValidationError({key: [_("Mã không hợp lệ.")]})
         return selectors.participation_list(
             self.request.user, fair_id=params.get("fair"),  # type: ignore[arg-type]
             establishment_id=params.get("establishment"), kind=params.get("kind", ""))
 
     def get_object(self) -> FairParticipation:
-        if self.request.method in ("PUT", "PATCH"):
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
             return selectors.participation_get_for_update(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
         return selectors.participation_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
 
@@ -270,6 +314,11 @@ class FairParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             data=payload.to_service_data(request.user), expected_version=version)
         return Response(self.get_serializer(selectors.participations_for_update(request.user).get(pk=saved.pk)).data)  # type: ignore[arg-type]
 
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a registration entered by mistake (a withdrawal is marked ``withdrawn`` instead)."""
+        services.participation_delete(actor=request.user, participation=self.get_object())  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ShowroomDisplaySerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -279,12 +328,43 @@ class ShowroomDisplaySerializer(serializers.Serializer):
     displayed_to = serializers.DateField(allow_null=True)
 
 
+class DisplayInputSerializer(serializers.Serializer):
+    """Shape only; the period and the establishment's area are checked by the service."""
+
+    establishment = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Mã (id) cơ sở CNNT")
+    products = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    displayed_from = serializers.DateField()
+    displayed_to = serializers.DateField(required=False, allow_null=True)
+
+    def to_service_data(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        if "establishment" in data:
+            # Unscoped on purpose: the service answers 403 for an establishment outside the caller's area.
+            found = Establishment.objects.select_related("commune").filter(pk=data["establishment"]).first()
+            if found is None:
+                raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
+            data["establishment"] = found
+        return data
+
+
+class DisplayUpdateSerializer(DisplayInputSerializer):
+    establishment = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Không đổi được")
+    displayed_from = serializers.DateField(required=False)
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+class DisplayOutputSerializer(ShowroomDisplaySerializer):
+    version = serializers.IntegerField()
+
+
 class ShowroomOutputSerializer(serializers.ModelSerializer):
     location_unit = UnitRefSerializer()
+    scheme = FairSchemeRefSerializer(allow_null=True)
 
     class Meta:
         model = Showroom
-        fields = ["id", "name", "location_unit", "address", "operator", "opened_on", "closed_on", "scheme_code",
+        fields = ["id", "name", "location_unit", "address", "operator", "opened_on", "closed_on", "scheme",
                   "notes", "version", "created_at", "updated_at"]
 
 
@@ -307,13 +387,15 @@ class ShowroomInputSerializer(serializers.Serializer):
     operator = serializers.CharField(max_length=255)
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(required=False, allow_null=True)
-    scheme_code = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    scheme = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                      help_text="Mã (id) đề án khuyến công")
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, min_value=1)
 
     def to_service_data(self, instance: Showroom | None = None) -> dict[str, Any]:
         data = dict(self.validated_data)
         data.pop("version", None)
+        _resolve_scheme(data)
         if "location_code" in data:
             day = data.get("opened_on") or (instance.opened_on if instance else timezone.localdate())
             try:
@@ -362,6 +444,43 @@ class ShowroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         showroom = services.showroom_update(actor=request.user, showroom=showroom,  # type: ignore[arg-type]
                                             data=payload.to_service_data(showroom), expected_version=version)
         return Response(self.get_serializer(showroom).data)
+
+    @extend_schema(methods=["get"], responses={200: DisplayOutputSerializer(many=True)})
+    @extend_schema(methods=["post"], request=DisplayInputSerializer, responses={201: DisplayOutputSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def displays(self, request: Request, pk: str | None = None) -> Response:
+        """Displays at this showroom that the caller may see; POST puts an establishment's products on display."""
+        showroom = self.get_object()
+        if request.method == "GET":
+            rows = selectors.showroom_displays(request.user, showroom)  # type: ignore[arg-type]
+            return Response(DisplayOutputSerializer(rows, many=True).data)
+        require(entry_role_allows(request.user, Action.CREATE))
+        payload = DisplayInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        display = services.display_create(actor=request.user,  # type: ignore[arg-type]
+                                          data={**payload.to_service_data(), "showroom": showroom})
+        return Response(DisplayOutputSerializer(display).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DisplayUpdateSerializer, responses={200: DisplayOutputSerializer},
+                   parameters=[OpenApiParameter("display_id", int, location="path")])
+    @action(detail=True, methods=["patch"], url_path=r"displays/(?P<display_id>\d+)")
+    def update_display(self, request: Request, pk: str | None = None, display_id: str | None = None) -> Response:
+        """Change a display's products or period; its showroom and establishment are fixed."""
+        showroom = self.get_object()
+        if len(display_id or "") > 18:
+            raise Http404
+        display = selectors.display_get_for_update(request.user, display_id)  # type: ignore[arg-type]
+        if display.showroom_id != showroom.pk:
+            raise Http404
+        payload = DisplayUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        version = _require_version(payload)
+        data = payload.to_service_data()
+        if "establishment" in data and data["establishment"].pk != display.establishment_id:
+            raise DRFValidationError({"establishment": [_("Không thể đổi cơ sở của một đợt trưng bày.")]})
+        saved = services.display_update(actor=request.user, display=display, data=data,  # type: ignore[arg-type]
+                                        expected_version=version)
+        return Response(DisplayOutputSerializer(saved).data)
 
 
 def register(router: BaseRouter) -> None:

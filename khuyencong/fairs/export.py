@@ -49,7 +49,7 @@ def participants_xlsx(fair: Fair, participations: Iterable[FairParticipation]) -
     for number, p in enumerate(participations, start=1):
         e = p.establishment
         texts = {1: e.name, 2: e.tax_code or "", 3: e.commune.name, 4: p.get_kind_display(), 5: p.platform,
-                 7: "; ".join(p.products_shown or []), 12: p.notes + (_(" (đã rút)") if p.withdrawn else "")}
+                 7: "; ".join(p.product_names), 12: p.notes + (_(" (đã rút)") if p.withdrawn else "")}
         for col, text in texts.items():
             sheet.write_string(row, col, safe_text(text))
         sheet.write_number(row, 0, number)

@@ -14,12 +14,15 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, Showroom, ShowroomDisplay
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.products.models import Product
+from khuyencong.schemes.models import Scheme
+from khuyencong.schemes.selectors import visible_schemes
 
 FAIR_FIELDS = ["name", "organiser", "scope", "venue_country", "venue_city", "venue_detail", "start_date",
-               "end_date", "scheme_code", "support_policy", "booth_support_vnd", "cancelled", "notes"]
-PARTICIPATION_FIELDS = ["kind", "platform", "booths", "products_shown", "support_vnd", "contracts_signed",
+               "end_date", "scheme", "support_policy", "booth_support_vnd", "cancelled", "notes"]
+PARTICIPATION_FIELDS = ["kind", "platform", "booths", "products", "products_shown", "support_vnd", "contracts_signed",
                         "sales_vnd", "new_distributors", "withdrawn", "notes"]
-SHOWROOM_FIELDS = ["name", "address", "operator", "opened_on", "closed_on", "scheme_code", "notes"]
+SHOWROOM_FIELDS = ["name", "address", "operator", "opened_on", "closed_on", "scheme", "notes"]
 DISPLAY_FIELDS = ["products", "displayed_from", "displayed_to"]
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,6 +38,15 @@ class _ServiceForm(forms.ModelForm):
         if self.instance.pk:  # an edit must say which version it started from (no lost updates)
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
+
+    def _limit_schemes(self, user: User | None) -> None:
+        """Offer the schemes the user can see (and the current link); the service checks again on save."""
+        field = self.fields["scheme"]
+        assert isinstance(field, forms.ModelChoiceField)
+        schemes = visible_schemes(user) if user is not None else Scheme.objects.none()
+        if self.instance.pk and self.instance.scheme_id:
+            schemes = schemes | Scheme.objects.filter(pk=self.instance.scheme_id)
+        field.queryset = schemes.order_by("-code")
 
     def _post_clean(self) -> None:
         # Model validation happens once, in the service, for the web, the API and importers alike.
@@ -62,8 +74,9 @@ class FairForm(_ServiceForm):
         widgets = {"start_date": _DATE, "end_date": _DATE, "support_policy": forms.Textarea(attrs={"rows": 3}),
                    "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._limit_schemes(user)
         if self.instance.pk and self.instance.venue_unit_id:
             self.fields["venue_code"].initial = self.instance.venue_unit.code
         self.order_fields(["name", "organiser", "scope", "venue_code", *FAIR_FIELDS[3:]])
@@ -100,7 +113,11 @@ class EstablishmentChoiceField(forms.ModelChoiceField):
 
 class ParticipationForm(_ServiceForm):
     establishment = EstablishmentChoiceField(label=_("Cơ sở CNNT"), queryset=Establishment.objects.none())
-    products_shown = ProductsField(label=_("Sản phẩm trưng bày (mỗi dòng một sản phẩm)"), required=False)
+    products = forms.ModelMultipleChoiceField(
+        label=_("Sản phẩm trong danh mục của cơ sở"), queryset=Product.objects.none(), required=False,
+        help_text=_("Chỉ chọn sản phẩm của chính cơ sở tham gia."))
+    products_shown = ProductsField(label=_("Sản phẩm khác, chưa có trong danh mục (mỗi dòng một sản phẩm)"),
+                                   required=False)
     support_vnd = forms.IntegerField(label=_("Kinh phí hỗ trợ (VND)"), required=False,
                                      help_text=_("Để trống: áp dụng mức hỗ trợ gian hàng của hội chợ."))
     service_fields = [*PARTICIPATION_FIELDS, "establishment"]
@@ -114,11 +131,16 @@ class ParticipationForm(_ServiceForm):
         super().__init__(*args, **kwargs)
         field = self.fields["establishment"]
         assert isinstance(field, forms.ModelChoiceField)
+        products = self.fields["products"]
+        assert isinstance(products, forms.ModelMultipleChoiceField)
         if self.instance.pk:  # the establishment of a participation is fixed
             del self.fields["establishment"]
             self.fields["support_vnd"].required = True
+            products.queryset = Product.objects.filter(establishment_id=self.instance.establishment_id)
         else:
             field.queryset = establishments_for(user).order_by("search_name")
+            # Any product of an establishment the user may register; the service refuses another's product.
+            products.queryset = Product.objects.filter(establishment__in=field.queryset.values("pk"))
             self.order_fields(["establishment", *PARTICIPATION_FIELDS])
 
     def service_data(self) -> dict[str, Any]:
@@ -143,8 +165,9 @@ class ShowroomForm(_ServiceForm):
         fields = SHOWROOM_FIELDS
         widgets = {"opened_on": _DATE, "closed_on": _DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._limit_schemes(user)
         if self.instance.pk:
             self.fields["location_code"].initial = self.instance.location_unit.code
         self.order_fields(["name", "location_code", *SHOWROOM_FIELDS[1:]])

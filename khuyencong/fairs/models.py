@@ -1,7 +1,7 @@
 """Trade fairs and exhibitions (hội chợ triển lãm), participations, showrooms and introduction points.
 
 A participation (lượt) is one establishment at one fair; the indicator ``fairs.participations`` counts
-them, and distinct establishments are counted separately (domain.md §2 "persons vs participations").
+them, and distinct establishments are counted separately (docs/architecture.md §2 "persons vs participations").
 E-commerce listing support is a participation kind so that it is counted apart from fair booths.
 """
 
@@ -51,9 +51,9 @@ class Fair(TrackedModel):
     venue_detail = models.CharField(_("địa điểm cụ thể"), max_length=255, blank=True, validators=[validate_plain_text])
     start_date = models.DateField(_("ngày khai mạc"))
     end_date = models.DateField(_("ngày bế mạc"))
-    # Free text until the schemes app lands; meant to become a ForeignKey to the scheme.
-    scheme_code = models.CharField(_("mã đề án khuyến công"), max_length=50, blank=True,
-                                   validators=[validate_plain_text])
+    # The extension scheme that supports the fair (booth support is paid under it); optional.
+    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("đề án khuyến công"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="fairs")
     support_policy = models.TextField(_("chính sách hỗ trợ"), blank=True, validators=[MaxLengthValidator(4000)])
     # Booth support per establishment (e.g. 80 % of booth rent at domestic fairs, 2014–2018 joint circular).
     booth_support_vnd = models.BigIntegerField(_("hỗ trợ gian hàng mỗi cơ sở (VND)"), default=0,
@@ -107,8 +107,11 @@ class FairParticipation(TrackedModel):
     platform = models.CharField(_("sàn thương mại điện tử"), max_length=100, blank=True,
                                 validators=[validate_plain_text])
     booths = models.PositiveSmallIntegerField(_("số gian hàng"), default=1, validators=[NON_NEGATIVE_COUNT])
-    # Product names as free text until the products app lands; meant to become links to typical products.
-    products_shown = models.JSONField(_("sản phẩm trưng bày"), default=list, blank=True)
+    # Products of the establishment's register (products app) shown at the fair; ``products_shown`` keeps
+    # the names of products that are not in the register (free text, one name per item).
+    products = models.ManyToManyField("products.Product", verbose_name=_("sản phẩm trong danh mục"), blank=True,
+                                      related_name="fair_participations")
+    products_shown = models.JSONField(_("sản phẩm khác (chưa có trong danh mục)"), default=list, blank=True)
     support_vnd = models.BigIntegerField(_("kinh phí hỗ trợ (VND)"), default=0, validators=[NON_NEGATIVE_VND])
     contracts_signed = models.PositiveIntegerField(_("số hợp đồng, biên bản ghi nhớ"), null=True, blank=True,
                                                    validators=[NON_NEGATIVE_COUNT])
@@ -116,10 +119,11 @@ class FairParticipation(TrackedModel):
                                        validators=[NON_NEGATIVE_VND])
     new_distributors = models.PositiveIntegerField(_("số nhà phân phối mới"), null=True, blank=True,
                                                    validators=[NON_NEGATIVE_COUNT])
-    # A withdrawn registration is kept for the record but never counted (domain.md §5, "dropped").
+    # A withdrawn registration is kept for the record but never counted (the indicator catalogue rules (docs/architecture.md), "dropped").
     withdrawn = models.BooleanField(_("đã rút, không tham gia"), default=False)
     notes = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(2000)])
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    # m2m_fields: which registered products were shown is audited like the other fields.
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"], m2m_fields=[products])
 
     class Meta:
         verbose_name = _("lượt tham gia hội chợ")
@@ -149,6 +153,11 @@ class FairParticipation(TrackedModel):
     def has_outcomes(self) -> bool:
         return any(v is not None for v in (self.contracts_signed, self.sales_vnd, self.new_distributors))
 
+    @property
+    def product_names(self) -> list[str]:
+        """Registered products (prefetched by the selectors) first, then the free-text names."""
+        return [p.name for p in self.products.all()] + list(self.products_shown or [])
+
 
 class Showroom(TrackedModel):
     """A showroom or introduction point (điểm giới thiệu, trưng bày sản phẩm CNNT)."""
@@ -160,8 +169,8 @@ class Showroom(TrackedModel):
     operator = models.CharField(_("đơn vị vận hành"), max_length=255, validators=[validate_plain_text])
     opened_on = models.DateField(_("hoạt động từ"))
     closed_on = models.DateField(_("hoạt động đến"), null=True, blank=True)
-    scheme_code = models.CharField(_("mã đề án khuyến công"), max_length=50, blank=True,
-                                   validators=[validate_plain_text])
+    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("đề án khuyến công"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="showrooms")
     notes = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(2000)])
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -21,13 +21,17 @@ from khuyencong.accounts.policy import Action
 from khuyencong.accounts.scoping import scope
 from khuyencong.fairs.models import Fair, FairParticipation, ParticipationKind, Showroom, ShowroomDisplay
 from khuyencong.fairs.policy import may_manage_events
+from khuyencong.products.models import Product
 
 UPCOMING, PAST = "upcoming", "past"
+# Registered products shown, in name order, fetched in one query per list (not one per participation).
+_PRODUCTS = Prefetch("products", queryset=Product.objects.order_by("name", "pk"))
 
 
 def participations_for(user: User) -> QuerySet[FairParticipation]:
     """Every participation ``user`` may see, with what lists, exports and the API show pre-joined."""
-    base = FairParticipation.objects.select_related("fair__venue_unit", "establishment__commune__parent")
+    base = (FairParticipation.objects.select_related("fair__venue_unit", "establishment__commune__parent")
+            .prefetch_related(_PRODUCTS))
     return scope(base, user, commune_path="establishment__commune_id", establishment_path="establishment_id")
 
 
@@ -37,7 +41,7 @@ def participations_for_update(user: User) -> QuerySet[FairParticipation]:
     from khuyencong.fairs.policy import entry_role_allows
 
     if entry_role_allows(user, Action.UPDATE):
-        return FairParticipation.objects.select_related("fair", "establishment__commune")
+        return FairParticipation.objects.select_related("fair", "establishment__commune").prefetch_related(_PRODUCTS)
     return participations_for(user)
 
 
@@ -50,7 +54,7 @@ def fairs_for(user: User) -> QuerySet[Fair]:
     """Fairs are public programme events: every active member sees all of them."""
     if not may_manage_events(user, Action.VIEW):
         return Fair.objects.none()
-    return Fair.objects.select_related("venue_unit")
+    return Fair.objects.select_related("venue_unit", "scheme")
 
 
 def _visible_count(user: User) -> Subquery:
@@ -157,7 +161,7 @@ def establishment_fair_history(user: User, establishment_id: Any) -> dict[str, A
     return {
         "e": establishment,
         "participations": participations.select_related("fair__venue_unit", "establishment")
-        .order_by("-fair__start_date", "pk"),
+        .prefetch_related(_PRODUCTS).order_by("-fair__start_date", "pk"),
         "displays": ShowroomDisplay.objects.filter(establishment=establishment).select_related("showroom")
         .order_by("-displayed_from", "pk"),
         "totals": _totals(participations),
@@ -167,7 +171,7 @@ def establishment_fair_history(user: User, establishment_id: Any) -> dict[str, A
 def showrooms_for(user: User) -> QuerySet[Showroom]:
     if not may_manage_events(user, Action.VIEW):
         return Showroom.objects.none()
-    return Showroom.objects.select_related("location_unit__parent")
+    return Showroom.objects.select_related("location_unit__parent", "scheme")
 
 
 def showroom_list(user: User, *, on: dt.date | None = None) -> QuerySet[Showroom]:

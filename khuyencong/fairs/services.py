@@ -17,11 +17,11 @@ from khuyencong.core.text import normalize
 from khuyencong.establishments.validators import validate_plain_text
 from khuyencong.fairs.models import Fair, FairParticipation, ParticipationKind, Showroom, ShowroomDisplay
 from khuyencong.fairs.policy import entry_role_allows, may_act_on_entry, may_manage_events
+from khuyencong.schemes.selectors import visible_schemes
 
-_FAIR_TEXT = {"name", "organiser", "venue_country", "venue_city", "venue_detail", "scheme_code",
-              "support_policy", "notes"}
+_FAIR_TEXT = {"name", "organiser", "venue_country", "venue_city", "venue_detail", "support_policy", "notes"}
 _PARTICIPATION_TEXT = {"platform", "notes"}
-_SHOWROOM_TEXT = {"name", "address", "operator", "scheme_code", "notes"}
+_SHOWROOM_TEXT = {"name", "address", "operator", "notes"}
 _OUTCOMES = ("contracts_signed", "sales_vnd", "new_distributors")
 _MONEY = ("support_vnd", "sales_vnd", "booth_support_vnd")
 MAX_PRODUCTS = 50
@@ -64,6 +64,15 @@ def _refuse_negative_money(record: Any, fields: Iterable[str]) -> None:
         raise ValidationError(errors)
 
 
+def _check_scheme(actor: User, record: Any, data: Mapping[str, Any]) -> None:
+    """A fair or showroom may only be linked to a scheme the actor can see; an unchanged link is not re-checked."""
+    scheme = data.get("scheme")
+    if scheme is None or getattr(scheme, "pk", None) == getattr(record, "scheme_id", None):
+        return
+    if not visible_schemes(actor).filter(pk=scheme.pk).exists():
+        raise ValidationError({"scheme": _("Không tìm thấy đề án khuyến công này hoặc bạn không có quyền xem đề án.")})
+
+
 # --- Fairs -----------------------------------------------------------------------------------------
 
 def _validate_fair(fair: Fair) -> None:
@@ -89,6 +98,7 @@ def _validate_fair(fair: Fair) -> None:
 def fair_create(*, actor: User, data: Mapping[str, Any]) -> Fair:
     """Record a fair or exhibition (province staff)."""
     require(may_manage_events(actor, Action.CREATE))
+    _check_scheme(actor, None, data)
     fair = Fair(**_normalized(data, _FAIR_TEXT))
     _validate_fair(fair)
     return core.save_new(fair, actor=actor)
@@ -98,6 +108,7 @@ def fair_create(*, actor: User, data: Mapping[str, Any]) -> Fair:
 def fair_update(*, actor: User, fair: Fair, data: Mapping[str, Any], expected_version: int | None) -> Fair:
     """Change a fair; a start date moved into the future must not orphan reported outcomes."""
     require(may_manage_events(actor, Action.UPDATE))
+    _check_scheme(actor, fair, data)
     for key, value in _normalized(data, _FAIR_TEXT).items():
         setattr(fair, key, value)
     _validate_fair(fair)
@@ -134,6 +145,21 @@ def _prepare_participation(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _registered_products(p: FairParticipation, products: Any) -> list[Any] | None:
+    """The registered products shown, all of the participating establishment's own register (else 400)."""
+    if products is None:
+        return None
+    items = list(products)
+    foreign = [item.name for item in items if item.establishment_id != p.establishment_id]
+    if foreign:
+        raise ValidationError({"products": _("Sản phẩm “%(names)s” không thuộc cơ sở “%(est)s”; chỉ chọn sản phẩm "
+                                             "của chính cơ sở tham gia.") % {
+            "names": "”, “".join(foreign), "est": p.establishment.name}})
+    if len(items) > MAX_PRODUCTS:
+        raise ValidationError({"products": _("Tối đa %(n)d sản phẩm.") % {"n": MAX_PRODUCTS}})
+    return items
+
+
 def _validate_participation(p: FairParticipation) -> None:
     errors: dict[str, str] = {}
     fair = p.fair
@@ -168,6 +194,7 @@ def participation_create(*, actor: User, data: Mapping[str, Any]) -> FairPartici
     """
     _require_entry_create(actor, data, "fair")
     cleaned = _prepare_participation(data)
+    products = cleaned.pop("products", None)
     fair: Fair = cleaned["fair"]
     if cleaned.get("support_vnd") is None:
         cleaned["support_vnd"] = fair.booth_support_vnd
@@ -182,7 +209,11 @@ def participation_create(*, actor: User, data: Mapping[str, Any]) -> FairPartici
             "Cơ sở “%(est)s” đã được đăng ký tham gia hội chợ “%(fair)s”; mỗi cơ sở chỉ một lượt mỗi hội chợ."
         ) % {"est": participation.establishment.name, "fair": fair.name}})
     _validate_participation(participation)
-    return core.save_new(participation, actor=actor)
+    shown = _registered_products(participation, products)
+    saved = core.save_new(participation, actor=actor)
+    if shown:
+        saved.products.set(shown)
+    return saved
 
 
 @transaction.atomic
@@ -193,6 +224,7 @@ def participation_update(
     require(may_act_on_entry(actor, Action.UPDATE, participation.establishment),
             _("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
     cleaned = _prepare_participation(data)
+    products = cleaned.pop("products", None)
     for key in ("fair", "establishment"):
         if key in cleaned and getattr(cleaned[key], "pk", cleaned[key]) != getattr(participation, f"{key}_id"):
             raise ValidationError({key: _("Không thể đổi hội chợ hoặc cơ sở của một lượt tham gia; "
@@ -201,7 +233,11 @@ def participation_update(
     for key, value in cleaned.items():
         setattr(participation, key, value)
     _validate_participation(participation)
-    return core.save_changes(participation, actor=actor, expected_version=expected_version)
+    shown = _registered_products(participation, products)
+    saved = core.save_changes(participation, actor=actor, expected_version=expected_version)
+    if shown is not None:
+        saved.products.set(shown)
+    return saved
 
 
 @transaction.atomic
@@ -221,6 +257,7 @@ def _validate_period(start: Any, end: Any, end_field: str) -> None:
 @transaction.atomic
 def showroom_create(*, actor: User, data: Mapping[str, Any]) -> Showroom:
     require(may_manage_events(actor, Action.CREATE))
+    _check_scheme(actor, None, data)
     showroom = Showroom(**_normalized(data, _SHOWROOM_TEXT))
     _validate_period(showroom.opened_on, showroom.closed_on, "closed_on")
     return core.save_new(showroom, actor=actor)
@@ -230,6 +267,7 @@ def showroom_create(*, actor: User, data: Mapping[str, Any]) -> Showroom:
 def showroom_update(*, actor: User, showroom: Showroom, data: Mapping[str, Any],
                     expected_version: int | None) -> Showroom:
     require(may_manage_events(actor, Action.UPDATE))
+    _check_scheme(actor, showroom, data)
     for key, value in _normalized(data, _SHOWROOM_TEXT).items():
         setattr(showroom, key, value)
     _validate_period(showroom.opened_on, showroom.closed_on, "closed_on")

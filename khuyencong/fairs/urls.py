@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/xuat-excel/", views.fair_export, name="export"),
     path("<int:fair_pk>/dang-ky/", views.participation_create, name="participation-create"),
     path("tham-gia/<int:pk>/sua/", views.participation_edit, name="participation-edit"),
+    path("tham-gia/<int:pk>/xoa/", views.participation_delete, name="participation-delete"),
     path("co-so/<int:establishment_id>/", views.establishment_history, name="establishment"),
     path("diem-gioi-thieu/", views.showroom_list, name="showroom-list"),
     path("diem-gioi-thieu/them-moi/", views.showroom_create, name="showroom-create"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.policy import Action
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
@@ -43,9 +43,10 @@ def _run(request: HttpRequest, form: Any, call: Callable[[], Any]) -> Any | None
     return None
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, cancel: str) -> HttpResponse:
+def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_url: str = "") -> HttpResponse:
     status = 400 if request.method == "POST" else 200
-    return render(request, "fairs/form.html", {"form": form, "title": title, "cancel": cancel}, status=status)
+    return render(request, "fairs/form.html", {"form": form, "title": title, "cancel": cancel,
+                                               "delete_url": delete_url}, status=status)
 
 
 # --- Fairs -----------------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def fair_create(request: HttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
-    form = FairForm(request.POST or None)
+    form = FairForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         fair = _run(request, form, lambda: services.fair_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if fair:
@@ -102,7 +103,7 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
     fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
-    form = FairForm(request.POST or None, instance=fair)
+    form = FairForm(request.POST or None, instance=fair, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.fair_update(
             actor=request.user, fair=fair, data=form.service_data(),  # type: ignore[arg-type]
@@ -157,7 +158,23 @@ def participation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu lượt tham gia của “%(est)s”.") % {"est": saved.establishment.name})
             return redirect("fairs:detail", pk=saved.fair_id)
     title = f"{participation.establishment.name} · {participation.fair.name}"
-    return _form_page(request, form, title, reverse("fairs:detail", args=[participation.fair_id]))
+    delete_url = reverse("fairs:participation-delete", args=[participation.pk]) \
+        if may_act_on_entry(request.user, Action.DELETE, participation.establishment) else ""  # type: ignore[arg-type]
+    return _form_page(request, form, title, reverse("fairs:detail", args=[participation.fair_id]), delete_url)
+
+
+@login_required
+@require_POST
+def participation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a registration entered by mistake (a real withdrawal is marked "đã rút" instead)."""
+    participation = selectors.participation_get_for_update(request.user, pk)  # type: ignore[arg-type]
+    fair_id, name = participation.fair_id, participation.establishment.name
+    try:
+        services.participation_delete(actor=request.user, participation=participation)  # type: ignore[arg-type]
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    messages.success(request, _("Đã xóa lượt tham gia của “%(est)s”.") % {"est": name})
+    return redirect("fairs:detail", pk=fair_id)
 
 
 @login_required
@@ -196,7 +213,7 @@ def showroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def showroom_create(request: HttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
-    form = ShowroomForm(request.POST or None)
+    form = ShowroomForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if saved:
@@ -210,7 +227,7 @@ def showroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
     showroom = selectors.showroom_get(request.user, pk)  # type: ignore[arg-type]
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
-    form = ShowroomForm(request.POST or None, instance=showroom)
+    form = ShowroomForm(request.POST or None, instance=showroom, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.showroom_update(
             actor=request.user, showroom=showroom, data=form.service_data(),  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khuyencong.indicators.access import require_report_access
+from khuyencong.indicators.breakdowns import compute_breakdown, parse_dimensions, with_breakdown
 from khuyencong.indicators.catalogue import CATALOGUE
 from khuyencong.indicators.engine import ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period
@@ -22,6 +23,13 @@ FiguresSerializer = inline_serializer("IndicatorFigures", {
     "from": serializers.DateField(), "to": serializers.DateField(),
     "area": serializers.DictField(allow_null=True), "boundary_date": serializers.DateField(),
     "indicators": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+    "breakdown_dimensions": serializers.ListField(child=serializers.CharField(), required=False),
+    "breakdown": serializers.DictField(child=serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+                                       required=False),
+    "breakdown_parts": serializers.DictField(child=serializers.ChoiceField(["add_up", "overlap", "extremes"]),
+                                             required=False),
+    "breakdown_not_applicable": serializers.ListField(child=serializers.CharField(), required=False),
+    "breakdown_labels": serializers.DictField(child=serializers.CharField(), required=False),
 })
 
 
@@ -45,6 +53,9 @@ class IndicatorsView(APIView):
             OpenApiParameter("area", OpenApiTypes.STR, description="Mã đơn vị hành chính"),
             OpenApiParameter("boundary_date", OpenApiTypes.DATE),
             OpenApiParameter("codes", OpenApiTypes.STR, description="Các mã chỉ tiêu, phân cách bằng dấu phẩy"),
+            OpenApiParameter("breakdown", OpenApiTypes.STR, description=(
+                "Phân tổ: year, unit, activity, funding, sector, product_group, level, gender "
+                "(nhiều cách: phân cách bằng dấu phẩy, khóa nối bằng '|')")),
         ],
         responses={200: FiguresSerializer},
     )
@@ -60,7 +71,10 @@ class IndicatorsView(APIView):
         try:
             area = resolve_area(params.get("area"), _date(params, "boundary_date", required=False))
             require_report_access(request.user, area)  # type: ignore[arg-type]
+            dimensions = parse_dimensions(params["breakdown"]) if params.get("breakdown") else None
             figures = compute(period, area, codes)
+            if dimensions:
+                return Response(with_breakdown(figures, compute_breakdown(period, area, dimensions, codes)))
         except ReportRequestError as exc:
             raise ValidationError({exc.field: [str(exc)]}) from None
         return Response(figures.as_json())

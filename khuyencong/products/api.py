@@ -9,18 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from khuyencong.accounts.models import User
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
     Certificate,
+    Council,
+    CouncilMember,
     Nomination,
     Product,
+    ProductDocument,
     ProductGroup,
     RecognitionLevel,
     Result,
@@ -141,6 +148,50 @@ class ApproveIn(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class DocumentIn(serializers.Serializer):
+    kind = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    file = serializers.FileField(help_text="PDF, DOCX, JPG hoặc PNG; tối đa 10 MB")
+
+
+class DocumentOut(serializers.ModelSerializer):
+    class Meta:
+        model = ProductDocument
+        fields = ["id", "product", "kind", "title"]
+
+
+class CouncilIn(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    decision_no = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class MemberIn(serializers.Serializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    role = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class MemberOut(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+    role = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CouncilMember
+        fields = ["id", "user", "role", "title"]
+
+
+class CouncilOut(serializers.ModelSerializer):
+    members = MemberOut(many=True, read_only=True)
+    warning = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Council
+        fields = ["id", "round", "name", "decision_no", "members", "warning"]
+
+    def get_warning(self, obj: Council) -> str:
+        return services.jury_warning(obj)
+
+
 class DecideIn(serializers.Serializer):
     number = serializers.CharField(max_length=100)
     decided_on = serializers.DateField()
@@ -175,6 +226,15 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
         data["establishment"] = establishment_get(request.user, data["establishment"])  # type: ignore[arg-type]
         product = services.product_create(actor=request.user, data=data)  # type: ignore[arg-type]
         return Response(ProductOut(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request: Request, pk: str) -> Response:
+        payload = DocumentIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        document = services.product_document_add(actor=request.user, product=self.get_object(),  # type: ignore[arg-type]
+                                                 **payload.validated_data)
+        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
@@ -230,6 +290,36 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         payload.is_valid(raise_exception=True)
         return self._transition(services.recognition_decide, **payload.validated_data)
 
+    def _council(self, selection_round: SelectionRound) -> Council:
+        council = Council.objects.filter(round=selection_round).prefetch_related("members__user").first()
+        if council is None:
+            raise NotFound(_("Đợt bình chọn chưa có hội đồng."))
+        return council
+
+    @extend_schema(methods=["get"], responses={200: CouncilOut})
+    @extend_schema(methods=["post"], request=CouncilIn, responses={201: CouncilOut})
+    @action(detail=True, methods=["get", "post"])
+    def council(self, request: Request, pk: str) -> Response:
+        """The round's council; created by whoever manages the round."""
+        selection_round = self.get_object()
+        if request.method == "POST":
+            payload = CouncilIn(data=request.data)
+            payload.is_valid(raise_exception=True)
+            services.council_create(actor=request.user, selection_round=selection_round,  # type: ignore[arg-type]
+                                    **payload.validated_data)
+            return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
+        return Response(CouncilOut(self._council(selection_round)).data)
+
+    @extend_schema(request=MemberIn, responses={201: CouncilOut})
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, pk: str) -> Response:
+        selection_round = self.get_object()
+        payload = MemberIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.council_member_add(actor=request.user, council=self._council(selection_round),  # type: ignore[arg-type]
+                                    **payload.validated_data)
+        return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(responses={200: ResultOut(many=True)})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
@@ -260,7 +350,11 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(methods=["post"], request=SheetIn, responses={200: ScoreOut(many=True)})
     @action(detail=True, methods=["get", "post"])
     def scores(self, request: Request, pk: str) -> Response:
-        nomination = self.get_object()
+        if request.method == "POST":
+            # Recused jurors get the service's 403 with its reason; strangers still get 404.
+            nomination = selectors.nomination_for_scoring(self._user(), pk)
+        else:
+            nomination = self.get_object()
         if request.method == "POST":
             payload = SheetIn(data=request.data)
             payload.is_valid(raise_exception=True)

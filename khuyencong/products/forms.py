@@ -7,7 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.products.models import Criterion, ProductGroup, RecognitionLevel
+from khuyencong.accounts.models import User
+from khuyencong.establishments.models import Establishment
+from khuyencong.products.models import (
+    Criterion,
+    DocumentKind,
+    MemberRole,
+    Product,
+    ProductGroup,
+    RecognitionLevel,
+    RuleSet,
+)
 
 
 class ScoreForm(forms.Form):
@@ -52,3 +62,74 @@ class PublicFilterForm(forms.Form):
         assert isinstance(level_field, forms.ChoiceField) and isinstance(group_field, forms.ChoiceField)
         level_field.choices = _level_choices()
         group_field.choices = _group_choices()
+
+
+# ---- management forms (secretary, province staff, establishments) --------------------------------
+
+class ProductForm(forms.Form):
+    establishment: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Cơ sở"),
+                                                                         queryset=Establishment.objects.none())
+    name = forms.CharField(label=_("Tên sản phẩm"), max_length=255)
+    group = forms.ModelChoiceField(label=_("Nhóm sản phẩm"), queryset=ProductGroup.objects.filter(valid_to=None))
+    description = forms.CharField(label=_("Mô tả"), required=False, max_length=8000, widget=forms.Textarea)
+    one_off = forms.BooleanField(label=_("Sản phẩm độc bản"), required=False)
+    document_kind = forms.ChoiceField(label=_("Loại giấy tờ kèm theo"), required=False,
+                                      choices=[("", "—"), *DocumentKind.choices])
+    document = forms.FileField(label=_("Tệp giấy tờ (PDF, DOCX, JPG, PNG; tối đa 10 MB)"), required=False)
+
+    def __init__(self, *args: Any, establishments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["establishment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = establishments
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("document") and not data.get("document_kind"):
+            self.add_error("document_kind", _("Hãy chọn loại giấy tờ."))
+        return data
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại giấy tờ"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Tên giấy tờ"), required=False, max_length=255)
+    file = forms.FileField(label=_("Tệp (PDF, DOCX, JPG, PNG; tối đa 10 MB)"))
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Tên đợt bình chọn"), max_length=255)
+    level = forms.ModelChoiceField(label=_("Cấp"), queryset=RecognitionLevel.objects.order_by("rank", "valid_from"))
+    organiser_code = forms.CharField(label=_("Mã đơn vị tổ chức"), max_length=10)
+    year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
+    plan_document_no = forms.CharField(label=_("Số kế hoạch"), required=False, max_length=100)
+    dossier_deadline = forms.DateField(label=_("Hạn nhận hồ sơ"), widget=forms.DateInput(attrs={"type": "date"}))
+    rule_set = forms.ModelChoiceField(label=_("Bộ quy tắc"), queryset=RuleSet.objects.all())
+    quota = forms.IntegerField(label=_("Chỉ tiêu"), required=False, min_value=1)
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=_("Tên hội đồng"), max_length=255)
+    decision_no = forms.CharField(label=_("Quyết định thành lập"), required=False, max_length=100)
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Người dùng"), queryset=User.objects.filter(is_active=True)
+                                  .order_by("username"), to_field_name="username")
+    role = forms.ChoiceField(label=_("Vai trò"), choices=MemberRole.choices)
+    title = forms.CharField(label=_("Chức danh"), required=False, max_length=200)
+
+
+class NominationForm(forms.Form):
+    product: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Product.objects.none())
+    made_by_establishment = forms.BooleanField(label=_("Sản phẩm do chính cơ sở sản xuất"), required=False)
+    submitted_on = forms.DateField(label=_("Ngày nộp hồ sơ"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    registration_form_no = forms.CharField(label=_("Số phiếu đăng ký"), required=False, max_length=50)
+    dossier_note = forms.CharField(label=_("Thuyết minh hồ sơ"), required=False, max_length=8000,
+                                   widget=forms.Textarea)
+
+    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["product"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = products

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from khuyencong.accounts.models import Role, User
@@ -28,6 +28,8 @@ from khuyencong.products.models import (
     SelectionRound,
 )
 from khuyencong.products.policy import may_manage_round, may_view
+
+CENT = Decimal("0.01")
 
 
 def _get(items: QuerySet[Any], pk: Any) -> Any:
@@ -76,6 +78,20 @@ def nominations_for(user: User) -> QuerySet[Nomination]:
 
 def nomination_get(user: User, pk: Any) -> Nomination:
     return _get(nominations_for(user), pk)  # type: ignore[no-any-return]
+
+
+def nomination_for_scoring(user: User, pk: Any) -> Nomination:
+    """A dossier to score: one the user sees, or one of a round where the user sits as juror.
+
+    Recused dossiers are hidden from a juror's lists, but a juror who asks to score one must be
+    told why they may not (403 with the reason from the service), not that it does not exist.
+    Users with no link at all to the dossier still get 404.
+    """
+    visible = nominations_for(user).filter(pk=OuterRef("pk"))
+    items = Nomination.objects.select_related("round__rule_set", "product__group").filter(
+        Exists(visible) | Exists(CouncilMember.objects.filter(council__round=OuterRef("round"), user_id=user.pk,
+                                                              role=MemberRole.JUROR)))
+    return _get(items, pk)  # type: ignore[no-any-return]
 
 
 def juror_queue(user: User, selection_round: SelectionRound | None = None) -> QuerySet[Nomination]:
@@ -141,10 +157,59 @@ def juror_deviations(selection_round: SelectionRound) -> list[Deviation]:
     return out
 
 
+@dataclass
+class CouncilDeviation:
+    round_id: int
+    round_name: str
+    council_name: str
+    organiser: str
+    dossiers: int
+    mean_score: Decimal
+    others_mean: Decimal
+    gap: Decimal
+    flagged: bool
+    current: bool
+
+
+def council_deviations(selection_round: SelectionRound) -> list[CouncilDeviation]:
+    """Councils of the same level and year: each one's mean combined score against the others' mean.
+
+    The peers are the rounds with results (scoring closed) of the same level code and year; a council
+    whose mean sits further than the rule set's council threshold from the mean of the other councils'
+    means is flagged. One SQL aggregate; nothing is shown when the round has no peer.
+    """
+    rows = list(
+        Result.objects.filter(nomination__round__level__code=selection_round.level.code,
+                              nomination__round__year=selection_round.year)
+        .values("nomination__round_id", "nomination__round__name", "nomination__round__council__name",
+                "nomination__round__organiser__name")
+        .annotate(mean=Avg("combined_score"), dossiers=Count("pk"))
+        .order_by("nomination__round_id")
+    )
+    if len(rows) < 2 or not any(r["nomination__round_id"] == selection_round.pk for r in rows):
+        return []
+    threshold = selection_round.rule_set.council_deviation_threshold
+    means = {r["nomination__round_id"]: Decimal(str(r["mean"])).quantize(CENT) for r in rows}
+    out = []
+    for row in rows:
+        pk = row["nomination__round_id"]
+        others = [m for other, m in means.items() if other != pk]
+        others_mean = (sum(others, Decimal(0)) / len(others)).quantize(CENT)
+        gap = means[pk] - others_mean
+        out.append(CouncilDeviation(
+            round_id=pk, round_name=row["nomination__round__name"],
+            council_name=row["nomination__round__council__name"] or "",
+            organiser=row["nomination__round__organiser__name"],
+            dossiers=row["dossiers"], mean_score=means[pk], others_mean=others_mean, gap=gap,
+            flagged=abs(gap) > threshold, current=pk == selection_round.pk))
+    return out
+
+
 def score_sheet(selection_round: SelectionRound, member: CouncilMember) -> QuerySet[Nomination]:
     """One juror's sheets for the printable form: the dossiers with that juror's scores prefetched."""
     return (Nomination.objects.filter(round=selection_round).exclude(conflicts__member=member)
             .select_related("product__group", "product__establishment")
+            .annotate(my_total=Sum("scores__points", filter=Q(scores__member=member)))
             .prefetch_related(Prefetch("scores", queryset=Score.objects.filter(member=member)
                                        .select_related("criterion").order_by("criterion__order"),
                                        to_attr="sheet"))

@@ -1,10 +1,12 @@
 """Pages: rounds, the round dashboard, jurors' scoring, printable sheets and certificates, the public register.
 
-Printable pages are HTML styled for print (the browser prints or saves as PDF); server-side PDF
-generation can come later.
+Printable pages are HTML styled for print; the same templates are rendered to PDF by WeasyPrint
+(products/pdf.py) with the same permission checks.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +21,10 @@ from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
 from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember
+from khuyencong.products.pdf import pdf_response
 from khuyencong.products.policy import may_approve_round, may_manage_round, membership
 from khuyencong.products.selectors import PublicFilters
-from khuyencong.products.services.scoring import sheet_criteria
+from khuyencong.products.services.scoring import juror_seat, sheet_criteria
 
 PAGE_SIZE = 25
 
@@ -65,6 +68,7 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": selectors.juror_progress(selection_round),
         "results": selectors.results_for(user, selection_round),  # type: ignore[arg-type]
         "deviations": selectors.juror_deviations(selection_round) if closed and manages else [],
+        "council_deviations": selectors.council_deviations(selection_round) if closed and manages else [],
         "seat": membership(user, selection_round),  # type: ignore[arg-type]
         "decision_form": DecisionForm(),
         "events": selection_round.events.select_related("actor"),
@@ -116,10 +120,13 @@ def juror_queue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
-    queue = selectors.juror_queue(request.user)  # type: ignore[arg-type]
-    nomination = queue.filter(pk=pk).first()
-    if nomination is None:
-        raise Http404
+    nomination = selectors.nomination_for_scoring(request.user, pk)  # type: ignore[arg-type]
+    try:
+        juror_seat(request.user, nomination)  # type: ignore[arg-type]
+    except PermissionDeniedError as exc:
+        # A recused juror (or a non-juror who can see the dossier) is told why, with status 403.
+        return render(request, "products/round_error.html", {"r": nomination.round, "errors": [str(exc)]},
+                      status=403)
     criteria = list(sheet_criteria(nomination.round.rule_set))
     user = request.user
     own_scores = selectors.scores_visible_to(user, nomination.round).filter(  # type: ignore[arg-type]
@@ -142,8 +149,7 @@ def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/score_form.html", {"n": nomination, "form": form}, status=status)
 
 
-@login_required
-def score_sheet(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def _score_sheet_context(request: HttpRequest, pk: int, member_pk: int) -> dict[str, Any]:
     """Printable sheet (Circular 26/2014, Annex 4): the juror anytime, the council and managers after closing."""
     user = request.user
     selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
@@ -156,10 +162,20 @@ def score_sheet(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     if not own and not (closed and (may_manage_round(user, selection_round)  # type: ignore[arg-type]
                                     or membership(user, selection_round) is not None)):  # type: ignore[arg-type]
         raise PermissionDenied
-    return render(request, "products/score_sheet.html", {
-        "r": selection_round, "member": member, "items": selectors.score_sheet(selection_round, member),
-        "criteria": sheet_criteria(selection_round.rule_set),
-    })
+    return {"r": selection_round, "member": member, "items": selectors.score_sheet(selection_round, member),
+            "criteria": sheet_criteria(selection_round.rule_set)}
+
+
+@login_required
+def score_sheet(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    return render(request, "products/score_sheet.html", _score_sheet_context(request, pk, member_pk))
+
+
+@login_required
+def score_sheet_pdf(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    context = _score_sheet_context(request, pk, member_pk)
+    return pdf_response("products/score_sheet.html", context,
+                        f"phieu-cham-{context['r'].pk}-{context['member'].user.username}")
 
 
 @login_required
@@ -174,3 +190,7 @@ def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/certificate.html", {"c": certificate})
 
 
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get(request.user, pk)  # type: ignore[arg-type]
+    return pdf_response("products/certificate.html", {"c": certificate}, f"chung-nhan-{certificate.number}")

@@ -134,7 +134,10 @@ def render_docx(figures: Figures, tables: list[Table], head: Letterhead) -> byte
 
 
 def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_print: bool) -> str:
+    from khuyencong.reports.charts import data_uri, year_chart_svg
+
     shown = [{"title": t.title, "headers": t.headers, "note": t.note,
+              "chart": data_uri(year_chart_svg(t)) if t.chart else "",
               "rows": [[(_cell(v), isinstance(v, int)) for v in row] for row in t.rows]} for t in tables]
     return render_to_string("reports/report_document.html", {
         "figures": figures, "tables": shown, "head": head, "title": title(figures),

@@ -23,3 +23,21 @@ class ReportForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
         return data
+
+
+class DrillForm(forms.Form):
+    """``?from=&to=&area=&boundary_date=`` of the drill-down page (field names match the API's)."""
+
+    area = forms.CharField(label=_("Mã địa bàn"), max_length=10, required=False)
+    boundary_date = forms.DateField(label=_("Ranh giới theo ngày"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["from"] = forms.DateField(label=_("Từ ngày"))
+        self.fields["to"] = forms.DateField(label=_("Đến ngày"))
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
+        return data

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from khuyencong.indicators.breakdowns import NONE_KEY, OVERLAP, compute_breakdown
 from khuyencong.indicators.catalogue import BY_CODE
-from khuyencong.indicators.engine import Figures, compute
-from khuyencong.indicators.periods import Period, years_in
+from khuyencong.indicators.engine import Figures
+from khuyencong.indicators.periods import years_in
+from khuyencong.indicators.sources import Dimension
 
 Cell = str | int | None
 
@@ -15,6 +17,10 @@ BY_YEAR_CODES = [
     "demo_models.count", "machinery.establishments", "fairs.participations", "cooperation.official_participations",
     "schemes.count", "schemes.support_vnd",
 ]
+BY_SECTOR_CODES = ["machinery.establishments", "demo_models.count", "products.recognized.province",
+                   "fairs.participations", "schemes.count", "schemes.support_vnd"]
+BY_AREA_CODES = ["training.vocational.persons", "machinery.establishments", "demo_models.count",
+                 "products.recognized.province", "fairs.participations", "schemes.count", "schemes.support_vnd"]
 FUNDING = {"national": "Khuyến công quốc gia", "local": "Khuyến công địa phương"}
 
 
@@ -25,6 +31,7 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
+    chart: bool = False  # drawn as a year-by-year bar chart (SVG) in the web page and the PDF
 
 
 def main_results(figures: Figures) -> Table:
@@ -58,16 +65,48 @@ def by_year(figures: Figures) -> Table:
     years = years_in(figures.period)
     table = Table("Theo nam", "Bảng 3. Một số chỉ tiêu theo năm", ["Chỉ tiêu", *[str(y) for y in years]],
                   note="Số người/cơ sở đếm riêng từng năm: một người tham gia nhiều năm được đếm ở mỗi năm, nên "
-                       "tổng các năm có thể lớn hơn số của cả giai đoạn.")
-    per_year = {}
-    for year in years:
-        start = max(figures.period.date_from, figures.period.date_from.replace(year=year, month=1, day=1))
-        end = min(figures.period.date_to, figures.period.date_to.replace(year=year, month=12, day=31))
-        per_year[year] = compute(Period(start, end), figures.area, BY_YEAR_CODES).values
+                       "tổng các năm có thể lớn hơn số của cả giai đoạn.", chart=True)
+    result = compute_breakdown(figures.period, figures.area, [Dimension.YEAR], BY_YEAR_CODES)
     for code in BY_YEAR_CODES:
-        table.rows.append([BY_CODE[code].label_vi, *[per_year[y][code] for y in years]])
+        values = result.values.get(code, {})
+        table.rows.append([BY_CODE[code].label_vi, *[values.get(str(y), 0) for y in years]])
     return table
 
 
+def _by_key(figures: Figures, dimension: Dimension, codes: list[str], table: Table, *,
+            skip_empty: bool = True) -> Table:
+    """Rows = the dimension's keys, columns = ``codes``: one GROUP BY query per indicator."""
+    result = compute_breakdown(figures.period, figures.area, [dimension], codes)
+    keys: list[str] = []
+    if dimension == Dimension.UNIT:  # the area's units in register order, even where a figure is missing
+        keys = [k for k in result.labels if k != NONE_KEY]
+    for values in result.values.values():
+        keys += [k for k in values if k not in keys]
+    overlapping = [BY_CODE[c].label_vi for c in codes if result.parts.get(c) == OVERLAP]
+    for key in keys:
+        row: list[Cell] = [result.labels.get(key, key), *[result.values.get(c, {}).get(key, 0) for c in codes]]
+        if skip_empty and not any(row[1:]):
+            continue
+        table.rows.append(row)
+    table.rows.append(["Cả kỳ (tổng)", *[figures.values.get(c) for c in codes]])
+    table.note = ("Các dòng cộng lại bằng dòng tổng" + (
+        ", trừ các chỉ tiêu đếm đối tượng riêng biệt có thể xuất hiện ở nhiều dòng: " + "; ".join(overlapping)
+        if overlapping else "") + ".")
+    return table
+
+
+def by_sector(figures: Figures) -> Table:
+    table = Table("Theo nganh", "Bảng 4. Một số chỉ tiêu theo nhóm ngành",
+                  ["Nhóm ngành", *[BY_CODE[c].label_vi for c in BY_SECTOR_CODES]])
+    return _by_key(figures, Dimension.SECTOR, BY_SECTOR_CODES, table)
+
+
+def by_area(figures: Figures) -> Table:
+    table = Table("Theo dia ban", "Bảng 5. Một số chỉ tiêu theo địa bàn",
+                  ["Địa bàn", *[BY_CODE[c].label_vi for c in BY_AREA_CODES]])
+    return _by_key(figures, Dimension.UNIT, BY_AREA_CODES, table)
+
+
 def all_tables(figures: Figures) -> list[Table]:
-    return [main_results(figures), schemes_by_activity(figures), by_year(figures)]
+    return [main_results(figures), schemes_by_activity(figures), by_year(figures), by_sector(figures),
+            by_area(figures)]

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
-from khuyencong.indicators.engine import Figures, ReportRequestError, compute, resolve_area
+from khuyencong.indicators.drilldown import drill_rows
+from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.reports import exports
-from khuyencong.reports.forms import ReportForm
+from khuyencong.reports.forms import DrillForm, ReportForm
 from khuyencong.reports.tables import all_tables
+from khuyencong.training.masking import mask_national_id
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -61,10 +69,13 @@ def period_report(request: HttpRequest) -> HttpResponse:
         name = f"bao-cao-khuyen-cong-{figures.period.date_from:%Y%m%d}-{figures.period.date_to:%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    context = {"form": form, "figures": figures, "query": request.GET.urlencode()}
+    context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode()}
     if figures is not None:
         head = exports.Letterhead.from_settings()
         context["document"] = exports.render_html(figures, all_tables(figures), head, for_print=False)
+        context["drill_links"] = [
+            {"label": BY_CODE[code].label_vi, "unit": BY_CODE[code].unit, "value": value,
+             "url": drill_url(code, figures.period, figures.area)} for code, value in figures.values.items()]
     status = 400 if request.GET and figures is None else 200
     return render(request, "reports/period_report.html", context, status=status)
 
@@ -88,7 +99,71 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         values = [per_year[y][code] or 0 for y in years]
         peak = max(values) or 1
         rows.append({"code": code, "label": BY_CODE[code].label_vi, "unit": BY_CODE[code].unit,
-                     "cells": [{"year": y, "value": v, "bar": round(100 * v / peak)} for y, v in zip(years, values,
-                                                                                                strict=True)]})
+                     "cells": [{"year": y, "value": v, "bar": round(100 * v / peak),
+                                "url": drill_url(code, calendar_year(y), area)}
+                               for y, v in zip(years, values, strict=True)]})
     return render(request, "reports/dashboard.html", {"rows": rows, "years": years, "area": area,
                                                       "title": _("Bảng điều khiển chỉ tiêu")})
+
+
+def drill_url(code: str, period: Period, area: Area) -> str:
+    params = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(),
+              "area": area.unit.code if area.unit else "", "boundary_date": area.boundary_date.isoformat()}
+    return f"{reverse('reports:drilldown', args=[code])}?{urlencode(params)}"
+
+
+@login_required
+def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one figure, area-scoped like the report, personal data masked."""
+    if code not in BY_CODE:
+        raise Http404(_("Không có chỉ tiêu mã này."))
+    form = DrillForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/drilldown.html", {"form": form, "indicator": BY_CODE[code]}, status=400)
+    data = form.cleaned_data
+    try:
+        area = resolve_area(data["area"] or _default_area(request), data["boundary_date"])
+        require_report_access(request.user, area)  # type: ignore[arg-type]
+    except ReportRequestError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "reports/drilldown.html", {"form": form, "indicator": BY_CODE[code]}, status=400)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    period = Period(data["from"], data["to"])
+    drill, items = drill_rows(code, period, area)
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    rows = [_drill_row(drill.kind, item) for item in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/drilldown.html", {
+        "form": form, "indicator": BY_CODE[code], "kind": drill.kind, "page": page, "rows": rows, "area": area,
+        "period": period, "figure": compute(period, area, [code]).values[code], "query": query.urlencode(),
+        "headers": DRILL_HEADERS[drill.kind],
+    })
+
+
+DRILL_HEADERS = {
+    "persons": [_l("Họ và tên"), _l("Số định danh"), _l("Năm sinh"), _l("Giới tính"), _l("Xã/phường cư trú")],
+    "establishments": [_l("Cơ sở"), _l("Nhóm ngành"), _l("Xã/phường")],
+    "products": [_l("Sản phẩm"), _l("Nhóm sản phẩm"), _l("Cơ sở"), _l("Xã/phường")],
+    "schemes": [_l("Mã đề án"), _l("Tên đề án"), _l("Loại hoạt động"), _l("Nghiệm thu"), _l("Kinh phí hỗ trợ (đồng)")],
+    "fair_participations": [_l("Hội chợ"), _l("Khai mạc"), _l("Cơ sở"), _l("Xã/phường")],
+    "cooperation_participations": [_l("Hoạt động"), _l("Bắt đầu"), _l("Cán bộ"), _l("Số định danh")],
+}
+
+
+def _drill_row(kind: str, item: Any) -> list[Any]:
+    """One line of the list; ID numbers masked as in the training app (Decree 356/2025)."""
+    if kind == "persons":
+        return [item.full_name, mask_national_id(item.national_id), item.birth_year or "—",
+                item.get_gender_display(), item.commune.name]
+    if kind == "establishments":
+        return [item.name, item.get_sector_group_display(), item.commune.name]
+    if kind == "products":
+        return [item.name, item.group.label, item.establishment.name, item.establishment.commune.name]
+    if kind == "schemes":
+        return [item.code, item.title, item.activity_type.label, item.acceptance_date, item.public_support]
+    if kind == "fair_participations":
+        return [item.fair.name, item.fair.start_date, item.establishment.name, item.establishment.commune.name]
+    return [item.activity.title, item.activity.start_date, item.person.full_name,
+            mask_national_id(item.person.national_id)]

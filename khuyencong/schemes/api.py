@@ -18,12 +18,15 @@ from khuyencong.accounts.policy import require
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes import selectors, services
+from khuyencong.schemes.api_details import SchemeDetailsMixin
+from khuyencong.schemes.api_norms import SupportNormViewSet
 from khuyencong.schemes.models import (
     ActivityType,
     AnnualPlan,
     Disbursement,
     FundingSource,
     Programme,
+    ProgrammeLevel,
     Scheme,
     SchemeEvent,
     SchemeStatus,
@@ -184,8 +187,28 @@ class DisbursementInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
+class ProgrammeUpdateSerializer(serializers.Serializer):
+    """Shape only; uniqueness of the phase and year order are checked by the service (full_clean)."""
+
+    name = serializers.CharField(max_length=255)
+    level = serializers.CharField(max_length=10, help_text="Cấp: " + ", ".join(ProgrammeLevel.values))
+    start_year = serializers.IntegerField()
+    end_year = serializers.IntegerField()
+    decision_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+def _version(payload: serializers.Serializer) -> int:
+    if "version" not in payload.validated_data:
+        raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
+    return int(payload.validated_data.pop("version"))
+
+
+@extend_schema_view(update=extend_schema(request=ProgrammeUpdateSerializer),
+                    partial_update=extend_schema(request=ProgrammeUpdateSerializer))
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       viewsets.GenericViewSet):
+                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Programmes (national or local, by phase)."""
 
     serializer_class = ProgrammeSerializer
@@ -193,15 +216,34 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_queryset(self) -> QuerySet[Programme]:
         return selectors.programmes_for(self.request.user)  # type: ignore[arg-type]
 
+    def get_object(self) -> Programme:
+        return selectors.programme_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ProgrammeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         programme = services.programme_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
         return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
 
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        payload = ProgrammeUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        version = _version(payload)
+        programme = services.programme_update(actor=request.user, programme=programme,  # type: ignore[arg-type]
+                                              data=payload.validated_data, expected_version=version)
+        return Response(ProgrammeSerializer(programme).data)
 
-@extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}))
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+
+class PlanUpdateSerializer(PlanInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
+
+
+@extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}),
+                    update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer),
+                    partial_update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer))
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Annual plans with their approved totals."""
 
     serializer_class = PlanOutputSerializer
@@ -217,6 +259,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         payload.is_valid(raise_exception=True)
         plan = services.plan_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
         return Response(PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self.get_object()
+        payload = PlanUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        version = _version(payload)
+        plan = services.plan_update(actor=request.user, plan=plan, data=payload.validated_data,  # type: ignore[arg-type]
+                                    expected_version=version)
+        return Response(PlanOutputSerializer(plan).data)
 
 
 _FILTERS = [
@@ -234,7 +285,7 @@ _FILTERS = [
     update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
     partial_update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
 )
-class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class SchemeViewSet(SchemeDetailsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
 
@@ -319,4 +370,5 @@ def register(router: BaseRouter) -> None:
     router.register("programmes", ProgrammeViewSet, basename="programme")
     router.register("plans", PlanViewSet, basename="plan")
     router.register("schemes", SchemeViewSet, basename="scheme")
+    router.register("supportnorms", SupportNormViewSet, basename="supportnorm")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +17,14 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import unit_filter
 from khuyencong.geo.selectors import UnitNotFound
 from khuyencong.schemes.models import (
+    ActivityType,
     AnnualPlan,
+    CleanerProductionAssessment,
+    CommunicationOutput,
+    DemonstrationModel,
     Disbursement,
     FundingSource,
+    MachineryItem,
     Programme,
     Scheme,
     SchemeAttachment,
@@ -44,7 +50,7 @@ def _has_beneficiary() -> Exists:
 def visible_schemes(user: User, base: QuerySet[Scheme] | None = None) -> QuerySet[Scheme]:
     """Schemes whose area (beneficiary's commune, else implementing unit) the user covers.
 
-    Two ``scope`` calls express the domain's area rule (domain.md §5): establishments first, and the
+    Two ``scope`` calls express the domain's area rule (the indicator catalogue rules, docs/architecture.md): establishments first, and the
     implementing unit only for schemes without any establishment.
     """
     base = Scheme.objects.all() if base is None else base
@@ -196,6 +202,71 @@ def plan_totals(user: User, plan: AnnualPlan) -> dict[str, Any]:
 def norms_on(activity_code: str | None = None) -> QuerySet[SupportNorm]:
     items = SupportNorm.objects.all()
     return items.filter(activity_type_code=activity_code) if activity_code else items
+
+
+def norms_for(user: User, *, activity_code: str = "", funding_source: str = "",
+              valid_on: dt.date | None = None) -> QuerySet[SupportNorm]:
+    """Support norms are public rules: every reader sees them; the activity label comes from one subquery."""
+    if not may_view(user):
+        return SupportNorm.objects.none()
+    label = (ActivityType.objects.filter(code=OuterRef("activity_type_code")).order_by("-valid_from")
+             .values("label")[:1])
+    items = SupportNorm.objects.select_related("updated_by").annotate(activity_label=Subquery(label))
+    if activity_code:
+        items = items.filter(activity_type_code=activity_code)
+    if funding_source:
+        items = items.filter(funding_source=funding_source)
+    if valid_on is not None:
+        items = items.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_on), valid_from__lte=valid_on)
+    return items.order_by("activity_type_code", "funding_source", "legal_form", "-valid_from", "pk")
+
+
+def norm_get(user: User, pk: Any) -> SupportNorm:
+    try:
+        return norms_for(user).get(pk=int(pk))
+    except (SupportNorm.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def norm_versions(norm: SupportNorm) -> QuerySet[SupportNorm]:
+    """All versions of the same rule (activity, source, legal form), newest first."""
+    return SupportNorm.objects.filter(activity_type_code=norm.activity_type_code,
+                                      funding_source=norm.funding_source,
+                                      legal_form=norm.legal_form).order_by("-valid_from", "pk")
+
+
+def programme_get(user: User, pk: Any) -> Programme:
+    try:
+        return programmes_for(user).get(pk=int(pk))
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class SchemeDetails:
+    """Activity-specific records of one scheme, each list read in one query."""
+
+    demonstration: DemonstrationModel | None
+    machinery: list[MachineryItem]
+    communication: list[CommunicationOutput]
+    assessments: list[CleanerProductionAssessment]
+
+
+def scheme_details(scheme: Scheme) -> SchemeDetails:
+    """Only the kind matching the scheme's activity type is queried (others are empty by construction)."""
+    code = scheme.activity_type.code
+    demo = None
+    if code == "demo_model":
+        demo = (DemonstrationModel.objects.filter(scheme=scheme).select_related("host_establishment__commune")
+                .prefetch_related(Prefetch("adopters", queryset=Establishment.objects.select_related("commune")))
+                .first())
+    return SchemeDetails(
+        demonstration=demo,
+        machinery=list(scheme.machinery_items.order_by("pk")) if code == "machinery" else [],
+        communication=list(scheme.communication_outputs.order_by("pk")) if code == "communication" else [],
+        assessments=list(scheme.cleaner_production_assessments.select_related("establishment")
+                         .order_by("assessed_on", "pk")) if code == "cleaner_production" else [],
+    )
 
 
 ACTIVE_STATUSES = [s for s in SchemeStatus.values if s != SchemeStatus.CANCELLED]

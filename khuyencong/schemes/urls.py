@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khuyencong.schemes import views
+from khuyencong.schemes import views, views_details, views_plans
 
 app_name = "schemes"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("tai-lieu/<int:pk>/", views.attachment_download, name="attachment"),
     path("ke-hoach/", views.plan_list, name="plans"),
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan"),
+    path("ke-hoach/<int:pk>/sua/", views_plans.plan_edit, name="plan-edit"),
+    path("ke-hoach/them-moi/", views_plans.plan_create, name="plan-create"),
+    path("chuong-trinh/them-moi/", views_plans.programme_create, name="programme-create"),
+    path("chuong-trinh/<int:pk>/sua/", views_plans.programme_edit, name="programme-edit"),
+    path("dinh-muc/", views_plans.norm_list, name="norms"),
+    path("dinh-muc/them-moi/", views_plans.norm_create, name="norm-create"),
+    path("dinh-muc/<int:pk>/sua/", views_plans.norm_edit, name="norm-edit"),
+    path("<int:pk>/mo-hinh-trinh-dien/", views_details.demonstration_save, name="demonstration"),
+    path("<int:pk>/chi-tiet/<slug:kind>/", views_details.item_add, name="item-add"),
+    path("<int:pk>/chi-tiet/<slug:kind>/<int:item>/xoa/", views_details.item_remove, name="item-remove"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm, Form
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -73,9 +73,25 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _detail(request: HttpRequest, scheme: Scheme, *, status: int = 200, **forms: Form) -> HttpResponse:
+def _detail_form(user: User, scheme: Scheme, details: selectors.SchemeDetails, editable: bool) -> BaseForm | None:
+    """The empty form for this scheme's activity-specific details, if the user may record them."""
+    from khuyencong.schemes.forms_details import ITEM_FORMS, DemonstrationForm
+
+    code = scheme.activity_type.code
+    if not editable:
+        return None
+    if code == "demo_model":
+        return DemonstrationForm(instance=details.demonstration, user=user)
+    return ITEM_FORMS[code][1](user=user) if code in ITEM_FORMS else None
+
+
+def _detail(request: HttpRequest, scheme: Scheme, *, status: int = 200, **forms: BaseForm) -> HttpResponse:
+    from khuyencong.schemes.forms_details import ITEM_FORMS
+
     user = _user(request)
     drive = may_drive(user)
+    details = selectors.scheme_details(scheme)
+    editable = may_edit(user, scheme) and scheme.status not in FROZEN
     context = {
         "s": scheme, "events": selectors.scheme_timeline(scheme),
         "disbursements": selectors.scheme_disbursements(scheme),
@@ -86,6 +102,8 @@ def _detail(request: HttpRequest, scheme: Scheme, *, status: int = 200, **forms:
         "transition_form": forms.get("transition") or (TransitionForm(scheme=scheme) if drive else None),
         "disbursement_form": forms.get("disbursement") or (DisbursementForm() if drive else None),
         "attachment_form": forms.get("attachment") or (AttachmentForm() if may_edit(user, scheme) else None),
+        "details": details, "detail_form": forms.get("detail") or _detail_form(user, scheme, details, editable),
+        "detail_kind": ITEM_FORMS.get(scheme.activity_type.code, ("", None))[0], "details_editable": editable,
     }
     return render(request, "schemes/detail.html", context, status=status)
 
@@ -212,7 +230,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return render(request, "schemes/plans.html", {
         "programmes": selectors.programmes_for(_user(request)),
-        "plans": selectors.plans_with_committed(_user(request)),
+        "plans": selectors.plans_with_committed(_user(request)), "can_drive": may_drive(_user(request)),
     })
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiTypes,
@@ -23,6 +24,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.schemes.models import Scheme
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.masking import mask_national_id, mask_phone
 from khuyencong.training.models import (
@@ -40,6 +42,8 @@ from khuyencong.training.models import (
 )
 from khuyencong.training.selectors import CourseFilters
 
+MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
+
 
 def choice_field(choices: list[tuple[str, Any]], **kwargs: Any) -> serializers.ChoiceField:
     """A choice field documented as a string listing its values, not as an enum component: several apps
@@ -54,14 +58,33 @@ def choice_field(choices: list[tuple[str, Any]], **kwargs: Any) -> serializers.C
     return InlineChoiceField(choices=choices, **kwargs)
 
 
+class CourseSchemeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+def resolve_scheme(scheme_id: int | None) -> Scheme | None:
+    """The scheme for an id, unscoped: the service answers 400 when the caller may not see it, with the same
+    message as for an unknown id, so the API does not reveal which schemes exist outside the caller's area."""
+    if scheme_id is None:
+        return None
+    found = Scheme.objects.filter(pk=scheme_id).first()
+    if found is None:
+        raise ValidationError({"scheme": [
+            _("Không tìm thấy đề án khuyến công này hoặc bạn không có quyền xem đề án.")]})
+    return found
+
+
 class CourseOutputSerializer(serializers.ModelSerializer):
     course_type: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organising_unit = UnitRefSerializer()
     venue_unit = UnitRefSerializer(allow_null=True)
+    scheme = CourseSchemeRefSerializer(allow_null=True)
 
     class Meta:
         model = Course
-        fields = ["id", "code", "title", "course_type", "scheme_code", "organiser", "organising_unit", "trainer",
+        fields = ["id", "code", "title", "course_type", "scheme", "organiser", "organising_unit", "trainer",
                   "venue_unit", "abroad_country", "abroad_city", "start_date", "end_date", "planned_participants",
                   "actual_participants", "notes", "version"]
 
@@ -72,7 +95,8 @@ class CourseInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     title = serializers.CharField(max_length=255)
     course_type = serializers.CharField(max_length=40, help_text="Mã loại lớp, ví dụ vocational")
-    scheme_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    scheme = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                      help_text="Mã (id) đề án khuyến công")
     organiser = serializers.CharField(max_length=255)
     organising_unit_code = serializers.CharField(max_length=10, help_text="Mã tỉnh hoặc xã/phường tổ chức")
     trainer = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -95,6 +119,8 @@ class CourseInputSerializer(serializers.Serializer):
             if found is None:
                 raise ValidationError({"course_type": ["Loại lớp không tồn tại hoặc không còn hiệu lực."]})
             data["course_type"] = found
+        if "scheme" in data:
+            data["scheme"] = resolve_scheme(data["scheme"])
         for key, target in (("organising_unit_code", "organising_unit"), ("venue_unit_code", "venue_unit")):
             code = data.pop(key, None)
             if code:

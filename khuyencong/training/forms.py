@@ -14,10 +14,12 @@ from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import visible_commune_ids
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.geo.models import AdministrativeUnit, valid_on
+from khuyencong.schemes.models import Scheme
+from khuyencong.schemes.selectors import visible_schemes
 from khuyencong.training.models import Course, CourseType, FollowUp, Person, PersonConsent
 from khuyencong.training.selectors import course_types_on
 
-COURSE_FIELDS = ["code", "title", "course_type", "scheme_code", "organiser", "organising_unit", "trainer",
+COURSE_FIELDS = ["code", "title", "course_type", "scheme", "organiser", "organising_unit", "trainer",
                  "venue_unit", "abroad_country", "abroad_city", "start_date", "end_date", "planned_participants",
                  "actual_participants", "notes"]
 PERSON_FIELDS = ["national_id", "full_name", "birth_date", "birth_year", "gender", "ethnicity", "commune",
@@ -66,14 +68,17 @@ class CourseForm(ServiceForm):
         super().__init__(*args, **kwargs)
         organising = organising_choices_for(user)
         types = course_types_on(timezone.localdate())
+        schemes = visible_schemes(user)
         if self.instance.pk:
             organising = organising | AdministrativeUnit.objects.filter(pk=self.instance.organising_unit_id)
             types = types | CourseType.objects.filter(pk=self.instance.course_type_id)
+            schemes = schemes | Scheme.objects.filter(pk=self.instance.scheme_id)
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
         self._set_queryset("organising_unit", organising)
         self._set_queryset("venue_unit", province_communes())
         self._set_queryset("course_type", types)
+        self._set_queryset("scheme", schemes.order_by("-code"))
 
     def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
         field = self.fields[name]

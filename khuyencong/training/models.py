@@ -49,10 +49,11 @@ class Course(TrackedModel):
     title = models.CharField(_("tên lớp"), max_length=255, validators=[validate_plain_text])
     course_type = models.ForeignKey(CourseType, verbose_name=_("loại lớp"), on_delete=models.PROTECT,
                                     related_name="courses")
-    # Free-text scheme code until the schemes app exists; becomes a ForeignKey to schemes.Scheme later.
-    scheme_code = models.CharField(_("mã đề án"), max_length=40, blank=True)
+    # The extension scheme (đề án khuyến công) that funds the course; optional, courses may be self-funded.
+    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("đề án khuyến công"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="courses")
     organiser = models.CharField(_("đơn vị tổ chức"), max_length=255, validators=[validate_plain_text])
-    # Area rule (domain.md §5): a course belongs to the unit that organises it, not to its venue.
+    # Area rule (the indicator catalogue rules, docs/architecture.md): a course belongs to the unit that organises it, not to its venue.
     organising_unit = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("địa bàn tổ chức (tỉnh hoặc xã)"), on_delete=models.PROTECT,
         related_name="organised_courses",

@@ -29,7 +29,7 @@ from khuyencong.training.policy import scope_training
 
 
 def courses_for(user: User) -> QuerySet[Course]:
-    base = Course.objects.select_related("course_type", "organising_unit__parent", "venue_unit")
+    base = Course.objects.select_related("course_type", "organising_unit__parent", "venue_unit", "scheme")
     return scope_training(base, user, commune_path="organising_unit_id")
 
 

@@ -57,3 +57,22 @@ def part_b(past_fair, est_b) -> FairParticipation:
 def showroom(db) -> Showroom:
     return Showroom.objects.create(name="Điểm giới thiệu sản phẩm CNNT Bà Rịa", location_unit=unit(COMMUNE_A),
                                    operator="Trung tâm Khuyến công", opened_on=dt.date(2025, 8, 1))
+
+
+def make_scheme(code: str, establishment: Any) -> Any:
+    """A scheme whose area is ``establishment``'s commune (its only beneficiary), created directly."""
+    from khuyencong.schemes.models import ActivityType, Scheme, SchemeBeneficiary
+
+    kind = ActivityType.objects.filter(code="trade_promotion").order_by("-valid_from").first() \
+        or ActivityType.objects.order_by("code", "-valid_from").first()
+    scheme = Scheme.objects.create(code=code, title=f"Đề án {code}", activity_type=kind, funding_source="local",
+                                   implementing_unit_name="Trung tâm Khuyến công", total_cost=100_000_000,
+                                   public_support=50_000_000, counterpart_capital=50_000_000)
+    SchemeBeneficiary.objects.create(scheme=scheme, establishment=establishment)
+    return scheme
+
+
+def make_product(establishment: Any, name: str) -> Any:
+    from khuyencong.products.models import Product, ProductGroup
+
+    return Product.objects.create(establishment=establishment, name=name, group=ProductGroup.objects.first())

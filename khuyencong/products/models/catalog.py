@@ -115,6 +115,10 @@ class RuleSet(models.Model):
                                                          default=3)
     deviation_threshold = models.DecimalField(_("ngưỡng lệch điểm giám khảo"), max_digits=5, decimal_places=2,
                                               default=Decimal("10"))
+    # A council whose mean combined score differs from the other councils of the same level and year by
+    # more than this is flagged for review (consistency across areas; a management check, not a legal rule).
+    council_deviation_threshold = models.DecimalField(_("ngưỡng lệch điểm giữa các hội đồng"), max_digits=5,
+                                                      decimal_places=2, default=Decimal("10"))
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +34,18 @@ class Product(TrackedModel):
         return self.name
 
 
+def document_path(instance: ProductDocument, filename: str) -> str:
+    """A generated name under MEDIA_ROOT: the uploader's file name never becomes a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"products/{instance.product_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class ProductDocument(TrackedModel):
     product = models.ForeignKey(Product, verbose_name=_("sản phẩm"), on_delete=models.CASCADE,
                                 related_name="documents")
     kind = models.CharField(_("loại giấy tờ"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("tên giấy tờ"), max_length=255, blank=True)
-    file = models.FileField(_("tệp"), upload_to="products/%Y/", blank=True)
+    file = models.FileField(_("tệp"), upload_to=document_path, blank=True, max_length=200)
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:

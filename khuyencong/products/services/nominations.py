@@ -94,7 +94,9 @@ def nomination_create(*, actor: User, selection_round: SelectionRound, product: 
                       made_by_establishment: bool, submitted_on: dt.date | None = None,
                       registration_form_no: str = "", dossier_note: str = "") -> Nomination:
     """Register a dossier; refused (nothing saved) when the product is not eligible."""
-    require(may_edit_product_of(actor, product.establishment),
+    # The establishment (or the officers covering it) files its own dossier; the round's managers
+    # (province staff, the council's secretary) register dossiers received on paper.
+    require(may_edit_product_of(actor, product.establishment) or may_manage_round(actor, selection_round),
             _("Bạn chỉ được nộp hồ sơ cho sản phẩm của cơ sở mình quản lý."))
     if selection_round.status != RoundStatus.OPEN:
         raise ValidationError({"round": _("Đợt bình chọn đã ngừng nhận hồ sơ.")})

@@ -14,8 +14,9 @@ from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
 from khuyencong.core.text import normalize
-from khuyencong.products.models import OtherCertification, Product, ProductDocument
+from khuyencong.products.models import DocumentKind, OtherCertification, Product, ProductDocument
 from khuyencong.products.policy import may_edit_product_of
+from khuyencong.products.services.documents import check_upload
 
 _FIELDS = {"establishment", "name", "group", "description", "one_off"}
 
@@ -53,11 +54,32 @@ def product_update(*, actor: User, product: Product, data: Mapping[str, Any], ex
 @transaction.atomic
 def product_document_add(*, actor: User, product: Product, kind: str, title: str = "", file: Any = None,
                          ) -> ProductDocument:
-    require(may_edit_product_of(actor, product.establishment))
-    document = ProductDocument(product=product, kind=kind, title=normalize(title))
-    if file is not None:
-        document.file = file
-    return core.save_new(document, actor=actor)
+    require(may_edit_product_of(actor, product.establishment),
+            _("Bạn chỉ được bổ sung giấy tờ cho sản phẩm của cơ sở mình quản lý."))
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Loại giấy tờ không hợp lệ.")})
+    name = check_upload(file) if file is not None else ""
+    document = ProductDocument(product=product, kind=kind, title=normalize(title) or name)
+    document.full_clean(exclude=["product", "file"])
+    if file is None:
+        return core.save_new(document, actor=actor)
+    document.file.save(name, file, save=False)
+    try:  # a refused record must not leave an orphan file under MEDIA_ROOT
+        return core.save_new(document, actor=actor)
+    except Exception:
+        document.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def product_register(*, actor: User, data: Mapping[str, Any], documents: list[tuple[str, Any]]) -> Product:
+    """A product with its dossier documents in one go: a refused file leaves no product behind."""
+    for _kind, upload in documents:
+        check_upload(upload)
+    product = product_create(actor=actor, data=data)
+    for kind, upload in documents:
+        product_document_add(actor=actor, product=product, kind=kind, file=upload)
+    return product
 
 
 @transaction.atomic

@@ -107,13 +107,26 @@ def council_create(*, actor: User, selection_round: SelectionRound, name: str, d
 @transaction.atomic
 def council_member_add(*, actor: User, council: Council, user: User, role: str, title: str = "") -> CouncilMember:
     require(may_manage_round(actor, council.round))
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("Vai trò trong hội đồng không hợp lệ.")})
+    # One chair and one secretary per council (Circular 26/2014 Art. 11).
+    if role in (MemberRole.CHAIR, MemberRole.SECRETARY) and council.members.filter(role=role).exists():
+        raise ValidationError({"role": _("Hội đồng đã có %(role)s.") % {"role": MemberRole(role).label.lower()}})
     if council.round.status not in (RoundStatus.OPEN,):
         raise ValidationError({"role": _("Chỉ được thay đổi thành phần hội đồng khi đợt bình chọn đang nhận hồ sơ.")})
     if not user.is_active:
         raise ValidationError({"user": _("Tài khoản này không còn hoạt động.")})
     if CouncilMember.objects.filter(council=council, user=user).exists():
         raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
-    return core.save_new(CouncilMember(council=council, user=user, role=role, title=title), actor=actor)
+    return core.save_new(CouncilMember(council=council, user=user, role=role, title=normalize(title)), actor=actor)
+
+
+def jury_warning(council: Council) -> str:
+    """A warning shown while the council is set up: scoring cannot start without an odd number of jurors."""
+    jurors = council.members.filter(role=MemberRole.JUROR).count()
+    if jurors == 0 or jurors % 2 == 0:
+        return _("Ban giám khảo phải có số thành viên lẻ (hiện có %(n)d).") % {"n": jurors}
+    return ""
 
 
 @transaction.atomic

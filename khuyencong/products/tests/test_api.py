@@ -82,7 +82,29 @@ def test_recused_juror_cannot_score(scoring_round, jury) -> None:
     ConflictDeclaration.objects.create(member=member, nomination=nomination, reason="Họ hàng")
     response = api_for(jury["j3"]).post(f"/api/v1/nominations/{nomination.pk}/scores", as_json(sheet(80)),
                                         format="json")
-    assert response.status_code == 404  # the recused dossier is not even in the juror's list
+    assert response.status_code == 403 and "xung đột lợi ích" in response.json()["detail"]
+    assert not Score.objects.exists()
+    # Still hidden from the juror's lists and detail.
+    assert api_for(jury["j3"]).get(f"/api/v1/nominations/{nomination.pk}").status_code == 404
+    assert nomination.pk not in {n["id"] for n in api_for(jury["j3"]).get("/api/v1/nominations").json()["results"]}
+
+
+def test_juror_of_another_round_gets_404_when_scoring(scoring_round) -> None:
+    from khuyencong.accounts.models import Role
+    from khuyencong.testing.fixtures import make_user
+
+    stranger = make_user("juror_elsewhere", Role.COUNCIL_MEMBER)
+    nomination = scoring_round.nominations.first()
+    response = api_for(stranger).post(f"/api/v1/nominations/{nomination.pk}/scores", as_json(sheet(80)),
+                                      format="json")
+    assert response.status_code == 404 and not Score.objects.exists()
+
+
+def test_rep_posting_scores_gets_403(scoring_round, personas) -> None:
+    nomination = scoring_round.nominations.first()
+    response = api_for(personas["establishment_rep"]).post(f"/api/v1/nominations/{nomination.pk}/scores",
+                                                           as_json(sheet(80)), format="json")
+    assert response.status_code == 403 and "không phải giám khảo" in response.json()["detail"]
     assert not Score.objects.exists()
 
 

@@ -93,7 +93,22 @@ def test_score_above_max_gives_400_and_saves_nothing(scoring_round, jury) -> Non
 def test_non_juror_cannot_open_score_page(scoring_round, jury, personas) -> None:
     nomination = scoring_round.nominations.first()
     for user in (jury["secretary"], personas["province_admin"]):
-        assert client_for(user).get(reverse("products:score", args=[nomination.pk])).status_code == 404
+        response = client_for(user).get(reverse("products:score", args=[nomination.pk]))
+        assert response.status_code == 403 and "không phải giám khảo" in response.content.decode()
+    assert client_for(personas["outsider"]).get(reverse("products:score", args=[nomination.pk])).status_code == 404
+
+
+def test_recused_juror_gets_403_with_reason_on_score_page(scoring_round, jury) -> None:
+    from khuyencong.products import services
+
+    nomination = scoring_round.nominations.first()
+    services.conflict_declare(actor=jury["j2"], nomination=nomination, reason="Người nhà làm ở cơ sở")
+    client = client_for(jury["j2"])
+    url = reverse("products:score", args=[nomination.pk])
+    data = {f"c_{k}": str(v) for k, v in sheet(80).items()}
+    for response in (client.get(url), client.post(url, data)):
+        assert response.status_code == 403 and "xung đột lợi ích" in response.content.decode()
+    assert not Score.objects.exists()
 
 
 def test_dashboard_shows_progress_but_no_points_during_scoring(scoring_round, jury) -> None:

@@ -1,4 +1,4 @@
-"""Seed the activity-type code list and the support norms verified in domain.md / regulations-details.md.
+"""Seed the activity-type code list and the support norms verified in docs/architecture.md / regulations-details.md.
 
 Dates marked [U] in the reference notes (Decree 45/2012 in force 10/7/2012, TT 28/2018/TT-BTC in force
 15/5/2018) are data: the province administrator corrects them without a code change.

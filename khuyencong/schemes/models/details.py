@@ -52,6 +52,10 @@ class MachineryItem(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def total_vnd(self) -> int:
+        return self.quantity * self.unit_price
+
 
 class CommunicationKind(models.TextChoices):
     ARTICLE = "article", _("Tin, bài")

@@ -13,11 +13,13 @@ from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
 from khuyencong.core.text import normalize
+from khuyencong.schemes.models import Scheme
+from khuyencong.schemes.selectors import visible_schemes
 from khuyencong.training import policy
 from khuyencong.training.models import Course, Participation
 from khuyencong.training.services.participations import refresh_due_dates
 
-_TEXT_FIELDS = {"code", "title", "scheme_code", "organiser", "trainer", "abroad_country", "abroad_city", "notes"}
+_TEXT_FIELDS = {"code", "title", "organiser", "trainer", "abroad_country", "abroad_city", "notes"}
 
 
 def _clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,6 +29,12 @@ def _clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
     if "code" in cleaned:
         cleaned["code"] = cleaned["code"].upper()
     return cleaned
+
+
+def check_scheme_visible(actor: User, scheme: Scheme | None) -> None:
+    """A course may only be linked to a scheme the actor can see (scoped like the scheme pages)."""
+    if scheme is not None and not visible_schemes(actor).filter(pk=scheme.pk).exists():
+        raise ValidationError({"scheme": _("Không tìm thấy đề án khuyến công này hoặc bạn không có quyền xem đề án.")})
 
 
 def _validate(course: Course) -> None:
@@ -54,6 +62,7 @@ def course_create(*, actor: User, data: Mapping[str, Any]) -> Course:
     """Open a course organised by a unit the actor covers (province-wide roles: the province)."""
     require(policy.may_edit(actor))
     course = Course(**_clean_input(data))
+    check_scheme_visible(actor, course.scheme)
     _validate(course)
     require(policy.may_edit_course(actor, course), _("Bạn chỉ được quản lý lớp do địa bàn mình phụ trách tổ chức."))
     return core.save_new(course, actor=actor)
@@ -64,7 +73,11 @@ def course_update(*, actor: User, course: Course, data: Mapping[str, Any], expec
     """Change a course; participants' follow-up milestones move with its end date and type."""
     require(policy.may_edit_course(actor, course))
     old_key = (course.end_date, course.course_type_id)
-    for key, value in _clean_input(data).items():
+    cleaned = _clean_input(data)
+    # Only a changed link is checked: keeping a scheme the actor cannot see (set by province staff) is fine.
+    if "scheme" in cleaned and getattr(cleaned["scheme"], "pk", None) != course.scheme_id:
+        check_scheme_visible(actor, cleaned["scheme"])
+    for key, value in cleaned.items():
         setattr(course, key, value)
     _validate(course)
     require(policy.may_edit_course(actor, course), _("Bạn chỉ được quản lý lớp do địa bàn mình phụ trách tổ chức."))

@@ -82,3 +82,25 @@ def future_course(db) -> Course:
 
 __all__ = ["COMMUNE_A", "COMMUNE_B", "MAN_1990", "TODAY", "WOMAN_1995", "enrol", "follow", "make_course",
            "make_person"]
+
+
+def make_scheme(code: str, establishment: Any) -> Any:
+    """A scheme whose area is ``establishment``'s commune (its only beneficiary), created directly."""
+    from khuyencong.schemes.models import ActivityType, Scheme, SchemeBeneficiary
+
+    kind = ActivityType.objects.filter(code="training").order_by("-valid_from").first()
+    scheme = Scheme.objects.create(code=code, title=f"Đề án {code}", activity_type=kind, funding_source="local",
+                                   implementing_unit_name="Trung tâm Khuyến công", total_cost=100_000_000,
+                                   public_support=50_000_000, counterpart_capital=50_000_000)
+    SchemeBeneficiary.objects.create(scheme=scheme, establishment=establishment)
+    return scheme
+
+
+@pytest.fixture
+def scheme_a(est_a) -> Any:
+    return make_scheme("KCDP-2026-A", est_a)
+
+
+@pytest.fixture
+def scheme_b(est_b) -> Any:
+    return make_scheme("KCDP-2026-B", est_b)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from khuyencong.indicators.breakdowns import compute_breakdown, parse_dimensions, with_breakdown
 from khuyencong.indicators.engine import ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period
 
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
         parser.add_argument("--output", default=None, help="Tệp kết quả (mặc định: in ra màn hình, chỉ với json)")
         parser.add_argument("--indicator", action="append", dest="codes", help="Chỉ tính chỉ tiêu này (lặp lại được)")
+        parser.add_argument("--breakdown", default=None,
+                            help="Phân tổ (chỉ với json): year, unit, activity, funding, sector, product_group, "
+                                 "level, gender; nhiều cách phân cách bằng dấu phẩy")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -44,13 +48,20 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         boundary = _date(options["boundary_date"]) if options["boundary_date"] else None
+        fmt, output = options["format"], options["output"]
+        if options["breakdown"] and fmt != "json":
+            raise CommandError("--breakdown chỉ dùng với --format json.")
         try:
-            figures = compute(period, resolve_area(options["area"], boundary), options["codes"])
+            area = resolve_area(options["area"], boundary)
+            dimensions = parse_dimensions(options["breakdown"]) if options["breakdown"] else None
+            figures = compute(period, area, options["codes"])
+            body = figures.as_json()
+            if dimensions:
+                body = with_breakdown(figures, compute_breakdown(period, area, dimensions, options["codes"]))
         except ReportRequestError as exc:
             raise CommandError(f"{exc} ({exc.field})") from None
-        fmt, output = options["format"], options["output"]
         if fmt == "json":
-            text = json.dumps(figures.as_json(), ensure_ascii=False, indent=2)
+            text = json.dumps(body, ensure_ascii=False, indent=2)
             if not output:
                 self.stdout.write(text)
                 return

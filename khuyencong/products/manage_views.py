@@ -1,0 +1,155 @@
+"""Management pages: products with documents, selection rounds, councils and nominations.
+
+Forms only parse; the services check rights and validate. A refused POST re-renders the form with
+the Vietnamese messages and status 400, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from khuyencong.accounts.policy import Action, role_allows
+from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.establishments.selectors import establishments_for
+from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+from khuyencong.products import selectors, services
+from khuyencong.products.forms import CouncilForm, DocumentForm, MemberForm, NominationForm, ProductForm, RoundForm
+from khuyencong.products.models import Council
+from khuyencong.products.policy import may_create_round, may_edit_product_of, may_manage_round
+
+
+def _run(form: forms.Form, call: Any) -> Any:
+    """Call a service; domain errors land on the form (None returned), refusals become 403."""
+    try:
+        return call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    return None
+
+
+def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    return render(request, "products/manage_form.html", {"form": form, "title": title, "back": back, **extra},
+                  status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    establishments = establishments_for(user).order_by("name")
+    if not role_allows(user, Action.UPDATE):
+        raise PermissionDenied
+    form = ProductForm(request.POST or None, request.FILES or None, establishments=establishments)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("establishment", "name", "group", "description", "one_off")}
+        upload = form.cleaned_data.get("document")
+        documents = [(form.cleaned_data["document_kind"], upload)] if upload else []
+        product = _run(form, lambda: services.product_register(actor=user, data=data, documents=documents))
+        if product is not None:
+            messages.success(request, _("Đã đăng ký sản phẩm."))
+            return redirect("products:product", pk=product.pk)
+    return _form_page(request, form, _("Đăng ký sản phẩm"), "products:list", multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    product = selectors.product_get(user, pk)
+    if not may_edit_product_of(user, product.establishment):
+        raise PermissionDenied
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(form, lambda: services.product_document_add(actor=user, product=product, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, _("Đã bổ sung giấy tờ."))
+            return redirect("products:product", pk=product.pk)
+    return _form_page(request, form, _("Bổ sung giấy tờ: %(p)s") % {"p": product.name}, "products:list",
+                      multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not may_create_round(user):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
+        except UnitNotFound as exc:
+            form.add_error("organiser_code", str(exc))
+        else:
+            created = _run(form, lambda: services.round_create(actor=user, data=data))
+            if created is not None:
+                messages.success(request, _("Đã tạo đợt bình chọn."))
+                return redirect("products:council", pk=created.pk)
+    return _form_page(request, form, _("Tạo đợt bình chọn"), "products:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's council: create it, then add members with their roles (an odd number of jurors)."""
+    user: Any = request.user
+    selection_round = selectors.round_get(user, pk)
+    if not may_manage_round(user, selection_round):
+        raise PermissionDenied
+    council = Council.objects.filter(round=selection_round).first()
+    council_form = CouncilForm(request.POST if request.method == "POST" and council is None else None)
+    member_form = MemberForm(request.POST if request.method == "POST" and council is not None else None)
+    if request.method == "POST":
+        if council is None and council_form.is_valid():
+            if _run(council_form, lambda: services.council_create(actor=user, selection_round=selection_round,
+                                                                  **council_form.cleaned_data)):
+                messages.success(request, _("Đã thành lập hội đồng."))
+                return redirect("products:council", pk=pk)
+        elif council is not None and member_form.is_valid():
+            if _run(member_form, lambda: services.council_member_add(actor=user, council=council,
+                                                                     **member_form.cleaned_data)):
+                messages.success(request, _("Đã thêm thành viên hội đồng."))
+                return redirect("products:council", pk=pk)
+    members = council.members.select_related("user").order_by("role", "pk") if council else []
+    return render(request, "products/council.html", {
+        "r": selection_round, "council": council, "members": members,
+        "form": member_form if council else council_form,
+        "warning": services.jury_warning(council) if council else "",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a dossier: establishments for their own products; the round's managers for any product."""
+    user: Any = request.user
+    selection_round = selectors.round_get(user, pk)
+    if not (may_manage_round(user, selection_round) or role_allows(user, Action.UPDATE)):
+        raise PermissionDenied
+    products = selectors.products_for(user).order_by("name")
+    form = NominationForm(request.POST or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        data.setdefault("made_by_establishment", False)
+        created = _run(form, lambda: services.nomination_create(actor=user, selection_round=selection_round, **data))
+        if created is not None:
+            messages.success(request, _("Đã nộp hồ sơ %(code)s.") % {"code": created.selection_code})
+            return redirect("products:round", pk=pk)
+    return _form_page(request, form, _("Nộp hồ sơ bình chọn: %(r)s") % {"r": selection_round.name}, "products:list")

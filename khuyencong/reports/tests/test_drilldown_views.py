@@ -1,0 +1,57 @@
+"""Drill-down pages: area scoping like the report, bad input, links from the dashboard and the report page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B
+
+URL = "/bao-cao/chi-tieu/fairs.participations/"
+PERIOD = {"from": "2024-01-01", "to": "2026-11-26"}
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_commune_officer_cannot_drill_into_another_commune(personas) -> None:
+    client = client_for(personas["commune_officer_a"])
+    assert client.get(URL, {**PERIOD, "area": COMMUNE_A}).status_code == 200
+    assert client.get(URL, {**PERIOD, "area": COMMUNE_B}).status_code == 403
+    assert client.get(URL, {**PERIOD, "area": "79"}).status_code == 403
+    own = client.get(URL, PERIOD)  # defaults to the officer's commune
+    assert own.status_code == 200 and own.context["area"].unit.code == COMMUNE_A
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("province_admin", 200), ("province_officer", 200), ("council_member", 200), ("auditor", 200),
+    ("establishment_rep", 403), ("outsider", 403),
+])
+def test_drill_down_permission_matrix(personas, persona: str, status: int) -> None:
+    assert client_for(personas[persona]).get(URL, {**PERIOD, "area": "79"}).status_code == status
+
+
+def test_drill_down_needs_login(db) -> None:
+    assert Client().get(URL, PERIOD).status_code == 302
+
+
+@pytest.mark.parametrize(("path", "params", "status", "message"), [
+    ("/bao-cao/chi-tieu/nope/", PERIOD, 404, ""),
+    (URL, {"from": "2026-01-01", "to": "2024-01-01"}, 400, "Ngày kết thúc phải sau"),
+    (URL, {"to": "2024-01-01"}, 400, "bắt buộc"),
+    (URL, {**PERIOD, "area": "999"}, 400, "999"),
+])
+def test_drill_down_bad_input(personas, path: str, params: dict[str, str], status: int, message: str) -> None:
+    response = client_for(personas["province_officer"]).get(path, params)
+    assert response.status_code == status and message in response.content.decode()
+
+
+def test_dashboard_and_report_link_to_drill_downs(personas) -> None:
+    client = client_for(personas["province_officer"])
+    dashboard = client.get("/bao-cao/bang-dieu-khien/").content.decode()
+    assert "/bao-cao/chi-tieu/fairs.participations/?from=2026-01-01&amp;to=2026-12-31" in dashboard
+    report = client.get("/bao-cao/", {"date_from": "2024-01-01", "date_to": "2026-11-26", "area": "79"})
+    assert report.status_code == 200 and "/bao-cao/chi-tieu/schemes.count/?from=2024-01-01" in report.content.decode()
