@@ -1,4 +1,4 @@
-"""Counting helpers for the indicators engine (the indicator catalogue rules, docs/architecture.md), one SQL aggregate each.
+"""Counting helpers for the indicators engine, one SQL aggregate each.
 
 Period rule: an activity is in the period when its **start date** is. Area rule: its **organising
 unit** (the province for a course held in Sanjo), not the venue. Participations (lượt) and distinct

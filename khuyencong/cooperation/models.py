@@ -69,7 +69,7 @@ class Activity(TrackedModel):
                                   on_delete=models.PROTECT, related_name="activities")
     kind = models.CharField(_("loại hoạt động"), max_length=30, choices=ActivityKind.choices)
     title = models.CharField(_("tên hoạt động"), max_length=255, validators=[validate_plain_text])
-    # Area rule (the indicator catalogue rules, docs/architecture.md): the organising unit, not the venue: a course in Sanjo belongs to the province.
+    # Area rule: the organising unit, not the venue: a course in Sanjo belongs to the province.
     organising_unit = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("địa bàn tổ chức (tỉnh hoặc xã)"), on_delete=models.PROTECT,
         related_name="+",

@@ -1,6 +1,6 @@
 """Counting helpers for the indicators engine: one SQL aggregate each, no Python loops over rows.
 
-Period rule (the indicator catalogue rules, docs/architecture.md): a participation is in the period when its fair's *start date* is.
+Period rule: a participation is in the period when its fair's *start date* is.
 Area rule: the establishment's commune, wherever the fair was held (``unit_ids`` from
 ``geo.selectors.unit_ids_within``; ``None`` means no area limit). Withdrawn registrations and
 cancelled fairs never count. ``fairs.participations`` counts lượt (one establishment at two fairs

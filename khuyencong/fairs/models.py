@@ -119,7 +119,7 @@ class FairParticipation(TrackedModel):
                                        validators=[NON_NEGATIVE_VND])
     new_distributors = models.PositiveIntegerField(_("số nhà phân phối mới"), null=True, blank=True,
                                                    validators=[NON_NEGATIVE_COUNT])
-    # A withdrawn registration is kept for the record but never counted (the indicator catalogue rules (docs/architecture.md), "dropped").
+    # A withdrawn registration is kept for the record but never counted (the catalogue rules, "dropped").
     withdrawn = models.BooleanField(_("đã rút, không tham gia"), default=False)
     notes = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(2000)])
     # m2m_fields: which registered products were shown is audited like the other fields.

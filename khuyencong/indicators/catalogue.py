@@ -1,4 +1,4 @@
-"""The indicator catalogue (the indicator catalogue rules, docs/architecture.md): stable codes, labels, units and counting rules.
+"""The indicator catalogue: stable codes, labels, units and counting rules.
 
 Each indicator names the counting function of the app that owns the records; the engine calls it
 with a period and the set of unit ids that make up the area. Codes keep their meaning forever;

@@ -69,7 +69,7 @@ def _scheme_beneficiary(field: str, unit_ids: UnitIds, scheme_ref: str = "pk") -
 
 
 def _scheme_unit(unit_ids: UnitIds) -> Any:
-    """The scheme's area unit (the indicator catalogue rules, docs/architecture.md): beneficiary's commune, else the implementing unit."""
+    """The scheme's area unit: beneficiary's commune, else the implementing unit."""
     return Coalesce(_scheme_beneficiary("commune_id", unit_ids), F("implementing_unit_id"),
                     output_field=BigIntegerField())
 
@@ -96,7 +96,7 @@ def _training(course_type: str, *, employed: bool = False) -> Source:
         counted = training.counted_participations(course_type, date_from, date_to, unit_ids)
         if not employed:
             return counted
-        # Employment is a property of the person (latest follow-up up to the period end, the indicator catalogue rules (docs/architecture.md));
+        # Employment is a property of the person (latest follow-up up to the period end, the catalogue rules);
         # the breakdown then looks at the counted participations of the employed persons.
         latest = training._latest_follow_up(course_type, date_from, date_to, unit_ids, "status")
         persons = Person.objects.filter(pk__in=counted.values("person_id")).annotate(latest_status=latest)

@@ -1,4 +1,4 @@
-"""Counting helpers for the indicators engine (the indicator catalogue rules, docs/architecture.md), one SQL aggregate each.
+"""Counting helpers for the indicators engine, one SQL aggregate each.
 
 Period: the recognition decision's date. Area: the establishment's commune (any version) in
 ``unit_ids`` (from ``geo.selectors.unit_ids_within``); ``None`` means no area limit. Revoked

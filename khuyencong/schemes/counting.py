@@ -1,4 +1,4 @@
-"""Counting helpers for the indicators engine (the indicator catalogue rules, docs/architecture.md): accepted schemes in a period and an area.
+"""Counting helpers for the indicators engine: accepted schemes in a period and an area.
 
 Period rule: a scheme is in the period when its acceptance (nghiệm thu) date is. Area rule: the
 beneficiary (host) establishment's commune; a scheme without establishments uses its implementing unit.
@@ -88,7 +88,7 @@ def schemes_breakdown(date_from: dt.date, date_to: dt.date,
 
 
 def _demo_models(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> QuerySet[Scheme]:
-    """Demonstration models: their area is the host establishment's commune (the indicator catalogue rules, docs/architecture.md)."""
+    """Demonstration models: their area is the host establishment's commune."""
     items = Scheme.objects.filter(status__in=ACCEPTED_OR_LATER, activity_type__code="demo_model",
                                   acceptance_date__gte=date_from, acceptance_date__lte=date_to).order_by()
     if unit_ids is None:

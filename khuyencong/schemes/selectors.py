@@ -50,7 +50,7 @@ def _has_beneficiary() -> Exists:
 def visible_schemes(user: User, base: QuerySet[Scheme] | None = None) -> QuerySet[Scheme]:
     """Schemes whose area (beneficiary's commune, else implementing unit) the user covers.
 
-    Two ``scope`` calls express the domain's area rule (the indicator catalogue rules, docs/architecture.md): establishments first, and the
+    Two ``scope`` calls express the domain's area rule: establishments first, and the
     implementing unit only for schemes without any establishment.
     """
     base = Scheme.objects.all() if base is None else base

@@ -1,4 +1,4 @@
-"""Counting helpers for the indicators engine (the indicator catalogue rules, docs/architecture.md); every function is one SQL statement.
+"""Counting helpers for the indicators engine; every function is one SQL statement.
 
 Period rule: a course is in the period when its **end date** is. Area rule: a course is in the area
 when its **organising unit** is in ``unit_ids`` (from ``geo.selectors.unit_ids_within``), never its
@@ -61,7 +61,7 @@ def _counted_persons(course_type: str, date_from: dt.date, date_to: dt.date,
 
 
 def persons_employed(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
-    """Counted persons whose latest follow-up (rule of the indicator catalogue rules (docs/architecture.md)) shows employment or self-employment.
+    """Counted persons whose latest follow-up (rule of the catalogue rules) shows employment or self-employment.
 
     A person with no follow-up on or before the period end is not employed.
     """

@@ -53,7 +53,7 @@ class Course(TrackedModel):
     scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("đề án khuyến công"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="courses")
     organiser = models.CharField(_("đơn vị tổ chức"), max_length=255, validators=[validate_plain_text])
-    # Area rule (the indicator catalogue rules, docs/architecture.md): a course belongs to the unit that organises it, not to its venue.
+    # Area rule: a course belongs to the unit that organises it, not to its venue.
     organising_unit = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("địa bàn tổ chức (tỉnh hoặc xã)"), on_delete=models.PROTECT,
         related_name="organised_courses",

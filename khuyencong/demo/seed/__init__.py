@@ -3,7 +3,7 @@
 Everything is generated deterministically (fixed random seed) as records — establishments, schemes,
 courses, persons, participations, follow-ups, products, rounds, jury scores, certificates, fairs and
 cooperation activities — never as stored totals. The report for 2014-01-01..2020-12-31 over old
-province code 77 reproduces every seed value of docs/domain catalogue; each module's docstring lists
+province code 77 reproduces every seed value of the indicator catalogue; each module's docstring lists
 the traps it plants (records that a naive count would include).
 """
 

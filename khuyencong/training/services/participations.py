@@ -151,7 +151,7 @@ def participant_complete(*, actor: User, participation: Participation, certifica
 
 @transaction.atomic
 def participant_drop(*, actor: User, participation: Participation, note: str = "") -> Participation:
-    """Dropped participants never count (the indicator catalogue rules, docs/architecture.md)."""
+    """Dropped participants never count."""
     require(policy.may_edit_course(actor, participation.course))
     return _transition(actor, participation, S.DROPPED, normalize(note)[:300])
 
