@@ -66,3 +66,11 @@ def test_injection_strings_in_text_fields_are_stored_safely_or_refused(personas,
         html_client.force_login(personas["province_officer"])
         page = html_client.get(f"/co-so/{response.json()['id']}/").content.decode()
         assert "<script>alert(1)</script>" not in page
+
+
+def test_nul_characters_are_refused_everywhere(personas) -> None:
+    client = APIClient()
+    client.force_authenticate(personas["province_officer"])
+    assert client.get("/api/v1/establishments", {"q": "a\x00b"}).status_code == 400
+    assert client.post("/api/v1/products", {"name": "x", "group": "a\x00"}, format="multipart").status_code == 400
+    assert client.post("/api/v1/establishments", {"name": "a\x00"}, format="json").status_code == 400
