@@ -5,8 +5,9 @@ by ``khuyencong load_geo``). Records are spread over the 34 current provinces an
 a deterministic multiplicative hash, so two runs at one scale give the same data. At ``--scale 1``:
 1,000,000 establishments, 3,000,000 persons, 200,000 courses, 10,000,000 participations, 200,000
 accepted schemes (+ beneficiaries, demonstration models, disbursements), 2,000 fairs with 500,000
-participations, 5,000 cooperation activities with 50,000 participants. Products are not generated
-(their certificates need the whole round/council chain); the product indicators are still computed.
+participations, 5,000 cooperation activities with 50,000 participants, 100,000 typical products with
+300,000 nominations in each province's yearly rounds (one per level) and a certificate for 70 % of them
+(2 % revoked). Councils and scores are not generated: the indicators read decisions and certificates.
 
     DATABASE_URL=postgres://… KHUYENCONG_ENV=test .venv/bin/python benchmarks/indicators/generate.py --scale 0.01
 """
@@ -25,11 +26,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 BASE = {"establishments": 1_000_000, "persons": 3_000_000, "courses": 200_000, "participations": 10_000_000,
         "schemes": 200_000, "fairs": 2_000, "fair_participations": 500_000, "activities": 5_000,
-        "activity_participants": 50_000}
+        "activity_participants": 50_000, "products": 100_000, "nominations": 300_000}
 FIRST_YEAR, YEARS = 2014, 12  # 2014–2025
 TAG = "BENCH"  # marks generated rows so they can be deleted again
 
-# h(g, k): a deterministic pseudo-random integer in [0, k) for row g (Knuth's multiplicative hash).
+# h(g, k): a deterministic pseudo-random integer in [0, k) for row g (Knuth's multiplicative hash). Two draws
+# for one row from the same g are correlated (they differ by a constant); hashing a hash breaks that.
 H = "((({g})::bigint * 2654435761 + {salt}) % 4294967296 % ({k}))"
 
 
@@ -177,6 +179,53 @@ def statements(n: dict[str, int]) -> list[tuple[str, str]]:
             JOIN bench_activity a ON a.rn = g % {n['activities']}
             JOIN bench_official o ON o.rn = {h('g', '(SELECT count(*) FROM bench_official)', 31)}
             ON CONFLICT DO NOTHING;"""),
+        ("products", f"""
+            CREATE TEMP TABLE bench_pest AS SELECT row_number() OVER (ORDER BY id) - 1 AS rn, id
+              FROM establishments_establishment WHERE name LIKE '{TAG} %'; ANALYZE bench_pest;
+            CREATE UNIQUE INDEX ON bench_pest (rn);
+            INSERT INTO products_product (created_at, updated_at, version, name, description, one_off,
+              establishment_id, group_id)
+            SELECT {tracked}, '{TAG} san pham ' || g, '', false, e.id,
+              (ARRAY(SELECT id FROM products_productgroup ORDER BY id))[1 + {h('g', 4, 40)}]
+            FROM generate_series(0, {n['products']} - 1) g
+            JOIN bench_pest e ON e.rn = {h('g', n['establishments'], 41)};
+            -- Every province runs one round per level each year (the levels in force on its dossier deadline).
+            INSERT INTO products_selectionround (created_at, updated_at, version, name, year, plan_document_no,
+              dossier_deadline, status, level_id, organiser_id, rule_set_id)
+            SELECT {tracked}, '{TAG} binh chon ' || p.code || ' ' || y || ' ' || l.code, y, '', make_date(y, 11, 30),
+              'decided', l.id, p.id, (SELECT min(id) FROM products_ruleset)
+            FROM bench_province p CROSS JOIN generate_series({FIRST_YEAR}, {FIRST_YEAR + YEARS - 1}) y
+            JOIN products_recognitionlevel l ON l.valid_from <= make_date(y, 11, 30)
+              AND (l.valid_to IS NULL OR make_date(y, 11, 30) <= l.valid_to);
+            INSERT INTO products_recognitiondecision (created_at, updated_at, version, number, decided_on, round_id)
+            SELECT {tracked}, '{TAG}-QD-' || r.id, make_date(r.year, 12, 15), r.id FROM products_selectionround r
+            WHERE r.name LIKE '{TAG} %';
+            CREATE TEMP TABLE bench_round AS SELECT r.id, r.organiser_id, r.dossier_deadline,
+              row_number() OVER (PARTITION BY r.organiser_id ORDER BY r.id) - 1 AS k
+              FROM products_selectionround r WHERE r.name LIKE '{TAG} %'; ANALYZE bench_round;
+            CREATE TEMP TABLE bench_product AS SELECT row_number() OVER (ORDER BY pr.id) - 1 AS rn, pr.id,
+              c.parent_id AS province_id FROM products_product pr
+              JOIN establishments_establishment e ON e.id = pr.establishment_id
+              JOIN geo_administrativeunit c ON c.id = e.commune_id WHERE pr.name LIKE '{TAG} %'; ANALYZE bench_product;
+            CREATE UNIQUE INDEX ON bench_product (rn);
+            -- Nominations in rounds of the product's province: a product may be recognised at one level in two
+            -- years (counted once), at several levels, or not at all.
+            INSERT INTO products_nomination (created_at, updated_at, version, selection_code, submitted_on,
+              registration_form_no, made_by_establishment, dossier_note, eligibility, status, product_id, round_id)
+            SELECT {tracked}, '{TAG}-N' || g, r.dossier_deadline - 10, '', true, '', '[]'::jsonb,
+              CASE WHEN {h(h('g', 999_983, 43), 10, 47)} < 7 THEN 'recognised' ELSE 'not_recognised' END, p.id, r.id
+            FROM generate_series(0, {n['nominations']} - 1) g
+            JOIN bench_product p ON p.rn = {h('g', n['products'], 42)}
+            JOIN (SELECT organiser_id, count(*) AS n FROM bench_round GROUP BY 1) c ON c.organiser_id = p.province_id
+            JOIN bench_round r ON r.organiser_id = p.province_id AND r.k = {h(h('g', 1_000_003, 44), 'c.n', 46)}
+            ON CONFLICT DO NOTHING;
+            INSERT INTO products_certificate (created_at, updated_at, version, number, year, issued_on, revoked,
+              revocation_reason, nomination_id, product_id, decision_id, level_id)
+            SELECT {tracked}, '{TAG}-C' || n.id, r.year, d.decided_on, {h('n.id', 50, 45)} = 0, '', n.id,
+              n.product_id, d.id, r.level_id
+            FROM products_nomination n JOIN products_selectionround r ON r.id = n.round_id
+            JOIN products_recognitiondecision d ON d.round_id = r.id
+            WHERE n.selection_code LIKE '{TAG}-N%' AND n.status = 'recognised';"""),
         ("analyze", "ANALYZE;"),
     ]
 
@@ -184,6 +233,8 @@ def statements(n: dict[str, int]) -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = national scale (10M participations)")
+    parser.add_argument("--only", nargs="+", metavar="STEP", help="run only these steps (e.g. products) on data "
+                        "generated earlier at the same scale")
     args = parser.parse_args()
     import django
 
@@ -198,10 +249,13 @@ def main() -> None:
         if cursor.fetchone()[0] != 34:
             sys.exit("Load the unit register first: khuyencong load_geo")
         cursor.execute("SELECT count(*) FROM schemes_scheme WHERE code LIKE %s", [f"{TAG}-S%"])
-        if cursor.fetchone()[0]:
+        if cursor.fetchone()[0] and not args.only:
             sys.exit("Benchmark data already present; use a fresh database.")
     started = time.perf_counter()
-    for name, sql in statements(n):
+    steps = statements(n)
+    if args.only:
+        steps = [(name, sql) for name, sql in steps if name in {"units", *args.only, "analyze"}]
+    for name, sql in steps:
         t0 = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             # Bulk load: the rows are consistent by construction, so skip the per-row deferred FK triggers.
@@ -213,7 +267,8 @@ def main() -> None:
         print(f"{name:<16} {time.perf_counter() - t0:8.1f} s", flush=True)
     with connection.cursor() as cursor:
         for table in ("establishments_establishment", "training_person", "training_participation", "schemes_scheme",
-                      "fairs_fairparticipation", "cooperation_activityparticipant"):
+                      "fairs_fairparticipation", "cooperation_activityparticipant", "products_product",
+                      "products_certificate"):
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table:<34} {cursor.fetchone()[0]:>12,}")
     print(f"total {time.perf_counter() - started:.1f} s at scale {args.scale}")

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from khuyencong.indicators.engine import Figures
+from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
 from khuyencong.reports.narrative import paragraphs
 from khuyencong.reports.numbers import integer
 from khuyencong.reports.tables import Table, all_tables
@@ -80,7 +81,7 @@ def render_xlsx(figures: Figures, tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def render_docx(figures: Figures, tables: list[Table], head: Letterhead) -> bytes:
+def render_docx(figures: Figures, tables: list[Table], head: Letterhead, plan: PlanVsActual | None = None) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -109,7 +110,7 @@ def render_docx(figures: Figures, tables: list[Table], head: Letterhead) -> byte
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.add_run("BÁO CÁO\n").bold = True
     heading.add_run(title(figures)).bold = True
-    for text in paragraphs(figures):
+    for text in paragraphs(figures, plan):
         doc.add_paragraph(text).paragraph_format.first_line_indent = Mm(10)
     for table in tables:
         doc.add_paragraph().add_run(table.title).bold = True
@@ -133,7 +134,8 @@ def render_docx(figures: Figures, tables: list[Table], head: Letterhead) -> byte
     return buffer.getvalue()
 
 
-def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_print: bool) -> str:
+def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_print: bool,
+                plan: PlanVsActual | None = None) -> str:
     from khuyencong.reports.charts import data_uri, year_chart_svg
 
     shown = [{"title": t.title, "headers": t.headers, "note": t.note,
@@ -141,26 +143,27 @@ def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_
               "rows": [[(_cell(v), isinstance(v, int)) for v in row] for row in t.rows]} for t in tables]
     return render_to_string("reports/report_document.html", {
         "figures": figures, "tables": shown, "head": head, "title": title(figures),
-        "paragraphs": paragraphs(figures), "for_print": for_print,
+        "paragraphs": paragraphs(figures, plan), "for_print": for_print,
     })
 
 
-def render_pdf(figures: Figures, tables: list[Table], head: Letterhead) -> bytes:
+def render_pdf(figures: Figures, tables: list[Table], head: Letterhead, plan: PlanVsActual | None = None) -> bytes:
     from pathlib import Path
 
     from weasyprint import CSS, HTML
 
     css = Path(__file__).parent / "static" / "reports" / "report.css"
-    return HTML(string=render_html(figures, tables, head, for_print=True)).write_pdf(
+    return HTML(string=render_html(figures, tables, head, for_print=True, plan=plan)).write_pdf(
         stylesheets=[CSS(filename=str(css))])
 
 
-def render(figures: Figures, fmt: str) -> bytes:
-    tables, head = all_tables(figures), Letterhead.from_settings()
+def render(figures: Figures, fmt: str, plan: PlanVsActual | None = None) -> bytes:
+    plan = plan if plan is not None else plan_vs_actual(figures.period, figures.area)
+    tables, head = all_tables(figures, plan), Letterhead.from_settings()
     if fmt == "xlsx":
         return render_xlsx(figures, tables)
     if fmt == "docx":
-        return render_docx(figures, tables, head)
+        return render_docx(figures, tables, head, plan)
     if fmt == "pdf":
-        return render_pdf(figures, tables, head)
+        return render_pdf(figures, tables, head, plan)
     raise ValueError(fmt)

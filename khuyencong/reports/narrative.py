@@ -7,6 +7,7 @@ cho 285 người…"); a sentence whose figures are all zero is left out rather 
 from __future__ import annotations
 
 from khuyencong.indicators.engine import Figures
+from khuyencong.indicators.targets import PlanVsActual
 from khuyencong.reports.numbers import integer, million_range, money
 
 
@@ -84,9 +85,28 @@ def _schemes(f: Figures) -> str | None:
             f"đã giải ngân {money(_v(f, 'schemes.disbursed_vnd'))}.")
 
 
-def paragraphs(figures: Figures) -> list[str]:
+def percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + "%"
+
+
+def plan_sentence(plan: PlanVsActual | None) -> str | None:
+    """Plan versus actual in one sentence (the rate only where the plans cover the area: a province or all)."""
+    total = plan.budget_total() if plan is not None else None
+    if plan is None or total is None or not total.planned_vnd:
+        return None
+    years = sorted({line.year for line in plan.budget})
+    span = f"năm {years[0]}" if len(years) == 1 else f"các năm {years[0]}–{years[-1]}"
+    text = (f"So với kế hoạch kinh phí khuyến công được duyệt {span} là {money(total.planned_vnd)}, các đề án "
+            f"thuộc kế hoạch đã được nghiệm thu trong kỳ với kinh phí hỗ trợ {money(total.support_vnd)}")
+    if plan.rates_apply and total.rate is not None:
+        text += f", đạt {percent(total.rate)} kế hoạch"
+    return text + f"; đã giải ngân {money(total.disbursed_vnd)}."
+
+
+def paragraphs(figures: Figures, plan: PlanVsActual | None = None) -> list[str]:
     """The report's body, one paragraph per activity that has figures in the period."""
     opening = (f"Trong giai đoạn {figures.period.label}, trên địa bàn {figures.area.label}, "
                f"hoạt động khuyến công đã đạt được các kết quả sau.")
     sections = [_training, _demo_models, _machinery, _products, _fairs, _cooperation, _schemes]
-    return [opening, *[text for section in sections if (text := section(figures))]]
+    body = [text for section in sections if (text := section(figures))]
+    return [opening, *body, *([sentence] if (sentence := plan_sentence(plan)) else [])]

@@ -9,6 +9,7 @@ from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.engine import Figures
 from khuyencong.indicators.periods import years_in
 from khuyencong.indicators.sources import Dimension
+from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
 
 Cell = str | int | None
 
@@ -107,6 +108,46 @@ def by_area(figures: Figures) -> Table:
     return _by_key(figures, Dimension.UNIT, BY_AREA_CODES, table)
 
 
-def all_tables(figures: Figures) -> list[Table]:
-    return [main_results(figures), schemes_by_activity(figures), by_year(figures), by_sector(figures),
-            by_area(figures)]
+def _rate(value: float | None, applies: bool = True) -> str | None:
+    return f"{value:.1f}".replace(".", ",") + "%" if value is not None and applies else None
+
+
+def plan_budget(plan: PlanVsActual) -> Table | None:
+    """Annual plans' approved budget beside the support of their schemes accepted in the period."""
+    total = plan.budget_total()
+    if total is None:
+        return None
+    table = Table("Ke hoach - kinh phi", "Bảng 6. Kinh phí kế hoạch và thực hiện",
+                  ["Năm kế hoạch", "Nguồn kinh phí", "Kinh phí kế hoạch được duyệt (đồng)", "Số đề án nghiệm thu",
+                   "Kinh phí hỗ trợ đã nghiệm thu (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ thực hiện"],
+                  note="Kế hoạch: tổng kinh phí được duyệt trong các kế hoạch năm (của tỉnh). Thực hiện: các đề án "
+                       "thuộc kế hoạch đó được nghiệm thu trong kỳ, trên địa bàn báo cáo; tỷ lệ = kinh phí hỗ trợ "
+                       "đã nghiệm thu / kinh phí kế hoạch" + ("." if plan.rates_apply else
+                                                               " (không tính cho địa bàn nhỏ hơn tỉnh)."))
+    for line in [*plan.budget, total]:
+        first: Cell = line.year if line.year else "Cả kỳ (tổng)"
+        table.rows.append([first, FUNDING.get(line.funding_source, line.funding_source), line.planned_vnd,
+                           line.schemes, line.support_vnd, line.disbursed_vnd, _rate(line.rate, plan.rates_apply)])
+    return table
+
+
+def plan_training(plan: PlanVsActual) -> Table | None:
+    """Planned participants of the period's courses beside their completed participations."""
+    if not plan.training:
+        return None
+    table = Table("Ke hoach - dao tao", "Bảng 7. Học viên theo kế hoạch và thực tế hoàn thành",
+                  ["Loại lớp", "Số lớp", "Học viên theo kế hoạch", "Lượt học viên hoàn thành", "Tỷ lệ thực hiện"],
+                  note="Các lớp kết thúc trong kỳ, do đơn vị trên địa bàn tổ chức; tính theo lượt (một người học "
+                       "hai lớp được tính hai lượt).")
+    for line in plan.training:
+        table.rows.append([line.label, line.courses, line.planned_participants, line.completed_participations,
+                           _rate(line.rate)])
+    return table
+
+
+def all_tables(figures: Figures, plan: PlanVsActual | None = None) -> list[Table]:
+    """Every table of the report; the plan-versus-actual ones only where the records hold targets."""
+    plan = plan if plan is not None else plan_vs_actual(figures.period, figures.area)
+    tables = [main_results(figures), schemes_by_activity(figures), by_year(figures), by_sector(figures),
+              by_area(figures)]
+    return tables + [t for t in (plan_budget(plan), plan_training(plan)) if t is not None]

@@ -21,6 +21,7 @@ from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period, calendar_year
+from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
 from khuyencong.reports.forms import DrillForm, ReportForm
 from khuyencong.reports.tables import all_tables
@@ -35,19 +36,20 @@ DASHBOARD_CODES = ["training.vocational.persons", "training.intermediate.persons
                    "demo_models.count", "fairs.participations", "schemes.count", "schemes.support_vnd"]
 
 
-def _figures(request: HttpRequest, form: ReportForm) -> Figures | None:
-    """Compute the requested figures, or put the reason on the form and return None."""
+def _figures(request: HttpRequest, form: ReportForm) -> tuple[Figures | None, int]:
+    """Compute the requested figures, or put the reason on the form: (None, 400 or 403)."""
     data = form.cleaned_data
     area_code = data["area"] or _default_area(request)
     try:
         area = resolve_area(area_code, data["boundary_date"])
         require_report_access(request.user, area)  # type: ignore[arg-type]
-        return compute(Period(data["date_from"], data["date_to"]), area)
+        return compute(Period(data["date_from"], data["date_to"]), area), 200
     except ReportRequestError as exc:
         form.add_error("area" if exc.field == "area" else "boundary_date", str(exc))
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    return None
+        return None, 400
+    except PermissionDeniedError as exc:  # shown on the form, so the officer reads why (and gets no file)
+        form.add_error("area", str(exc))
+        return None, 403
 
 
 def _default_area(request: HttpRequest) -> str | None:
@@ -62,7 +64,7 @@ def _default_area(request: HttpRequest) -> str | None:
 @login_required
 def period_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None)
-    figures = _figures(request, form) if request.GET and form.is_valid() else None
+    figures, status = _figures(request, form) if request.GET and form.is_valid() else (None, 200)
     if figures is not None and request.GET.get("format") in CONTENT_TYPES:
         fmt = request.GET["format"]
         response = HttpResponse(exports.render(figures, fmt), content_type=CONTENT_TYPES[fmt])
@@ -71,12 +73,14 @@ def period_report(request: HttpRequest) -> HttpResponse:
         return response
     context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode()}
     if figures is not None:
-        head = exports.Letterhead.from_settings()
-        context["document"] = exports.render_html(figures, all_tables(figures), head, for_print=False)
+        head, plan = exports.Letterhead.from_settings(), plan_vs_actual(figures.period, figures.area)
+        context["document"] = exports.render_html(figures, all_tables(figures, plan), head, for_print=False,
+                                                  plan=plan)
         context["drill_links"] = [
             {"label": BY_CODE[code].label_vi, "unit": BY_CODE[code].unit, "value": value,
              "url": drill_url(code, figures.period, figures.area)} for code, value in figures.values.items()]
-    status = 400 if request.GET and figures is None else 200
+    if request.GET and figures is None and status == 200:
+        status = 400  # the form holds the reason
     return render(request, "reports/period_report.html", context, status=status)
 
 

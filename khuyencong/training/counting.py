@@ -22,8 +22,14 @@ from khuyencong.training.models import EMPLOYED_STATUSES, FollowUp, Participatio
 def counted_participations(course_type: str, date_from: dt.date, date_to: dt.date,
                            unit_ids: set[int] | None) -> QuerySet[Participation]:
     """Completed participations of ``course_type`` courses ending in the period, organised in the area."""
+    return counted_participations_of([course_type], date_from, date_to, unit_ids)
+
+
+def counted_participations_of(course_types: list[str], date_from: dt.date, date_to: dt.date,
+                              unit_ids: set[int] | None) -> QuerySet[Participation]:
+    """The counted participations of several course types at once (the engine reads them in one pass)."""
     rows = Participation.objects.filter(
-        status=ParticipationStatus.COMPLETED, course__course_type__code=course_type,
+        status=ParticipationStatus.COMPLETED, course__course_type__code__in=course_types,
         course__end_date__gte=date_from, course__end_date__lte=date_to,
     )
     return rows if unit_ids is None else rows.filter(course__organising_unit_id__in=unit_ids)

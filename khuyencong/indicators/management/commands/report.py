@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from khuyencong.indicators.breakdowns import compute_breakdown, parse_dimensions, with_breakdown
 from khuyencong.indicators.engine import ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period
+from khuyencong.indicators.targets import plan_vs_actual
 
 
 def _date(value: str) -> dt.date:
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             body = figures.as_json()
             if dimensions:
                 body = with_breakdown(figures, compute_breakdown(period, area, dimensions, options["codes"]))
+            if fmt == "json":  # beside "indicators", never inside it: other tools read that key as it is
+                body["plan_vs_actual"] = plan_vs_actual(period, area).as_json()
         except ReportRequestError as exc:
             raise CommandError(f"{exc} ({exc.field})") from None
         if fmt == "json":
