@@ -9,6 +9,7 @@ cancelled before acceptance, schemes accepted after the period, a beneficiary in
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from khuyencong.demo.seed.base import AFTER_PERIOD, SeedContext, bulk
 from khuyencong.establishments.models import Establishment
@@ -58,6 +59,16 @@ def _plans(ctx: SeedContext) -> dict[tuple[int, str], AnnualPlan]:
     return {(p.year, p.funding_source): p for p in bulk(AnnualPlan, plans, ctx.actor)}
 
 
+APPROVAL_TO_ACCEPTANCE = dt.timedelta(days=140)
+APPRAISAL_SCORE = Decimal("80.00")  # every seeded scheme passed appraisal before approval
+CIRCULAR_28_FROM = dt.date(2018, 5, 15)  # the support norms in force change on this day
+
+
+def _cap(approved: dt.date, before: int, after: int) -> int:
+    """The support cap in force when the scheme was approved (the services check the same norm)."""
+    return after if approved >= CIRCULAR_28_FROM else before
+
+
 def _activity(code: str) -> ActivityType:
     return ActivityType.objects.filter(code=code).order_by("valid_from").first()  # type: ignore[return-value]
 
@@ -65,7 +76,7 @@ def _activity(code: str) -> ActivityType:
 def _scheme(ctx: SeedContext, plans: dict, code: str, activity: str, title: str, *, accepted: dt.date,
             cost: int, support: int, status: str = SchemeStatus.SETTLED, source: str = FundingSource.NATIONAL,
             ) -> Scheme:
-    approved = accepted - dt.timedelta(days=140)  # approval, contract, work and acceptance in order
+    approved = accepted - APPROVAL_TO_ACCEPTANCE  # approval, contract, work and acceptance in order
     done = status in (SchemeStatus.ACCEPTED, SchemeStatus.SETTLED)
     return Scheme(
         code=code, title=title, activity_type=_activity(activity), funding_source=source,
@@ -73,7 +84,7 @@ def _scheme(ctx: SeedContext, plans: dict, code: str, activity: str, title: str,
         implementing_unit=ctx.province, planned_start=approved, planned_end=accepted,
         actual_start=approved + dt.timedelta(days=20), actual_end=accepted if done else None,
         total_cost=cost, public_support=support, counterpart_capital=cost - support, status=status,
-        approval_decision_no=f"{code}/QĐ-SCT", approval_decision_date=approved,
+        appraisal_score=APPRAISAL_SCORE, approval_decision_no=f"{code}/QĐ-SCT", approval_decision_date=approved,
         contract_no=f"{code}/HĐ", contract_date=approved + dt.timedelta(days=10),
         acceptance_date=accepted if done else None, acceptance_record_no=f"{code}/BB-NT" if done else "",
         settled_amount=support if status == SchemeStatus.SETTLED else None,
@@ -84,7 +95,9 @@ def _scheme(ctx: SeedContext, plans: dict, code: str, activity: str, title: str,
 def _demo_models(ctx: SeedContext, plans: dict) -> None:
     schemes, hosts = [], ctx.rng.sample(ctx.establishments, len(DEMO_MODELS) + 2)
     for i, (counterpart, _income) in enumerate(DEMO_MODELS):
-        support = min(1_000_000_000, counterpart * 3 // 7)  # ≤ 30 % of cost and ≤ 1 billion VND
+        approved = dt.date(2015 + i, 11, 10) - APPROVAL_TO_ACCEPTANCE
+        # ≤ 30 % of cost, and the cap in force on the approval date (Circular 28/2018 raised it to 1 billion).
+        support = min(_cap(approved, 500_000_000, 1_000_000_000), counterpart * 3 // 7)
         schemes.append(_scheme(ctx, plans, f"MH-{2015 + i}-{i + 1:02d}", "demo_model", DEMO_TECHNOLOGIES[i],
                                accepted=dt.date(2015 + i, 11, 10), cost=counterpart + support, support=support))
     schemes.append(_scheme(ctx, plans, "MH-2019-HUY", "demo_model", "Mô hình sấy nông sản (đã hủy)",
@@ -115,8 +128,7 @@ def _machinery(ctx: SeedContext, plans: dict) -> None:
                   if owner is late_only or i % 3 == 0 else SchemeStatus.SETTLED)
         accepted = AFTER_PERIOD if owner is late_only else ctx.day_between(dt.date(2014, 6, 1), dt.date(2020, 11, 30))
         cost = ctx.rng.randrange(300_000_000, 900_000_000, 10_000_000)
-        cap = 300_000_000 if accepted >= dt.date(2018, 5, 15) else 200_000_000
-        support = min(cap, cost // 2)
+        support = min(_cap(accepted - APPROVAL_TO_ACCEPTANCE, 200_000_000, 300_000_000), cost // 2)
         source = FundingSource.LOCAL if i % 4 == 0 else FundingSource.NATIONAL
         schemes.append(_scheme(ctx, plans, f"MM-{accepted.year}-{i + 1:03d}", "machinery",
                                f"Hỗ trợ ứng dụng máy móc thiết bị tiên tiến cho {owner.name}", accepted=accepted,
