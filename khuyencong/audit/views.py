@@ -12,6 +12,29 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+
+_ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
+
+
+def _record_label(row: object) -> str:
+    # History rows copy the record's fields; label them without touching relations.
+    return next((getattr(row, f) for f in ("name", "title", "full_name", "code") if hasattr(row, f)), "")
+
+
+def access_columns() -> list[ExportColumn]:
+    return [
+        col(_("Thời điểm"), "at"), col(_("Người truy cập"), "actor.username"),
+        col(_("Học viên"), "person.full_name"), col(_("Nội dung"), "get_kind_display"),
+    ]
+
+
+def change_columns() -> list[ExportColumn]:
+    return [
+        col(_("Thời điểm"), "history_date"), col(_("Người thực hiện"), "history_user.username"),
+        col(_("Thao tác"), lambda row: _ACTIONS.get(row.history_type, row.history_type)),
+        col(_("Mã bản ghi"), "id"), col(_("Bản ghi"), _record_label),
+    ]
 
 
 class AuditFilterForm(forms.Form):
@@ -35,8 +58,12 @@ def _require_auditor(request: HttpRequest) -> None:
 def access_log(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     form, filters = _filters(request)
-    page = Paginator(selectors.personal_data_access(filters), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/access_log.html", {"form": form, "page": page})
+    rows = selectors.personal_data_access(filters)
+    if response := export_list(request, rows, access_columns(), filename="nhat-ky-truy-cap-du-lieu-ca-nhan",
+                               sheet_name=str(_("Truy cập dữ liệu cá nhân"))):
+        return response
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/access_log.html", {"form": form, "page": page, "export": export_links(request)})
 
 
 @login_required
@@ -46,10 +73,14 @@ def changes(request: HttpRequest, label: str = "establishments.establishment") -
     if label not in models:
         raise Http404
     form, filters = _filters(request)
-    page = Paginator(selectors.change_history(label, filters), 50).get_page(request.GET.get("page"))
-    for row in page:  # history rows copy the record's fields; label them without touching relations
-        row.label = next((getattr(row, f) for f in ("name", "title", "full_name", "code") if hasattr(row, f)), "")
+    rows = selectors.change_history(label, filters)
+    if response := export_list(request, rows, change_columns(), filename=f"lich-su-thay-doi-{label.replace('.', '-')}",
+                               sheet_name=str(_("Lịch sử thay đổi"))):
+        return response
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:
+        row.label = _record_label(row)
     return render(request, "audit/changes.html", {
-        "form": form, "page": page, "label": label,
+        "form": form, "page": page, "label": label, "export": export_links(request),
         "models": [(key, model._meta.verbose_name_plural) for key, model in models.items()],
     })

@@ -17,6 +17,7 @@ from rest_framework.routers import BaseRouter
 from khuyencong.accounts.policy import require
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
 from khuyencong.training.selectors import person_get
@@ -128,8 +129,9 @@ class ParticipantOutputSerializer(serializers.Serializer):
 
 @extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}),
                     partial_update=extend_schema(request=PartnerUpdateSerializer, responses={200: PartnerSerializer}))
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PartnerViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    export_filename = "doi-tac"
     serializer_class = PartnerSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -162,8 +164,9 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}),
     partial_update=extend_schema(request=AgreementUpdateSerializer, responses={200: AgreementOutputSerializer}),
 )
-class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    export_filename = "thoa-thuan"
     serializer_class = AgreementOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -202,10 +205,11 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                                    OpenApiParameter("partner", int)]),
     create=extend_schema(request=ActivityInputSerializer, responses={201: ActivityOutputSerializer}),
 )
-class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
     """Cooperation activities visible to the caller (scoped by organising unit)."""
 
+    export_filename = "hoat-dong-hop-tac"
     serializer_class = ActivityOutputSerializer
 
     def get_queryset(self) -> QuerySet[Activity]:

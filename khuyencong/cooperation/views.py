@@ -16,17 +16,38 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training.selectors import person_get, person_list
 from khuyencong.training.views import _error_sink, _page, run_service
+
+
+def activity_columns() -> list[ExportColumn]:
+    return [
+        col(_("Hoạt động"), "title"), col(_("Loại"), "get_kind_display"), col(_("Đối tác"), "partner.name"),
+        col(_("Thỏa thuận"), "agreement.title"), col(_("Địa bàn tổ chức"), "organising_unit.name"),
+        col(_("Địa điểm (trong nước)"), "venue_unit.name"), col(_("Nước"), "abroad_country"),
+        col(_("Thành phố (nước ngoài)"), "abroad_city"), col(_("Ngày bắt đầu"), "start_date"),
+        col(_("Ngày kết thúc"), "end_date"), col(_("Lượt tham gia"), "participant_count"),
+    ]
+
+
+def partner_columns() -> list[ExportColumn]:
+    return [col(_("Đối tác"), "name"), col(_("Quốc gia"), "country"), col(_("Thành phố"), "city"),
+            col(_("Số hoạt động"), "activity_count")]
 
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    page, query = _page(request, selectors.activity_list(request.user, kind=kind))  # type: ignore[arg-type]
+    items = selectors.activity_list(request.user, kind=kind)  # type: ignore[arg-type]
+    if response := export_list(request, items, activity_columns(), filename="hoat-dong-hop-tac",
+                               sheet_name=_("Hoạt động hợp tác")):
+        return response
+    page, query = _page(request, items)
     return render(request, "cooperation/activity_list.html", {
-        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user)})
+        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
+        "export": export_links(request)})
 
 
 def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
@@ -132,6 +153,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_list(request: HttpRequest) -> HttpResponse:
     """Partners, with the create form for province staff."""
     can_create = policy.may_edit_partner(request.user)
+    partners = selectors.partners_for(request.user)  # type: ignore[arg-type]
+    if request.method == "GET" and (
+            response := export_list(request, partners, partner_columns(), filename="doi-tac", sheet_name=_("Đối tác"))):
+        return response
     if request.method == "POST" and not can_create:
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
@@ -142,7 +167,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             return redirect("cooperation:partner_detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "cooperation/partner_list.html", {
-        "partners": selectors.partners_for(request.user), "form": form, "can_create": can_create},  # type: ignore[arg-type]
+        "partners": partners, "form": form, "can_create": can_create, "export": export_links(request)},
         status=status)
 
 

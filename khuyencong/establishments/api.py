@@ -16,6 +16,7 @@ from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
 from khuyencong.establishments.selectors import EstablishmentFilters
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 
 
@@ -99,11 +100,12 @@ _FILTER_PARAMS = [
     partial_update=extend_schema(request=UpdateInputSerializer, responses={200: EstablishmentOutputSerializer}),
 )
 class EstablishmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin, viewsets.GenericViewSet,
+    ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet,
 ):
     """Rural industrial establishments visible to the caller (scoped by role and area)."""
 
+    export_filename = "co-so-cnnt"
     serializer_class = EstablishmentOutputSerializer
 
     def get_queryset(self) -> QuerySet[Establishment]:

@@ -21,8 +21,27 @@ from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.selectors import EstablishmentFilters
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 
 PAGE_SIZE = 25
+
+
+def export_columns(user: Any) -> list[ExportColumn]:
+    """The registry list as a sheet; the phone is masked by the same rule as the detail page."""
+    def phone(e: Any) -> str:
+        return e.representative_phone if sees_personal_data(user, e) else mask_phone(e.representative_phone)
+
+    return [
+        col(_("Tên cơ sở"), "name"), col(_("Loại hình"), "get_legal_form_display"), col(_("Mã số thuế"), "tax_code"),
+        col(_("Số đăng ký kinh doanh"), "business_registration_no"),
+        col(_("Người đại diện"), "representative_name"), col(_("Điện thoại"), phone), col(_("Địa chỉ"), "address"),
+        col(_("Mã xã/phường"), "commune.code"), col(_("Xã/phường"), "commune.name"),
+        col(_("Đơn vị cấp trên"), "commune.parent.name"), col(_("Mã ngành VSIC"), "vsic_code"),
+        col(_("Nhóm ngành"), "get_sector_group_display"), col(_("Số lao động"), "employees"),
+        col(_("Làng nghề"), "craft_village"), col(_("Phụ nữ làm chủ"), "women_owned"),
+        col(_("Người dân tộc thiểu số làm chủ"), "ethnic_minority_owned"), col(_("Tình trạng"), "get_status_display"),
+        col(_("Ngày đăng ký"), "registered_on"),
+    ]
 
 
 @login_required
@@ -30,6 +49,9 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     filters = EstablishmentFilters(**form.cleaned_data) if form.is_valid() else EstablishmentFilters()
     items = selectors.establishment_list(request.user, filters)  # type: ignore[arg-type]
+    if response := export_list(request, items, export_columns(request.user), filename="co-so-cnnt",
+                               sheet_name=_("Cơ sở CNNT")):
+        return response
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
@@ -37,7 +59,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "establishments/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "can_create": role_allows(request.user, Action.CREATE),
+        "can_create": role_allows(request.user, Action.CREATE), "export": export_links(request),
     })
 
 

@@ -19,6 +19,7 @@ from rest_framework.routers import BaseRouter
 from khuyencong.accounts.policy import Action, require
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, ParticipationKind, Showroom
 from khuyencong.fairs.policy import entry_role_allows
@@ -152,10 +153,11 @@ _FAIR_PARAMS = [
     update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
     partial_update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
 )
-class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Trade fairs and exhibitions (every member reads; province staff write)."""
 
+    export_filename = "hoi-cho"
     serializer_class = FairOutputSerializer
 
     def get_queryset(self) -> QuerySet[Fair]:
@@ -275,10 +277,12 @@ class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
     partial_update=extend_schema(request=FairParticipationUpdateSerializer,
                                  responses={200: FairParticipationOutputSerializer}),
 )
-class FairParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                               mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                               viewsets.GenericViewSet):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
 
+    export_filename = "tham-gia-hoi-cho"
     serializer_class = FairParticipationOutputSerializer
 
     def get_queryset(self) -> QuerySet[FairParticipation]:
@@ -415,10 +419,11 @@ class ShowroomUpdateSerializer(ShowroomInputSerializer):
     update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
     partial_update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
 )
-class ShowroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
 
+    export_filename = "diem-gioi-thieu"
     serializer_class = ShowroomOutputSerializer
 
     def get_queryset(self) -> QuerySet[Showroom]:

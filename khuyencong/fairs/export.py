@@ -1,7 +1,8 @@
-"""A fair's participant list as an XLSX workbook (XlsxWriter, constant-memory mode).
+"""A fair's participant list as an XLSX workbook (XlsxWriter, constant-memory mode), or as CSV.
 
 Numbers are written as numbers so officials can sum them; text that a spreadsheet could take for a
-formula (starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe.
+formula (starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe — the same
+rule as every list export (``khuyencong.exchange.streaming.neutralise``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from typing import Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from khuyencong.exchange.streaming import ExportColumn, neutralise
 from khuyencong.fairs.models import Fair, FairParticipation
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return neutralise("" if value is None else str(value))  # type: ignore[no-any-return]
 
 
 def _headers() -> list[str]:
@@ -29,6 +28,16 @@ def _headers() -> list[str]:
         _("Số gian hàng"), _("Sản phẩm trưng bày"), _("Kinh phí hỗ trợ (VND)"),
         _("Số hợp đồng, biên bản ghi nhớ"), _("Doanh số (VND)"), _("Nhà phân phối mới"), _("Ghi chú"),
     ]
+
+
+def participant_columns() -> list[ExportColumn]:
+    """The workbook's columns (without the running number) for the CSV form of the same list."""
+    values: list[Any] = [
+        "establishment.name", "establishment.tax_code", "establishment.commune.name", "get_kind_display", "platform",
+        "booths", lambda p: "; ".join(p.product_names), "support_vnd", "contracts_signed", "sales_vnd",
+        "new_distributors", lambda p: p.notes + (_(" (đã rút)") if p.withdrawn else ""),
+    ]
+    return [ExportColumn(header, value) for header, value in zip(_headers()[1:], values, strict=True)]
 
 
 def participants_xlsx(fair: Fair, participations: Iterable[FairParticipation]) -> bytes:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +18,44 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.policy import Action
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.exchange.streaming import (
+    CSV,
+    XLSX,
+    ExportColumn,
+    bad_format_message,
+    col,
+    export_links,
+    export_list,
+    export_table,
+    requested_format,
+)
 from khuyencong.fairs import selectors, services
-from khuyencong.fairs.export import participants_xlsx
+from khuyencong.fairs.export import participant_columns, participants_xlsx
 from khuyencong.fairs.forms import DisplayForm, FairForm, FilterForm, ParticipationForm, ShowroomForm
 from khuyencong.fairs.models import FairScope
 from khuyencong.fairs.policy import entry_role_allows, may_act_on_entry, may_manage_events
 from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
 
 PAGE_SIZE = 25
+
+
+def fair_columns() -> list[ExportColumn]:
+    return [
+        col(_("Hội chợ, triển lãm"), "name"), col(_("Đơn vị tổ chức"), "organiser"),
+        col(_("Quy mô"), "get_scope_display"),
+        col(_("Địa điểm"), "venue_label"), col(_("Địa điểm cụ thể"), "venue_detail"),
+        col(_("Ngày khai mạc"), "start_date"), col(_("Ngày bế mạc"), "end_date"), col(_("Đề án"), "scheme.code"),
+        col(_("Hỗ trợ gian hàng mỗi cơ sở (VND)"), "booth_support_vnd"), col(_("Đã hủy"), "cancelled"),
+        col(_("Cơ sở tham gia"), "participant_count"),
+    ]
+
+
+def showroom_columns() -> list[ExportColumn]:
+    return [
+        col(_("Tên"), "name"), col(_("Địa bàn"), "location_unit.name"), col(_("Địa chỉ"), "address"),
+        col(_("Đơn vị vận hành"), "operator"), col(_("Hoạt động từ"), "opened_on"),
+        col(_("Hoạt động đến"), "closed_on"), col(_("Đề án"), "scheme.code"), col(_("Lượt trưng bày"), "display_count"),
+    ]
 
 
 def _run(request: HttpRequest, form: Any, call: Callable[[], Any]) -> Any | None:
@@ -59,12 +89,15 @@ def fair_list(request: HttpRequest) -> HttpResponse:
     values = form.cleaned_data if form.is_valid() else {}
     filters = FairFilters(when=when, q=values.get("q") or "", scope=values.get("scope") or "",
                           year=values.get("year"))
-    page = Paginator(selectors.fair_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    items = selectors.fair_list(request.user, filters)  # type: ignore[arg-type]
+    if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ")):
+        return response
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "fairs/list.html", {
         "form": form, "page": page, "when": when, "query": query.urlencode(), "today": timezone.localdate(),
-        "can_create": may_manage_events(request.user, Action.CREATE),
+        "can_create": may_manage_events(request.user, Action.CREATE), "export": export_links(request),
     })
 
 
@@ -118,7 +151,14 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def fair_export(request: HttpRequest, pk: int) -> HttpResponse:
     fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
-    content = participants_xlsx(fair, selectors.fair_participants(request.user, fair))  # type: ignore[arg-type]
+    participants = selectors.fair_participants(request.user, fair)  # type: ignore[arg-type]
+    fmt = requested_format(request)
+    if fmt not in (None, CSV, XLSX):
+        return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
+    if fmt == CSV:  # the same list as CSV; the workbook keeps its title-row layout
+        return export_table(CSV, filename=f"hoi-cho-{fair.pk}-danh-sach-tham-gia", sheet_name="",
+                            columns=participant_columns(), items=participants)
+    content = participants_xlsx(fair, participants)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="hoi-cho-{fair.pk}-danh-sach-tham-gia.xlsx"'
     return response
@@ -191,9 +231,13 @@ def establishment_history(request: HttpRequest, establishment_id: int) -> HttpRe
 @login_required
 @require_GET
 def showroom_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.showroom_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    items = selectors.showroom_list(request.user)  # type: ignore[arg-type]
+    if response := export_list(request, items, showroom_columns(), filename="diem-gioi-thieu",
+                               sheet_name=_("Điểm giới thiệu")):
+        return response
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "fairs/showroom_list.html", {
-        "page": page, "can_create": may_manage_events(request.user, Action.CREATE)})
+        "page": page, "can_create": may_manage_events(request.user, Action.CREATE), "export": export_links(request)})
 
 
 @login_required

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
     Certificate,
@@ -200,7 +201,7 @@ class DecideIn(serializers.Serializer):
 # ---- viewsets -----------------------------------------------------------------------------------
 
 
-class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _Scoped(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     user: Any
 
     def _user(self) -> Any:
@@ -209,6 +210,7 @@ class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generic
 
 @extend_schema_view(create=extend_schema(request=ProductIn, responses={201: ProductOut}))
 class ProductViewSet(mixins.CreateModelMixin, _Scoped):
+    export_filename = "san-pham"
     serializer_class = ProductOut
 
     def get_queryset(self) -> QuerySet[Product]:
@@ -239,6 +241,7 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
 
 @extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
 class RoundViewSet(mixins.CreateModelMixin, _Scoped):
+    export_filename = "vong-binh-chon"
     serializer_class = RoundOut
 
     def get_queryset(self) -> QuerySet[SelectionRound]:
@@ -328,6 +331,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
 
 @extend_schema_view(create=extend_schema(request=NominationIn, responses={201: NominationOut}))
 class NominationViewSet(mixins.CreateModelMixin, _Scoped):
+    export_filename = "ho-so-binh-chon"
     serializer_class = NominationOut
 
     def get_queryset(self) -> QuerySet[Nomination]:
@@ -374,6 +378,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
 
 
 class CertificateViewSet(_Scoped):
+    export_filename = "chung-nhan"
     serializer_class = CertificateOut
 
     def get_queryset(self) -> QuerySet[Certificate]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
 from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember
@@ -29,6 +30,24 @@ from khuyencong.products.services.scoring import juror_seat, sheet_criteria
 PAGE_SIZE = 25
 
 
+def round_columns() -> list[ExportColumn]:
+    return [
+        col(_("Đợt bình chọn"), "name"), col(_("Đơn vị tổ chức"), "organiser.name"), col(_("Cấp"), "level.label"),
+        col(_("Năm"), "year"), col(_("Hồ sơ"), "dossiers"), col(_("Trạng thái"), "get_status_display"),
+    ]
+
+
+def public_columns() -> list[ExportColumn]:
+    """The public register's columns (only fields the selector loads: no contact or personal data)."""
+    return [
+        col(_("Sản phẩm"), "product.name"), col(_("Cơ sở"), "product.establishment.name"),
+        col(_("Nhóm"), "product.group.label"), col(_("Cấp"), "level.label"), col(_("Năm"), "year"),
+        col(_("Xã/phường"), "product.establishment.commune.name"),
+        col(_("Đơn vị cấp trên"), "product.establishment.commune.parent.name"),
+        col(_("Số chứng nhận"), "number"), col(_("Ngày cấp"), "issued_on"), col(_("Hiệu lực đến"), "valid_until"),
+    ]
+
+
 def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -36,8 +55,12 @@ def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    rounds = selectors.rounds_for(user)  # type: ignore[arg-type]
+    if response := export_list(request, rounds, round_columns(), filename="vong-binh-chon",
+                               sheet_name=_("Đợt bình chọn")):
+        return response
     return render(request, "products/round_list.html", {
-        "page": _page(request, selectors.rounds_for(user)),  # type: ignore[arg-type]
+        "page": _page(request, rounds), "export": export_links(request),
         "dossiers": selectors.nominations_for(user)[:PAGE_SIZE],  # type: ignore[arg-type]
         "queue": selectors.juror_queue(user)[:PAGE_SIZE],  # type: ignore[arg-type]
     })
@@ -48,12 +71,15 @@ def public_list(request: HttpRequest) -> HttpResponse:
     form = PublicFilterForm(request.GET or None)
     filters = PublicFilters(**form.cleaned_data) if form.is_valid() else PublicFilters()
     items = selectors.public_recognised(filters)
+    if response := export_list(request, items, public_columns(), filename="san-pham-duoc-cong-nhan",
+                               sheet_name=_("Sản phẩm được công nhận")):
+        return response
     for error in filters.errors.values():
         messages.error(request, error)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "products/public_list.html", {"form": form, "page": _page(request, items),
-                                                         "query": query.urlencode()})
+                                                         "query": query.urlencode(), "export": export_links(request)})
 
 
 @login_required

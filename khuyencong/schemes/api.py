@@ -16,6 +16,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
 from khuyencong.establishments.selectors import establishments_for
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.api_details import SchemeDetailsMixin
@@ -207,10 +208,11 @@ def _version(payload: serializers.Serializer) -> int:
 
 @extend_schema_view(update=extend_schema(request=ProgrammeUpdateSerializer),
                     partial_update=extend_schema(request=ProgrammeUpdateSerializer))
-class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ProgrammeViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Programmes (national or local, by phase)."""
 
+    export_filename = "chuong-trinh"
     serializer_class = ProgrammeSerializer
 
     def get_queryset(self) -> QuerySet[Programme]:
@@ -242,10 +244,11 @@ class PlanUpdateSerializer(PlanInputSerializer):
 @extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}),
                     update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer),
                     partial_update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer))
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PlanViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Annual plans with their approved totals."""
 
+    export_filename = "ke-hoach-nam"
     serializer_class = PlanOutputSerializer
 
     def get_queryset(self) -> QuerySet[AnnualPlan]:
@@ -285,10 +288,11 @@ _FILTERS = [
     update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
     partial_update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
 )
-class SchemeViewSet(SchemeDetailsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
 
+    export_filename = "de-an"
     serializer_class = SchemeOutputSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:

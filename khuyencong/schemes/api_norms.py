@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
 
@@ -66,10 +67,11 @@ class NormUpdateSerializer(serializers.Serializer):
     partial_update=extend_schema(request=NormUpdateSerializer, responses={200: NormOutputSerializer,
                                                                           201: NormOutputSerializer}),
 )
-class SupportNormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Support norms per activity type, funding source and beneficiary type, with validity and legal basis."""
 
+    export_filename = "dinh-muc-ho-tro"
     serializer_class = NormOutputSerializer
 
     def get_queryset(self) -> QuerySet[SupportNorm]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.models import User
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, joined
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms import (
     AmendmentForm,
@@ -31,6 +32,32 @@ from khuyencong.schemes.selectors import SchemeFilters
 from khuyencong.schemes.services.common import FROZEN
 
 PAGE_SIZE = 25
+
+
+def scheme_columns() -> list[ExportColumn]:
+    """The scheme list as a sheet: what the page shows, plus dates and money in full."""
+    return [
+        col(_("Mã đề án"), "code"), col(_("Tên đề án"), "title"), col(_("Loại hoạt động"), "activity_type.label"),
+        col(_("Nguồn kinh phí"), "get_funding_source_display"), col(_("Năm kế hoạch"), "plan.year"),
+        col(_("Đơn vị thực hiện"), "implementing_unit_name"), col(_("Địa bàn thực hiện"), "implementing_unit.name"),
+        col(_("Cơ sở thụ hưởng"), joined("beneficiaries.name")),
+        col(_("Xã/phường của cơ sở"), joined("beneficiaries.commune.name")),
+        col(_("Bắt đầu (kế hoạch)"), "planned_start"), col(_("Kết thúc (kế hoạch)"), "planned_end"),
+        col(_("Tổng kinh phí (đồng)"), "total_cost"), col(_("Kinh phí khuyến công hỗ trợ (đồng)"), "public_support"),
+        col(_("Vốn đối ứng (đồng)"), "counterpart_capital"), col(_("Đã giải ngân (đồng)"), "disbursed"),
+        col(_("Kinh phí quyết toán (đồng)"), "settled_amount"), col(_("Trạng thái"), "get_status_display"),
+        col(_("Số quyết định phê duyệt"), "approval_decision_no"),
+        col(_("Ngày quyết định phê duyệt"), "approval_decision_date"), col(_("Ngày nghiệm thu"), "acceptance_date"),
+    ]
+
+
+def plan_columns() -> list[ExportColumn]:
+    return [
+        col(_("Năm"), "year"), col(_("Nguồn kinh phí"), "get_funding_source_display"),
+        col(_("Chương trình"), "programme.name"), col(_("Số quyết định"), "decision_no"),
+        col(_("Ngày quyết định"), "decision_date"), col(_("Được duyệt (đồng)"), "approved_total"),
+        col(_("Đã phân bổ (đồng)"), "committed"),
+    ]
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +89,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     values = form.cleaned_data if form.is_valid() else {}
     filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
     items = selectors.scheme_list(_user(request), filters)
+    if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án")):
+        return response
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
@@ -69,7 +98,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "schemes/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "can_create": may_start_proposal(_user(request)),
+        "can_create": may_start_proposal(_user(request)), "export": export_links(request),
     })
 
 
@@ -228,9 +257,12 @@ def scheme_amend(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     if not may_view(_user(request)):
         raise PermissionDenied
+    plans = selectors.plans_with_committed(_user(request))
+    if response := export_list(request, plans, plan_columns(), filename="ke-hoach-nam", sheet_name=_("Kế hoạch năm")):
+        return response
     return render(request, "schemes/plans.html", {
         "programmes": selectors.programmes_for(_user(request)),
-        "plans": selectors.plans_with_committed(_user(request)), "can_drive": may_drive(_user(request)),
+        "plans": plans, "can_drive": may_drive(_user(request)), "export": export_links(request),
     })
 
 

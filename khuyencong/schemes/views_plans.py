@@ -13,11 +13,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_plans import NormCreateForm, NormEditForm, PlanForm, ProgrammeForm
 from khuyencong.schemes.models import FundingSource
 from khuyencong.schemes.policy import may_drive, may_edit_norms, may_view
 from khuyencong.schemes.views import PAGE_SIZE, _run, _user
+
+
+def norm_columns() -> list[ExportColumn]:
+    return [
+        col(_("Mã loại hoạt động"), "activity_type_code"), col(_("Loại hoạt động"), "activity_label"),
+        col(_("Nguồn kinh phí"), "get_funding_source_display"), col(_("Loại hình cơ sở"), "get_legal_form_display"),
+        col(_("Tỷ lệ tối đa (%)"), "max_percent"), col(_("Mức tối đa (đồng)"), "cap_vnd"),
+        col(_("Mức tối đa tính cho mỗi cơ sở"), "cap_per_establishment"), col(_("Hiệu lực từ"), "valid_from"),
+        col(_("Hiệu lực đến"), "valid_to"), col(_("Căn cứ pháp lý"), "legal_basis"), col(_("Ghi chú"), "note"),
+    ]
 
 
 def _status(request: HttpRequest) -> int:
@@ -36,10 +47,14 @@ def norm_list(request: HttpRequest) -> HttpResponse:
     source = params.get("funding_source", "")
     items = selectors.norms_for(user, activity_code=params.get("activity_type", ""),
                                 funding_source=source if source in FundingSource.values else "")
+    if response := export_list(request, items, norm_columns(), filename="dinh-muc-ho-tro",
+                               sheet_name=_("Định mức hỗ trợ")):
+        return response
     page = Paginator(items, PAGE_SIZE).get_page(params.get("page"))
     return render(request, "schemes/norms.html", {
         "page": page, "activity_choices": form.fields["activity_type_code"].choices,  # type: ignore[attr-defined]
         "source_choices": FundingSource.choices, "params": params, "can_edit": may_edit_norms(user),
+        "export": export_links(request),
     })
 
 

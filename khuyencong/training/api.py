@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.establishments.api import UnitRefSerializer
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes.models import Scheme
 from khuyencong.training import policy, selectors, services
@@ -168,9 +169,10 @@ def _require_version(payload: serializers.Serializer) -> int:
     create=extend_schema(request=CourseInputSerializer, responses={201: CourseOutputSerializer}),
     partial_update=extend_schema(request=CourseInputSerializer, responses={200: CourseOutputSerializer}),
 )
-class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Courses visible to the caller (scoped by the organising unit)."""
 
+    export_filename = "lop-dao-tao"
     serializer_class = CourseOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -296,9 +298,10 @@ class MergeInputSerializer(serializers.Serializer):
     create=extend_schema(request=PersonInputSerializer, responses={201: PersonOutputSerializer}),
     partial_update=extend_schema(request=PersonInputSerializer, responses={200: PersonOutputSerializer}),
 )
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
 
+    export_filename = "hoc-vien"
     serializer_class = PersonOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -391,9 +394,11 @@ class CompleteInputSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("horizon_days", int)],
                                        responses={200: DueSerializer(many=True)}))
-class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
     """The list is the follow-ups-due list of the caller's area; actions change a participation."""
 
+    export_filename = "luot-hoc-vien"
     serializer_class = ParticipantSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -438,9 +443,10 @@ class CourseTypeSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "employment_oriented", "valid_from", "valid_to", "legal_basis"]
 
 
-class CourseTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CourseTypeViewSet(ExportableListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The course-type code list (every version)."""
 
+    export_filename = "loai-lop"
     serializer_class = CourseTypeSerializer
     queryset = CourseType.objects.order_by("code", "valid_from")
 

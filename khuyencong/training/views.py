@@ -16,12 +16,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
 from khuyencong.training.models import Course
 from khuyencong.training.selectors import CourseFilters
 
 PAGE_SIZE = 25
+
+
+def course_columns() -> list[ExportColumn]:
+    return [
+        col(_("Mã lớp"), "code"), col(_("Tên lớp"), "title"), col(_("Loại lớp"), "course_type.label"),
+        col(_("Đề án"), "scheme.code"), col(_("Đơn vị tổ chức"), "organiser"),
+        col(_("Địa bàn tổ chức"), "organising_unit.name"), col(_("Nơi học"), "venue_unit.name"),
+        col(_("Nước (nếu ở nước ngoài)"), "abroad_country"), col(_("Ngày khai giảng"), "start_date"),
+        col(_("Ngày kết thúc"), "end_date"), col(_("Số học viên kế hoạch"), "planned_participants"),
+        col(_("Ghi danh"), "enrolled"), col(_("Hoàn thành"), "completed"),
+    ]
+
+
+def follow_up_columns() -> list[ExportColumn]:
+    """The same facts as the page: who, where, which course, which milestone, by when."""
+    return [
+        col(_("Học viên"), "person.full_name"), col(_("Xã/phường"), "person.commune.name"),
+        col(_("Mã lớp"), "course.code"), col(_("Tên lớp"), "course.title"), col(_("Mốc (tháng)"), "milestone"),
+        col(_("Hạn"), "due_on"),
+    ]
 
 
 def run_service(form: forms.BaseForm, call: Callable[[], Any]) -> Any | None:
@@ -56,9 +77,13 @@ def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
 def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
-    page, query = _page(request, selectors.course_list(request.user, filters))  # type: ignore[arg-type]
+    items = selectors.course_list(request.user, filters)  # type: ignore[arg-type]
+    if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo")):
+        return response
+    page, query = _page(request, items)
     return render(request, "training/course_list.html", {
-        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user)})
+        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
+        "export": export_links(request)})
 
 
 def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
@@ -189,5 +214,10 @@ def follow_ups_due(request: HttpRequest) -> HttpResponse:
         horizon = max(0, min(int(request.GET.get("trong", "0")), 90))
     except ValueError:
         horizon = 0
-    page, query = _page(request, selectors.follow_ups_due(request.user, horizon_days=horizon))  # type: ignore[arg-type]
-    return render(request, "training/follow_ups_due.html", {"page": page, "query": query, "horizon": horizon})
+    items = selectors.follow_ups_due(request.user, horizon_days=horizon)  # type: ignore[arg-type]
+    if response := export_list(request, items, follow_up_columns(), filename="theo-doi-den-han",
+                               sheet_name=_("Theo dõi đến hạn")):
+        return response
+    page, query = _page(request, items)
+    return render(request, "training/follow_ups_due.html", {"page": page, "query": query, "horizon": horizon,
+                                                             "export": export_links(request)})

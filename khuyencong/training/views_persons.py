@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
 from khuyencong.training.masking import mask_national_id, mask_phone
@@ -21,12 +22,25 @@ from khuyencong.training.models import Person
 from khuyencong.training.views import _page, run_service
 
 
+def person_columns() -> list[ExportColumn]:
+    """Exactly the page's columns: no ID number or phone, so the export never reveals more than the list."""
+    return [
+        col(_("Họ và tên"), "full_name"), col(_("Năm sinh"), "birth_year"), col(_("Giới tính"), "get_gender_display"),
+        col(_("Xã/phường"), "commune.name"), col(_("Đối tượng"), "get_role_display"),
+        col(_("Hạn chế xử lý"), "restricted"),
+    ]
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    page, query = _page(request, selectors.person_list(request.user, q))  # type: ignore[arg-type]
+    items = selectors.person_list(request.user, q)  # type: ignore[arg-type]
+    if response := export_list(request, items, person_columns(), filename="hoc-vien", sheet_name=_("Học viên")):
+        return response
+    page, query = _page(request, items)
     return render(request, "training/person_list.html", {
-        "page": page, "query": query, "q": q, "can_create": policy.may_edit(request.user)})
+        "page": page, "query": query, "q": q, "can_create": policy.may_edit(request.user),
+        "export": export_links(request)})
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
