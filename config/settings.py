@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "khuyencong.indicators",
     "khuyencong.reports",
     "khuyencong.audit",
+    "khuyencong.exchange",
     "khuyencong.demo",
 ]
 

@@ -5,6 +5,9 @@ Selectors ask :func:`visible_commune_ids` to scope reads; services ask :func:`re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -57,21 +60,56 @@ def visible_commune_ids(user: User) -> set[int] | None:
     return units_within_any(user.communes.all(), on=timezone.localdate())
 
 
-def province_commune_ids() -> set[int]:
-    """Unit ids (all versions) inside the province this installation serves, on today's map."""
+_PROVINCE_CACHE: dict[tuple[str, Any], frozenset[int]] = {}
+# Set only by a system administrator's data migration (``khuyencong import --system``): the records of
+# regional events (other provinces' exhibitors, recognitions, courses) travel with the rest.
+_OTHER_PROVINCES_ALLOWED: ContextVar[bool] = ContextVar("other_provinces_allowed", default=False)
+
+
+def province_commune_ids() -> frozenset[int]:
+    """Unit ids (all versions) inside the province this installation serves, on today's map.
+
+    Cached per (province, day): the closure walks the crosswalk, and imports ask once per row.
+    ``forget_province_cache`` runs whenever the unit register is (re)loaded.
+    """
     from django.conf import settings
 
     from khuyencong.geo.selectors import unit_by_code, unit_ids_within
 
     today = timezone.localdate()
-    return unit_ids_within(unit_by_code(settings.PROVINCE_CODE, on=today, level="province"), on=today)
+    key = (settings.PROVINCE_CODE, today)
+    if key not in _PROVINCE_CACHE:
+        province = unit_by_code(settings.PROVINCE_CODE, on=today, level="province")
+        _PROVINCE_CACHE.clear()
+        _PROVINCE_CACHE[key] = frozenset(unit_ids_within(province, on=today))
+    return _PROVINCE_CACHE[key]
+
+
+def forget_province_cache() -> None:
+    _PROVINCE_CACHE.clear()
+
+
+def in_installation_province(unit_id: int | None) -> bool:
+    """May a record in ``unit_id`` be written here: inside the province (or during a system migration)?"""
+    if _OTHER_PROVINCES_ALLOWED.get():
+        return unit_id is not None
+    return unit_id in province_commune_ids()
+
+
+@contextmanager
+def other_provinces_allowed() -> Iterator[None]:
+    token = _OTHER_PROVINCES_ALLOWED.set(True)
+    try:
+        yield
+    finally:
+        _OTHER_PROVINCES_ALLOWED.reset(token)
 
 
 def may_act_on_establishment(user: User, action: Action, establishment: Any) -> bool:
     """Role check plus area (commune officers, and the province for everyone) and ownership."""
     if not role_allows(user, action):
         return False
-    if action in (Action.CREATE, Action.UPDATE) and establishment.commune_id not in province_commune_ids():
+    if action in (Action.CREATE, Action.UPDATE) and not in_installation_province(establishment.commune_id):
         return False
     if user.role == Role.ESTABLISHMENT_REP:
         return establishment.pk is not None and establishment.pk == user.establishment_id

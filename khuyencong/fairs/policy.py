@@ -13,8 +13,8 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import (
     PROVINCE_WIDE,
     Action,
+    in_installation_province,
     is_active_member,
-    province_commune_ids,
     visible_commune_ids,
 )
 
@@ -49,7 +49,7 @@ def may_act_on_entry(user: User, action: Action, establishment: Any) -> bool:
     """Role, plus area for commune officers and the province for writes, plus ownership for reps."""
     if not entry_role_allows(user, action):
         return False
-    if action != Action.VIEW and establishment.commune_id not in province_commune_ids():
+    if action != Action.VIEW and not in_installation_province(establishment.commune_id):
         return False
     if user.role == Role.ESTABLISHMENT_REP:
         return establishment.pk == user.establishment_id

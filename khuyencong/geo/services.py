@@ -127,4 +127,7 @@ def geo_load_units() -> LoadReport:
         _upsert_level([u for u in units if u.level == level], level, report)
     edges = [(p, s, REFORM_DATE, REFORM_LEGAL_BASIS) for p, s in _reform_edges(pairs, district_pairs)]
     _upsert_successions(edges + earlier.successions, report)
+    from khuyencong.accounts.policy import forget_province_cache  # the province's closure may have changed
+
+    forget_province_cache()
     return report

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from khuyencong.accounts.models import Role, User
-from khuyencong.accounts.policy import is_active_member, province_commune_ids, visible_commune_ids
+from khuyencong.accounts.policy import in_installation_province, is_active_member, visible_commune_ids
 from khuyencong.accounts.scoping import scope
 
 READERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER, Role.AUDITOR, Role.COMMUNE_OFFICER}
@@ -37,7 +37,7 @@ def may_merge(user: Any) -> bool:
 
 def in_area(user: User, unit_id: int | None) -> bool:
     """Is a unit inside the user's area (commune officers) and inside the province (everyone)?"""
-    if unit_id is None or unit_id not in province_commune_ids():
+    if not in_installation_province(unit_id):
         return False
     communes = visible_commune_ids(user)
     return communes is None or unit_id in communes
