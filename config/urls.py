@@ -15,4 +15,5 @@ urlpatterns = [
     path("hoi-cho/", include("khuyencong.fairs.urls")),
     path("bao-cao/", include("khuyencong.reports.urls")),
     path("nhat-ky/", include("khuyencong.audit.urls")),
+    path("trao-doi/", include("khuyencong.exchange.urls")),
 ]

@@ -4,6 +4,7 @@ from khuyencong.training.services.courses import course_create, course_update
 from khuyencong.training.services.participations import (
     TRANSITIONS,
     follow_up_record,
+    follow_up_update,
     participant_complete,
     participant_drop,
     participant_enrol,
@@ -21,6 +22,6 @@ from khuyencong.training.services.privacy import person_export, person_unmask_id
 
 __all__ = [
     "TRANSITIONS", "consent_record", "consent_withdraw", "course_create", "course_update", "follow_up_record",
-    "participant_complete", "participant_drop", "participant_enrol", "participants_enrol_by_ids",
+    "follow_up_update", "participant_complete", "participant_drop", "participant_enrol", "participants_enrol_by_ids",
     "person_create", "person_export", "person_merge", "person_restrict", "person_unmask_id", "person_update",
 ]

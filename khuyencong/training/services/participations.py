@@ -186,3 +186,19 @@ def follow_up_record(*, actor: User, participation: Participation, data: Mapping
     follow_up = FollowUp(participation=participation, **values)
     _validate_follow_up(follow_up, participation)
     return core.save_new(follow_up, actor=actor)
+
+
+@transaction.atomic
+def follow_up_update(*, actor: User, follow_up: FollowUp, data: Mapping[str, Any]) -> FollowUp:
+    """Correct a recorded follow-up (status, employer, income, note) with the same checks as recording it."""
+    participation = follow_up.participation
+    require(policy.may_edit_person(actor, participation.person),
+            _("Bạn chỉ được cập nhật kết quả của học viên thuộc xã/phường mình phụ trách."))
+    _refuse_restricted(participation.person)
+    values = dict(data)
+    if "employer_text" in values:
+        values["employer_text"] = normalize(values["employer_text"] or "")
+    for key, value in values.items():
+        setattr(follow_up, key, value)
+    _validate_follow_up(follow_up, participation)
+    return core.save_changes(follow_up, actor=actor, expected_version=None)
