@@ -108,13 +108,14 @@ def _workbook(rows: int, courses: list[str], communes: list[str]) -> bytes:
         nid = f"079{century}{birth.year % 100:02d}{person:06d}"
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         commune = rng.choice(communes)
+        phone = f"09{rng.randint(10_000_000, 99_999_999)}"  # one person, one set of details on every row
         attended = rng.sample(courses, k=1 if rng.random() < 0.7 else rng.choice((2, 3)))
         for course in attended:
             if r > rows:
                 break
             status = "Hoàn thành" if rng.random() < 0.9 else "Bỏ học"
             values = [course, nid, name, None, None, commune, "Nữ" if female else "Nam", "Kinh", "Người lao động",
-                      f"09{rng.randint(10_000_000, 99_999_999)}", "", "", "", status,
+                      phone, "", "", "", status,
                       f"{course}/{r:06d}" if status == "Hoàn thành" else ""]
             for c, value in enumerate(values):
                 if value:
@@ -154,14 +155,39 @@ def _raw_write(path: str, sheets: list[tuple[str, list[str], list[list[Any]]]]) 
     book.close()
 
 
+class _CellRecorder:
+    """Stands in for a worksheet: records what the export's cell writers would write."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def write_string(self, _r: int, _c: int, value: Any, *_: Any) -> None:
+        self.value = value
+
+    write_number = write_datetime = write_string
+
+
 def _exported_cells(actor: Any) -> list[tuple[str, list[str], list[list[Any]]]]:
     """What the register export writes, as plain cells (unit codes, choice labels), read before timing (d)."""
-    from khuyencong.exchange.export import _cell
+    from khuyencong.exchange.export import _cell_writer
+    from khuyencong.exchange.layout import Formats
     from khuyencong.exchange.registers.training import TRAINING
 
-    return [(spec.name, [c.header for c in spec.columns],
-             [[_cell(v, col) for v, col in zip(row, spec.columns, strict=True)]
-              for row in TRAINING.export_rows(spec, actor=actor)]) for spec in TRAINING.sheets]
+    formats = Formats(__import__("xlsxwriter").Workbook(io.BytesIO(), {"in_memory": True}))
+    recorder = _CellRecorder()
+
+    def cell(writer: Any, value: Any) -> Any:
+        recorder.value = None
+        writer(recorder, 0, 0, value)
+        return recorder.value
+
+    sheets = []
+    for spec in TRAINING.sheets:
+        writers = [_cell_writer(column, formats) for column in spec.columns]
+        rows = [[cell(w, v) for w, v in zip(writers, row, strict=True)]
+                for row in TRAINING.export_rows(spec, actor=actor)]
+        sheets.append((spec.name, [c.header for c in spec.columns], rows))
+    return sheets
 
 
 def _line(label: str, measured: float, bound: float, bound_label: str, rows: int, target: str) -> None:

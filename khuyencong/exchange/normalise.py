@@ -134,14 +134,21 @@ def read_boolean(value: Any) -> bool:
     raise CellError(f"“{read_text(value)}”: hãy ghi “Có” hoặc “Không”.")
 
 
-def read_choice(value: Any, column: Column) -> str:
-    text = read_text(value)
+def choice_map(column: Column) -> dict[str, str]:
+    """{folded code or Vietnamese label: code} for a CHOICE column; built once per import."""
     choices = column.choice_list()
     with translation.override("vi"):
-        by_key = {fold(code): code for code, _label in choices} | {fold(str(label)): code for code, label in choices}
+        return {fold(code): code for code, _label in choices} | {fold(str(label)): code for code, label in choices}
+
+
+def read_choice(value: Any, column: Column, by_key: dict[str, str] | None = None) -> str:
+    text = read_text(value)
+    by_key = choice_map(column) if by_key is None else by_key
     if (code := by_key.get(fold(text))) is not None:
         return code
-    allowed = "; ".join(str(label) for _code, label in choices[:12])
+    choices = column.choice_list()
+    with translation.override("vi"):
+        allowed = "; ".join(str(label) for _code, label in choices[:12])
     more = "…" if len(choices) > 12 else ""
     raise CellError(f"“{text}” không có trong danh mục. Giá trị hợp lệ: {allowed}{more}")
 
@@ -246,10 +253,13 @@ READERS: dict[Kind, Callable[[Any], Any]] = {
 }
 
 
-def read_cell(value: Any, column: Column) -> Any:
-    """The domain value of one non-unit cell (units need the row's date: see :class:`UnitDirectory`)."""
+def read_cell(value: Any, column: Column, choices: dict[str, str] | None = None) -> Any:
+    """The domain value of one non-unit cell (units need the row's date: see :class:`UnitDirectory`).
+
+    ``choices`` is the column's :func:`choice_map`, passed in by callers reading many rows.
+    """
     if column.kind is Kind.CHOICE:
-        return read_choice(value, column)
+        return read_choice(value, column, choices)
     result = READERS[column.kind](value)
     if column.kind is Kind.MONEY and result < 0:
         raise CellError("Số tiền không được âm.")

@@ -22,7 +22,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core.text import fold
 from khuyencong.exchange import registry
 from khuyencong.exchange.models import ImportJob, ImportStatus
-from khuyencong.exchange.normalise import CellError, UnitDirectory, is_blank, read_cell
+from khuyencong.exchange.normalise import CellError, UnitDirectory, choice_map, is_blank, read_cell
 from khuyencong.exchange.reader import NotASpreadsheet, SheetData, column_letter, read_workbook
 from khuyencong.exchange.spec import ImportContext, Kind, Outcome, Problem, Register, Row, SheetSpec
 
@@ -137,7 +137,7 @@ def _unit_day(column_date_field: str | None, values: dict[str, Any]) -> dt.date 
 
 
 def _normalise(spec: SheetSpec, number: int, raw: dict[str, Any], units: UnitDirectory,
-               problems: list[Problem]) -> Row | None:
+               problems: list[Problem], choices: dict[str, dict[str, str]]) -> Row | None:
     values: dict[str, Any] = {}
     ok = True
     deferred = []
@@ -153,7 +153,7 @@ def _normalise(spec: SheetSpec, number: int, raw: dict[str, Any], units: UnitDir
             deferred.append(column)
             continue
         try:
-            values[column.field] = read_cell(cell, column)
+            values[column.field] = read_cell(cell, column, choices.get(column.field))
         except CellError as error:
             problems.append(Problem(spec.name, number, column.header, str(error)))
             ok = False
@@ -217,7 +217,9 @@ def _prepare(register: Register, sheets: dict[str, SheetData]) -> tuple[Prepared
         raw_rows, blank_problems = _data_rows(spec, data)
         problems += blank_problems
         total += len(raw_rows)
-        rows = [row for number, raw in raw_rows if (row := _normalise(spec, number, raw, units, problems))]
+        choices = {c.field: choice_map(c) for c in spec.columns if c.kind is Kind.CHOICE}
+        rows = [row for number, raw in raw_rows
+                if (row := _normalise(spec, number, raw, units, problems, choices))]
         prepared.append((spec, _refuse_duplicate_keys(spec, rows, problems)))
     return prepared, problems, total
 
