@@ -192,7 +192,27 @@ def _refuse_duplicate_keys(spec: SheetSpec, rows: list[Row], problems: list[Prob
 Prepared = list[tuple[SheetSpec, list[Row]]]
 
 
-def _prepare(register: Register, sheets: dict[str, SheetData]) -> tuple[Prepared, list[Problem], int]:
+class _Steps:
+    """Reports progress as one count over reading (first half) and writing (second half) of the rows."""
+
+    EVERY = 2000
+
+    def __init__(self, report: Progress | None) -> None:
+        self.report, self.total, self.read, self.written = report, 0, 0, 0
+
+    def row_read(self) -> None:
+        self.read += 1
+        if self.report and self.read % self.EVERY == 0:
+            self.report(self.read // 2, self.total)
+
+    def rows_written(self, count: int, *, expected: int) -> None:
+        self.written += count
+        if self.report:
+            self.report(self.total // 2 + self.written * (self.total - self.total // 2) // max(expected, 1),
+                        self.total)
+
+
+def _prepare(register: Register, sheets: dict[str, SheetData], steps: _Steps) -> tuple[Prepared, list[Problem]]:
     problems: list[Problem] = []
     layout_ok = True
     for spec in register.sheets:
@@ -207,33 +227,36 @@ def _prepare(register: Register, sheets: dict[str, SheetData]) -> tuple[Prepared
         problems += header_problems + _check_cells(spec, data)
         layout_ok = layout_ok and not header_problems
     if not layout_ok:
-        return [], problems, 0
-    units = UnitDirectory()
-    prepared, total = [], 0
+        return [], problems
+    raw_sheets = []
     for spec in register.sheets:
         data = _sheet_for(spec, sheets)
         if data is None:  # cannot happen: checked above
             continue
         raw_rows, blank_problems = _data_rows(spec, data)
         problems += blank_problems
-        total += len(raw_rows)
+        steps.total += len(raw_rows)
+        raw_sheets.append((spec, raw_rows))
+    units = UnitDirectory()
+    prepared = []
+    for spec, raw_rows in raw_sheets:
         choices = {c.field: choice_map(c) for c in spec.columns if c.kind is Kind.CHOICE}
-        rows = [row for number, raw in raw_rows
-                if (row := _normalise(spec, number, raw, units, problems, choices))]
+        rows = []
+        for number, raw in raw_rows:
+            if row := _normalise(spec, number, raw, units, problems, choices):
+                rows.append(row)
+            steps.row_read()
         prepared.append((spec, _refuse_duplicate_keys(spec, rows, problems)))
-    return prepared, problems, total
+    return prepared, problems
 
 
-def _write(register: Register, prepared: Prepared, ctx: ImportContext,
-           total: int, progress: Progress | None) -> None:
-    done = 0
+def _write(register: Register, prepared: Prepared, ctx: ImportContext, steps: _Steps) -> None:
+    expected = sum(len(rows) for _spec, rows in prepared)
     for spec, rows in prepared:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
             register.import_rows(spec, chunk, ctx)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+            steps.rows_written(len(chunk), expected=expected)
         ctx.outcome(spec)
     finish = getattr(register, "finish", None)
     if finish is not None:  # work that needs every sheet (e.g. council results once all scores are in)
@@ -263,14 +286,16 @@ def run_import(data: bytes, *, filename: str, actor: User, dry_run: bool = False
                                                     "(.xlsx, .xls, .ods). Hãy lưu lại đúng định dạng.")]) from None
         register = detect_register(list(sheets), register_code)
         result.register = register.code
-        prepared, problems, result.rows = _prepare(register, sheets)
+        steps = _Steps(progress)
+        prepared, problems = _prepare(register, sheets, steps)
+        result.rows = steps.total
         if prepared and not result.rows:
             problems.append(Problem("", None, None, "Tệp không có dòng dữ liệu nào."))
         result.problems += problems
         ctx = ImportContext(actor=actor)
         with transaction.atomic():
             # Rows that were read cleanly still go through the services, so the preview lists every problem.
-            _write(register, prepared, ctx, result.rows, progress)
+            _write(register, prepared, ctx, steps)
             result.problems += ctx.problems
             result.outcomes = ctx.outcomes
             if dry_run or result.problems:
