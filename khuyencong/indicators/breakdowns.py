@@ -207,10 +207,10 @@ def _grouping_sql(inner: QuerySet[Any], vendor: str, area: Area, dimensions: lis
     if multi:
         picked = ", ".join([*(f"{k} AS _g{n}" for n, k in enumerate(keys)), "r._pk",
                             *(f"r._x{n}" for n in range(len(aggregates)))])
-        base = f"(SELECT DISTINCT {picked} FROM {base}) r"  # noqa: S608 — a record once per part
+        base = f"(SELECT DISTINCT {picked} FROM {base}) r"  # noqa: S608 (a record once per part)  # nosec B608
         keys = [f"r._g{n}" for n in range(len(keys))]
     values = ", ".join(a.template.format(f"r._x{n}") for n, a in enumerate(aggregates))
-    statement = f"SELECT {', '.join([*keys, values])} FROM {base}"  # noqa: S608 — aliases only
+    statement = f"SELECT {', '.join([*keys, values])} FROM {base}"  # noqa: S608 (aliases only)  # nosec B608
     if keys:
         statement += f" GROUP BY {', '.join(keys)}"
     return statement, tuple(params), len(keys)
