@@ -447,14 +447,19 @@ class _ParticipantImport:
         self.stored_participations = self._prefetch_participations()
 
     def _prefetch_participations(self) -> dict[tuple[int, int], Participation]:
+        """Stored participations of this chunk's persons (by person: a course may have thousands)."""
         person_ids = {p.pk for people in self.persons.stored.values() for p in people}
-        person_ids |= {s.person.pk for s in self.state.persons.values() if s.person.pk}
-        course_ids = sorted({c.pk for c in self.courses.values() if c is not None})
+        # Persons met in earlier chunks are not re-read (``_PersonReader``); take those this chunk names.
+        seen = self.state.persons
+        for row in self.rows:
+            if (earlier := seen.get(_person_key(row.values))) is not None and earlier.person.pk:
+                person_ids.add(earlier.person.pk)
+        course_ids = {c.pk for c in self.courses.values() if c is not None}
         found: dict[tuple[int, int], Participation] = {}
-        for part in _chunks(course_ids, 500):
-            for p in Participation.objects.filter(course_id__in=part).only(
+        for part in _chunks(sorted(person_ids), 500):
+            for p in Participation.objects.filter(person_id__in=part).only(
                     "pk", "person_id", "course_id", "status", "certificate_no", "version"):
-                if p.person_id in person_ids:
+                if p.course_id in course_ids:
                     found[(p.person_id, p.course_id)] = p
         return found
 
