@@ -34,7 +34,8 @@ from khuyencong.cooperation.selectors import activities_for, agreements_for, par
 from khuyencong.core.collation import COLLATION
 from khuyencong.core.text import fold
 from khuyencong.exchange.normalise import UnitDirectory
-from khuyencong.exchange.registers.fairs import (
+from khuyencong.exchange.registry import register
+from khuyencong.exchange.rows import (
     RowProblem,
     differs,
     duplicate_message,
@@ -43,8 +44,8 @@ from khuyencong.exchange.registers.fairs import (
     labelled,
     run_rows,
     text,
+    unit_cell,
 )
-from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training.masking import mask_national_id
@@ -156,11 +157,6 @@ def personal_data_reader(actor: User) -> Callable[[Person], bool]:
     return lambda person: communes is None or person.commune_id in communes
 
 
-def _code(unit: AdministrativeUnit | None) -> str:
-    """Code and name: codes were reused in 2025, the name tells the import which version is meant."""
-    return f"{unit.code} - {unit.name}" if unit is not None else ""
-
-
 class CooperationRegister:
     code = "cooperation"
     title = "Hợp tác quốc tế"
@@ -186,7 +182,7 @@ class CooperationRegister:
     def _export_activities(self, actor: User) -> Iterator[list[Any]]:
         for a in activities_for(actor).order_by("start_date", "title", "pk"):
             yield [a.title, a.start_date, a.end_date, a.kind, a.partner.name, a.partner.country,
-                   a.agreement.title if a.agreement else "", _code(a.organising_unit), _code(a.venue_unit),
+                   a.agreement.title if a.agreement else "", unit_cell(a.organising_unit), unit_cell(a.venue_unit),
                    a.abroad_country, a.abroad_city, a.notes]
 
     def _export_participants(self, actor: User) -> Iterator[list[Any]]:

@@ -19,32 +19,34 @@ the forms; a row equal to the stored record writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Model
 
 from khuyencong.accounts.models import User
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
-from khuyencong.core.text import fold, normalize
-from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.normalise import CellError, UnitDirectory
+from khuyencong.core.text import fold
+from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns, reference_values
 from khuyencong.exchange.registry import register
+from khuyencong.exchange.rows import (
+    RowProblem,
+    differs,
+    duplicate_message,
+    find_establishment,
+    find_unit,
+    first_seen,
+    labelled,
+    run_rows,
+    text,
+    unit_cell,
+)
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.fairs import services
 from khuyencong.fairs.models import Fair, FairScope, ParticipationKind, Showroom
 from khuyencong.fairs.selectors import displays_for, fairs_for, participations_for, showrooms_for
 from khuyencong.geo.models import AdministrativeUnit
-
-
-def labelled(choices: type[models.TextChoices]) -> Callable[[], list[tuple[str, str]]]:
-    """(code, label) pairs of a choices class, labels translated when the list is read (template, import)."""
-    return lambda: [(code, str(label)) for code, label in choices.choices]
-
 
 # --- Sheets ----------------------------------------------------------------------------------------
 
@@ -164,122 +166,6 @@ DISPLAYS = SheetSpec(
 )
 
 
-# --- Shared row helpers ----------------------------------------------------------------------------
-
-class RowProblem(Exception):
-    """A row that cannot be written, with the column to blame (``None``: the whole row)."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def report(ctx: ImportContext, sheet: SheetSpec, row: Row, exc: Exception,
-           field_map: Mapping[str, str] | None = None) -> None:
-    """Turn what a service raised into problems on ``row``, each on its column when there is one."""
-    fields = {c.field for c in sheet.columns}
-
-    def column_of(name: str | None) -> str | None:
-        name = (field_map or {}).get(name or "", name)
-        return name if name in fields else None
-
-    if isinstance(exc, RowProblem):
-        ctx.problem(sheet, row, column_of(exc.field), exc.message)
-    elif isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    ctx.problem(sheet, row, column_of(name), message)
-        else:
-            for message in exc.messages:
-                ctx.problem(sheet, row, None, message)
-    elif isinstance(exc, StaleEditError):
-        ctx.problem(sheet, row, None, str(exc.message))
-    else:  # PermissionDeniedError
-        ctx.problem(sheet, row, None, str(exc))
-
-
-def differs(record: Model, data: Mapping[str, Any]) -> bool:
-    """Would writing ``data`` change ``record``? Foreign keys compare by id, so nothing is fetched."""
-    for name, value in data.items():
-        field = record._meta.get_field(name)
-        if field.many_to_one:
-            current = getattr(record, f"{name}_id")
-            if current != (value.pk if value is not None else None):
-                return True
-        elif getattr(record, name) != value:
-            return True
-    return False
-
-
-def text(value: Any) -> str:
-    return normalize(value or "") if isinstance(value, str) or value is None else normalize(str(value))
-
-
-def first_seen(seen: dict[Any, int], key: Any, row: Row) -> int | None:
-    """The earlier row number of ``key`` within the sheet, or None (and remember this row)."""
-    if key in seen:
-        return seen[key]
-    seen[key] = row.number
-    return None
-
-
-def duplicate_message(earlier: int) -> str:
-    return f"Dòng này trùng khóa nhận diện với dòng {earlier} trong cùng trang; mỗi bản ghi chỉ ghi một dòng."
-
-
-def run_rows(sheet: SheetSpec, rows: Iterable[Row], ctx: ImportContext,
-             write: Callable[[Row], str], field_map: Mapping[str, str] | None = None) -> None:
-    """Call ``write`` for each row (it returns "created", "updated" or "unchanged"), reporting failures."""
-    outcome = ctx.outcome(sheet)
-    for row in rows:
-        try:
-            result = write(row)
-        except (RowProblem, ValidationError, PermissionDeniedError, StaleEditError) as exc:
-            report(ctx, sheet, row, exc, field_map)
-            continue
-        setattr(outcome, result, getattr(outcome, result) + 1)
-
-
-# --- References ------------------------------------------------------------------------------------
-
-def find_establishment(lookup: EstablishmentLookup, values: Mapping[str, Any]) -> Establishment:
-    """The establishment a row names (tax code, else name + commune), among those the actor sees.
-
-    One outside the actor's scope is reported exactly like a missing one: an import never reveals it.
-    """
-    try:
-        return lookup.find(dict(values))
-    except LookupError as exc:
-        column = "establishment_tax_code" if values.get("establishment_tax_code") else "establishment_name"
-        raise RowProblem(column, f"{exc} Hãy nhập cơ sở vào danh sách cơ sở trước hoặc kiểm tra lại.") from None
-
-
-LEVELS = ("commune", "district", "province")
-
-
-def find_unit(units: UnitDirectory, written: Any, *, on: dt.date | None, field: str,
-              levels: Sequence[str] = LEVELS) -> AdministrativeUnit | None:
-    """A unit of any of ``levels`` by code or name, in force on ``on`` (the first level that has it)."""
-    written = text(written)
-    if not written:
-        return None
-    messages = []
-    for level in levels:
-        try:
-            return units.resolve(written, level=level, on=on)
-        except CellError as exc:
-            messages.append(str(exc))
-    ambiguous = [m for m in messages if not m.startswith("Không tìm thấy")]
-    raise RowProblem(field, ambiguous[0] if ambiguous else messages[0])
-
-
-def _code(unit: AdministrativeUnit | None) -> str:
-    """Code and name: codes were reused in 2025, the name tells the import which version is meant."""
-    return f"{unit.code} - {unit.name}" if unit is not None else ""
-
-
 def _products_text(names: Sequence[str]) -> str:
     return "; ".join(names)
 
@@ -302,7 +188,7 @@ class FairsRegister:
 
     def _export_fairs(self, actor: User) -> Iterator[list[Any]]:
         for f in fairs_for(actor).order_by("start_date", "name", "pk"):
-            yield [f.name, f.start_date, f.end_date, f.organiser, f.scope, _code(f.venue_unit), f.venue_country,
+            yield [f.name, f.start_date, f.end_date, f.organiser, f.scope, unit_cell(f.venue_unit), f.venue_country,
                    f.venue_city, f.venue_detail, f.scheme.code if f.scheme else "", f.support_policy,
                    f.booth_support_vnd, f.cancelled, f.notes]
 
@@ -316,7 +202,7 @@ class FairsRegister:
 
     def _export_showrooms(self, actor: User) -> Iterator[list[Any]]:
         for s in showrooms_for(actor).order_by("name", "pk"):
-            yield [s.name, _code(s.location_unit), s.address, s.operator, s.opened_on, s.closed_on,
+            yield [s.name, unit_cell(s.location_unit), s.address, s.operator, s.opened_on, s.closed_on,
                    s.scheme.code if s.scheme else "", s.notes]
 
     def _export_displays(self, actor: User) -> Iterator[list[Any]]:

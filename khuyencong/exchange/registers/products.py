@@ -40,6 +40,7 @@ from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.text import fold, normalize
 from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns, reference_values
 from khuyencong.exchange.registry import register
+from khuyencong.exchange.rows import RowProblem
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products import services
@@ -208,12 +209,6 @@ _FIELD_MAP: dict[str, dict[str, str]] = {
     SCORES.name: {"member": "juror", "round": "round_level"},
     CERTIFICATES.name: {"nomination": "product_name", "decision": "number"},
 }
-
-
-class RowProblem(Exception):
-    def __init__(self, column_field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column_field, self.message = column_field, message
 
 
 # ---- lookups shared by the sheets of one import -------------------------------------------------
@@ -486,7 +481,7 @@ class ProductsRegister:
                 seen.add(key)
                 result = handle(row, ctx, state)
             except RowProblem as problem:
-                self._report(ctx, sheet, row, problem.column_field, problem.message)
+                self._report(ctx, sheet, row, problem.field, problem.message)
                 continue
             except (ValidationError, PermissionDeniedError, StaleEditError) as error:
                 self._report(ctx, sheet, row, _column_of(sheet, error), _message(error))

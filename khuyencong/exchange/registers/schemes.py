@@ -31,6 +31,7 @@ from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns, reference_values
 from khuyencong.exchange.registry import register
+from khuyencong.exchange.rows import RowProblem
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel
 from khuyencong.schemes import services
@@ -217,15 +218,6 @@ CLOSING = SheetSpec("Quyết toán, hủy", "quyết toán hoặc hủy một đ
            example="30/12/2024"),
     Column("Lý do hủy", "cancel_reason", max_length=4000, help="Bắt buộc khi hủy đề án."),
 ), key=("scheme_code",))
-
-
-class RowProblem(Exception):
-    """A row that cannot be written: (column field or None, Vietnamese message)."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # Model/service error keys → the column that shows them, per sheet.

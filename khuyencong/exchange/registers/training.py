@@ -47,6 +47,7 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.normalise import CellError, UnitDirectory
 from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns
 from khuyencong.exchange.registry import register
+from khuyencong.exchange.rows import report
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.schemes.selectors import visible_schemes
@@ -176,14 +177,7 @@ _MODEL_FIELD = {  # model field name → column field, for messages raised by th
 
 def _report(ctx: ImportContext, sheet: SheetSpec, row: Row, error: ValidationError | PermissionDeniedError) -> None:
     """Turn a service's refusal into problems on the row, each under its column when it has one."""
-    if isinstance(error, PermissionDeniedError):
-        ctx.problem(sheet, row, None, str(error))
-        return
-    fields = {c.field for c in sheet.columns}
-    for name, messages in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-        column = _MODEL_FIELD.get(name or "", name)
-        for message in messages:
-            ctx.problem(sheet, row, column if column in fields else None, message)
+    report(ctx, sheet, row, error, _MODEL_FIELD)
 
 
 def _state(ctx: ImportContext) -> _ImportState:
