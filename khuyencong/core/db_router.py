@@ -26,6 +26,16 @@ def reporting_reads() -> Iterator[None]:
         _reporting.reset(token)
 
 
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read from the primary even inside ``reporting_reads`` (work that must see every committed change)."""
+    token = _reporting.set(False)
+    try:
+        yield
+    finally:
+        _reporting.reset(token)
+
+
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str:
         return REPLICA if _reporting.get() and REPLICA in settings.DATABASES else "default"

@@ -281,14 +281,20 @@ def breakdown_one(code: str, period: Period, area: Area, dimensions: list[Dimens
 
 def compute_breakdown(period: Period, area: Area, dimensions: list[Dimension],
                       codes: list[str] | None = None) -> Breakdown:
-    """The breakdown of every requested indicator that has all the dimensions (others are listed as such)."""
+    """The breakdown of every requested indicator that has all the dimensions (others are listed as such).
+
+    The national breakdown by province and year reads the figures kept ready (``indicators.ready``)."""
+    from khuyencong.indicators.ready import slices as ready  # it builds on this module
     result = Breakdown(dimensions)
     targets = unit_targets(area) if Dimension.UNIT in dimensions else None
     wanted = parse_codes(codes)
     applicable = [code for code in wanted if set(dimensions) <= set(SOURCES[code].keys)]
     result.not_applicable = [code for code in wanted if code not in applicable]
     with reporting_reads():
-        values = breakdown_many(applicable, period, area, dimensions, targets)
+        if targets is not None and ready.applies(area, dimensions):
+            values = ready.national_by_province_year(applicable, period, area, dimensions, targets)
+        else:
+            values = breakdown_many(applicable, period, area, dimensions, targets)
     for code in applicable:
         result.values[code] = values[code]
         result.parts[code] = parts_rule(code, dimensions)
