@@ -291,7 +291,7 @@ def compute_breakdown(period: Period, area: Area, dimensions: list[Dimension],
     applicable = [code for code in wanted if set(dimensions) <= set(SOURCES[code].keys)]
     result.not_applicable = [code for code in wanted if code not in applicable]
     with reporting_reads():
-        if targets is not None and ready.applies(area, dimensions):
+        if targets is not None and ready.applies(period, area, dimensions):
             values = ready.national_by_province_year(applicable, period, area, dimensions, targets)
         else:
             values = breakdown_many(applicable, period, area, dimensions, targets)

@@ -40,15 +40,18 @@ WHOLE_PERIOD = frozenset({"training.intermediate.employed"})
 READY_CODES = tuple(code for code, source in SOURCES.items()
                     if code not in WHOLE_PERIOD and {Dimension.UNIT, Dimension.YEAR} <= set(source.keys))
 UNUSED_DAYS = 90  # a slice nobody read for this long is dropped, so the journal can be pruned
+# A longer period (a century asked by mistake) is computed live: one statement per family over the whole
+# period, instead of storing a slice for every empty year.
+MAX_YEARS = 30
 LOCK_TIMEOUT = "2s"
 
 Values = dict[str, dict[str, int | None]]  # {code: {province code: value}}
 
 
-def applies(area: Area, dimensions: list[Dimension]) -> bool:
+def applies(period: Period, area: Area, dimensions: list[Dimension]) -> bool:
     """The national breakdown by province and year (in either order) is served from the slices."""
-    return area.unit is None and area.unit_ids is None and sorted(dimensions) == sorted(
-        [Dimension.UNIT, Dimension.YEAR])
+    return (area.unit is None and area.unit_ids is None and period.date_to.year - period.date_from.year < MAX_YEARS
+            and sorted(dimensions) == sorted([Dimension.UNIT, Dimension.YEAR]))
 
 
 def year_slices(period: Period) -> list[Period]:
@@ -168,12 +171,12 @@ def _refresh(period: Period, maps: Maps, mapping: str, watermark: int, journal: 
         return values
 
 
-def prune() -> None:
-    """Drop slices unused for ``UNUSED_DAYS`` and the journal entries every remaining slice has seen."""
+def prune(watermark: int) -> None:
+    """Drop slices unused for ``UNUSED_DAYS`` and the journal entries every remaining slice has seen (all
+    of them up to ``watermark`` when no slice is kept)."""
     ReadySlice.objects.filter(read_at__lt=timezone.now() - dt.timedelta(days=UNUSED_DAYS)).delete()
-    oldest = min(ReadySlice.objects.values_list("watermark", flat=True), default=None)
-    if oldest is not None:
-        Change.objects.filter(id__lte=oldest).delete()
+    oldest = min(ReadySlice.objects.values_list("watermark", flat=True), default=watermark)
+    Change.objects.filter(id__lte=min(oldest, watermark)).delete()
 
 
 def national_by_province_year(codes: list[str], period: Period, area: Area, dimensions: list[Dimension],
@@ -190,7 +193,7 @@ def national_by_province_year(codes: list[str], period: Period, area: Area, dime
         ReadySlice.objects.filter(mapping=mapping, date_from__gte=period.date_from,
                                   date_to__lte=period.date_to).update(read_at=timezone.now())
         if watermark is not None:
-            prune()
+            prune(watermark)
     unit_first = dimensions[0] == Dimension.UNIT
     for code in codes:
         if code in READY_CODES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import io
 from typing import Any
 
 import pytest
@@ -279,3 +280,33 @@ def test_columns_that_change_no_figure_are_not_journalled(records, update) -> No
     Change.objects.all().delete()
     Person.objects.update(**{k: v for k, v in update.items() if hasattr(Person, k)})
     assert not Change.objects.exists()
+
+
+def test_the_command_stores_every_year_and_refuses_a_reversed_range(records) -> None:
+    from django.core.management import CommandError, call_command
+
+    call_command("ready_figures", "--from-year", "2024", "--to-year", "2026", stdout=io.StringIO())
+    assert sorted(ReadySlice.objects.values_list("date_from__year", flat=True)) == [2024, 2025, 2026]
+    _assert_ready_equals_live(period=Period(dt.date(2024, 1, 1), dt.date(2026, 12, 31)))
+    with pytest.raises(CommandError, match="Khoảng năm không hợp lệ"):
+        call_command("ready_figures", "--from-year", "2026", "--to-year", "2024")
+
+
+def test_without_a_sure_watermark_the_figures_come_from_the_records_and_nothing_is_stored(records,
+                                                                                          monkeypatch) -> None:
+    """A long import holding the journal (PostgreSQL lock time-out): compute from the records, store nothing."""
+    monkeypatch.setattr(slices, "current_watermark", lambda: None)
+    _assert_ready_equals_live()
+    assert not ReadySlice.objects.exists()
+
+
+def test_the_journal_is_emptied_when_no_slice_is_kept(records) -> None:
+    assert Change.objects.exists()  # the dataset's own inserts
+    slices.prune(slices.current_watermark() or 0)
+    assert not Change.objects.exists()
+
+
+def test_a_period_of_many_decades_is_computed_live(records) -> None:
+    period = Period(dt.date(1990, 1, 1), dt.date(2030, 12, 31))
+    _assert_ready_equals_live(period=period)
+    assert not ReadySlice.objects.exists()
