@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,7 @@ class Change(models.Model):
     source = models.CharField(_("bảng"), max_length=63)
     old = models.JSONField(_("trước"), null=True)
     new = models.JSONField(_("sau"), null=True)
+    recorded_at = models.DateTimeField(_("ghi lúc"), db_default=Now())  # filled by the database, not the trigger
 
     class Meta:
         verbose_name = _("thay đổi dữ liệu nguồn")

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import DurationField, Value
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from khuyencong.core.db_router import primary_reads
@@ -40,6 +42,7 @@ WHOLE_PERIOD = frozenset({"training.intermediate.employed"})
 READY_CODES = tuple(code for code, source in SOURCES.items()
                     if code not in WHOLE_PERIOD and {Dimension.UNIT, Dimension.YEAR} <= set(source.keys))
 UNUSED_DAYS = 90  # a slice nobody read for this long is dropped, so the journal can be pruned
+KEEP_JOURNAL = dt.timedelta(hours=1)  # longer than any slice computation
 # A longer period (a century asked by mistake) is computed live: one statement per family over the whole
 # period, instead of storing a slice for every empty year.
 MAX_YEARS = 30
@@ -171,12 +174,15 @@ def _refresh(period: Period, maps: Maps, mapping: str, watermark: int, journal: 
         return values
 
 
-def prune(watermark: int) -> None:
+def prune(watermark: int, *, keep: dt.timedelta = KEEP_JOURNAL) -> None:
     """Drop slices unused for ``UNUSED_DAYS`` and the journal entries every remaining slice has seen (all
-    of them up to ``watermark`` when no slice is kept)."""
+    of them up to ``watermark`` when no slice is kept) once they are older than ``keep``: a slice being
+    computed by another request is not stored yet, and will need the entries after its own watermark."""
     ReadySlice.objects.filter(read_at__lt=timezone.now() - dt.timedelta(days=UNUSED_DAYS)).delete()
     oldest = min(ReadySlice.objects.values_list("watermark", flat=True), default=watermark)
-    Change.objects.filter(id__lte=min(oldest, watermark)).delete()
+    # The database's clock, as for ``recorded_at`` itself.
+    cut_off = Now() - Value(keep, output_field=DurationField())
+    Change.objects.filter(id__lte=min(oldest, watermark), recorded_at__lt=cut_off).delete()
 
 
 def national_by_province_year(codes: list[str], period: Period, area: Area, dimensions: list[Dimension],

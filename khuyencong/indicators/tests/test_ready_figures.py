@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import DurationField, Value
+from django.db.models.functions import Now
 
 from khuyencong.establishments.models import Establishment
 from khuyencong.fairs.models import FairParticipation
@@ -242,12 +244,16 @@ def test_part_of_a_year_is_a_slice_of_its_own(records) -> None:
         (dt.date(2024, 7, 1), dt.date(2024, 12, 31)), (dt.date(2025, 1, 1), dt.date(2025, 6, 30))}
 
 
-def test_the_journal_is_pruned_once_every_slice_has_seen_it(records) -> None:
+def test_the_journal_is_pruned_once_every_slice_has_seen_it_and_an_hour_has_passed(records) -> None:
     _stored()
     enrol(make_person("Khoa"), _records_of()["courses"][0])
-    assert Change.objects.exists()
+    seen = min(ReadySlice.objects.values_list("watermark", flat=True))
     _stored()
-    assert not Change.objects.filter(id__lte=min(ReadySlice.objects.values_list("watermark", flat=True))).exists()
+    watermark = min(ReadySlice.objects.values_list("watermark", flat=True))
+    assert watermark > seen and Change.objects.filter(id__lte=watermark).exists()  # recorded within the hour
+    Change.objects.update(recorded_at=Now() - Value(dt.timedelta(hours=2), output_field=DurationField()))
+    _stored()
+    assert not Change.objects.filter(id__lte=watermark).exists()
 
 
 def test_the_migration_installs_the_watched_tables_of_the_code(db) -> None:
@@ -302,7 +308,7 @@ def test_without_a_sure_watermark_the_figures_come_from_the_records_and_nothing_
 
 def test_the_journal_is_emptied_when_no_slice_is_kept(records) -> None:
     assert Change.objects.exists()  # the dataset's own inserts
-    slices.prune(slices.current_watermark() or 0)
+    slices.prune(slices.current_watermark() or 0, keep=dt.timedelta(0))
     assert not Change.objects.exists()
 
 
