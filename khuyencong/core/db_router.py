@@ -7,7 +7,7 @@ code that can tolerate replication lag opts in with ``with reporting_reads(): ..
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -18,22 +18,21 @@ _reporting: ContextVar[bool] = ContextVar("khuyencong_reporting_reads", default=
 
 
 @contextmanager
-def reporting_reads() -> Iterator[None]:
-    token = _reporting.set(True)
+def _reads_from_replica(allowed: bool) -> Iterator[None]:
+    token = _reporting.set(allowed)
     try:
         yield
     finally:
         _reporting.reset(token)
 
 
-@contextmanager
-def primary_reads() -> Iterator[None]:
+def reporting_reads() -> AbstractContextManager[None]:
+    return _reads_from_replica(True)
+
+
+def primary_reads() -> AbstractContextManager[None]:
     """Read from the primary even inside ``reporting_reads`` (work that must see every committed change)."""
-    token = _reporting.set(False)
-    try:
-        yield
-    finally:
-        _reporting.reset(token)
+    return _reads_from_replica(False)
 
 
 class ReplicaRouter:

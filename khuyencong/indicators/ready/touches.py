@@ -93,11 +93,12 @@ def _person(batch: Batch, versions: list[dict[str, Any]]) -> set[Touch]:
     return {(u, _year(d)) for u, d in rows}
 
 
-def _scheme_units(batch: Batch, scheme_ids: set[int]) -> dict[int, set[int | None]]:
-    """Every unit a scheme can be counted at: its beneficiaries' and its model host's communes and its
-    implementing unit (the fallbacks of ``schemes.counting``)."""
+def _scheme_units(schemes: dict[int, dict[str, Any]]) -> dict[int, set[int | None]]:
+    """Every unit a scheme (a row of ``Batch.rows``) can be counted at: its beneficiaries' and its model
+    host's communes and its implementing unit (the fallbacks of ``schemes.counting``)."""
+    scheme_ids = set(schemes)
     units: dict[int, set[int | None]] = defaultdict(set)
-    for row in batch.rows(Scheme, scheme_ids, "implementing_unit_id").values():
+    for row in schemes.values():
         units[row["id"]].add(row["implementing_unit_id"])
     for scheme_id, commune in SchemeBeneficiary.objects.filter(scheme_id__in=scheme_ids).values_list(
             "scheme_id", "establishment__commune_id"):
@@ -109,7 +110,7 @@ def _scheme_units(batch: Batch, scheme_ids: set[int]) -> dict[int, set[int | Non
 
 
 def _scheme(batch: Batch, versions: list[dict[str, Any]]) -> set[Touch]:
-    units = _scheme_units(batch, _ids(versions, "id"))
+    units = _scheme_units(batch.rows(Scheme, _ids(versions, "id"), "implementing_unit_id"))
     return {(unit, _year(v["acceptance_date"])) for v in versions if v.get("acceptance_date") is not None
             for unit in units[int(v["id"])] | {v.get("implementing_unit_id")}}
 
@@ -118,9 +119,8 @@ def _scheme_child(*establishment_columns: str) -> Callable[[Batch, list[dict[str
     """A beneficiary link, a disbursement or a demonstration model: the scheme's cells, and the cells of
     the establishment it adds or removes."""
     def resolve(batch: Batch, versions: list[dict[str, Any]]) -> set[Touch]:
-        scheme_ids = _ids(versions, "scheme_id")
-        schemes = batch.rows(Scheme, scheme_ids, "implementing_unit_id", "acceptance_date")
-        units = _scheme_units(batch, scheme_ids)
+        schemes = batch.rows(Scheme, _ids(versions, "scheme_id"), "implementing_unit_id", "acceptance_date")
+        units = _scheme_units(schemes)
         communes = _communes(batch, {i for c in establishment_columns for i in _ids(versions, c)})
         touches: set[Touch] = set()
         for v in versions:
