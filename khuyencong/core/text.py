@@ -6,6 +6,7 @@ searchable name so the lookup is a plain LIKE on both SQLite and PostgreSQL (no 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,8 +40,12 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Lower-case, diacritic-free form used for searching and duplicate detection."""
+    """Lower-case, diacritic-free form used for searching and duplicate detection.
+
+    Memoised: imports fold the same names, communes and labels for every row of a large file.
+    """
     decomposed = unicodedata.normalize("NFD", normalize(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

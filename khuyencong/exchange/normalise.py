@@ -171,6 +171,10 @@ class UnitDirectory:
             self._by_code[(unit.level, unit.code)].append(unit)
             self._by_name[(unit.level, self._bare(unit.name))].append(unit)
 
+    def unit(self, pk: int) -> AdministrativeUnit:
+        """The unit with primary key ``pk`` (any version), from memory."""
+        return self._by_pk[pk]
+
     @classmethod
     def _bare(cls, name: str) -> str:
         key = fold(name)

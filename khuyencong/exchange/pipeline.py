@@ -136,8 +136,36 @@ def _unit_day(column_date_field: str | None, values: dict[str, Any]) -> dt.date 
     return day if isinstance(day, dt.date) else None
 
 
+class _CellReader:
+    """:func:`read_cell` for one sheet, memoised per column and raw value.
+
+    Most cells of a large file repeat (course code, commune, gender, status…); reading each distinct
+    value once keeps normalisation of a 100,000-row sheet well under a second. The raw value's type is
+    part of the key because ``1 == 1.0 == True`` in Python but not in a spreadsheet.
+    """
+
+    LIMIT = 500_000
+
+    def __init__(self, spec: SheetSpec) -> None:
+        self.choices = {c.field: choice_map(c) for c in spec.columns if c.kind is Kind.CHOICE}
+        self.memo: dict[tuple[str, type, Any], tuple[bool, Any]] = {}
+
+    def read(self, column: Any, cell: Any) -> tuple[bool, Any]:
+        """(True, value) or (False, the reason it cannot be read)."""
+        key = (column.field, type(cell), cell)
+        found = self.memo.get(key)
+        if found is None:
+            try:
+                found = (True, read_cell(cell, column, self.choices.get(column.field)))
+            except CellError as error:
+                found = (False, str(error))
+            if len(self.memo) < self.LIMIT:
+                self.memo[key] = found
+        return found
+
+
 def _normalise(spec: SheetSpec, number: int, raw: dict[str, Any], units: UnitDirectory,
-               problems: list[Problem], choices: dict[str, dict[str, str]]) -> Row | None:
+               problems: list[Problem], cells: _CellReader) -> Row | None:
     values: dict[str, Any] = {}
     ok = True
     deferred = []
@@ -152,10 +180,11 @@ def _normalise(spec: SheetSpec, number: int, raw: dict[str, Any], units: UnitDir
         if column.kind is Kind.UNIT:
             deferred.append(column)
             continue
-        try:
-            values[column.field] = read_cell(cell, column, choices.get(column.field))
-        except CellError as error:
-            problems.append(Problem(spec.name, number, column.header, str(error)))
+        read, value = cells.read(column, cell)
+        if read:
+            values[column.field] = value
+        else:
+            problems.append(Problem(spec.name, number, column.header, value))
             ok = False
     for column in deferred:  # units are resolved on the row's own date
         try:
@@ -240,10 +269,10 @@ def _prepare(register: Register, sheets: dict[str, SheetData], steps: _Steps) ->
     units = UnitDirectory()
     prepared = []
     for spec, raw_rows in raw_sheets:
-        choices = {c.field: choice_map(c) for c in spec.columns if c.kind is Kind.CHOICE}
+        cells = _CellReader(spec)
         rows = []
         for number, raw in raw_rows:
-            if row := _normalise(spec, number, raw, units, problems, choices):
+            if row := _normalise(spec, number, raw, units, problems, cells):
                 rows.append(row)
             steps.row_read()
         prepared.append((spec, _refuse_duplicate_keys(spec, rows, problems)))

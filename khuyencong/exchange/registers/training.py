@@ -15,9 +15,11 @@ Natural keys (documented in ``docs/import-formats.md``):
 
 The participant sheet is the high-volume path (100,000-row files): it prefetches courses, persons
 and participations by key, validates in Python with the model's own field validators and the
-training services' person checks, and writes with ``bulk_create_with_history`` /
-``bulk_update_with_history`` so every created or changed record still has its history row. Courses
-and follow-ups are few and go through the training services one by one.
+training services' person checks (``identity_errors``, ``due_dates``, the status transitions), and
+writes new persons, participations and their status events set-wise (``core.bulk``: ``COPY`` on
+PostgreSQL, history rows copied by the database), changed ones with ``bulk_update_with_history``, so
+every created or changed record still has its history row. Courses and follow-ups are few and go
+through the training services one by one.
 
 Personal data: the export writes full ID numbers and phones only for persons the actor may see
 unmasked (``training.policy.sees_personal_data``); for others it writes the masked values, and the
@@ -31,6 +33,7 @@ carries them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,9 +41,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from khuyencong.accounts.models import User
+from khuyencong.core.bulk import BulkInsert, write_history
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.text import fold, normalize
 from khuyencong.establishments.models import Establishment
@@ -66,9 +70,10 @@ from khuyencong.training.models import (
     PersonRole,
 )
 from khuyencong.training.selectors import courses_for
-from khuyencong.training.services.participations import RESTRICTED, TRANSITIONS, refresh_due_dates
+from khuyencong.training.services.participations import RESTRICTED, TRANSITIONS, due_dates
 from khuyencong.training.services.persons import _derive as derive_person
 from khuyencong.training.services.persons import _validate as validate_person
+from khuyencong.training.services.persons import identity_errors
 
 BATCH = 2000
 IMPORT_NOTE = "Nhập từ tệp Excel"
@@ -188,9 +193,22 @@ def _state(ctx: ImportContext) -> _ImportState:
     return state
 
 
+@dataclass(slots=True)
+class _NewPerson:
+    """A person this import creates, checked but not yet stored; ``pk`` is set once its chunk is written."""
+
+    values: dict[str, Any]
+    pk: int | None = None
+    restricted: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return str(self.values["full_name"])
+
+
 @dataclass
 class _SeenPerson:
-    person: Person
+    person: Person | _NewPerson
     row: int
     values: dict[str, Any]
 
@@ -204,6 +222,9 @@ class _ImportState:
     may_edit_unit: dict[int, bool] = field(default_factory=dict)
     units: UnitDirectory | None = None
     employers: EstablishmentLookup | None = None
+    # Checked new records, written together once the participant sheet is read (see ``_flush_new``).
+    new_persons: list[_NewPerson] = field(default_factory=list)
+    new_participations: list[tuple[_NewPerson | Person, Course, str, str]] = field(default_factory=list)
 
 
 class _Validators:
@@ -329,7 +350,7 @@ class _PersonReader:
                       and ("id", r.values["national_id"]) not in self.state.persons})
         names = sorted({fold(r.values["full_name"]) for r in rows if not r.values["national_id"]})
         stored: dict[tuple[Any, ...], list[Person]] = {}
-        query = Person.objects.select_related("commune")
+        query = Person.objects.all()  # communes come from the import's unit directory when needed
         for part in _chunks(ids):
             for person in query.filter(national_id__in=part):
                 stored.setdefault(_stored_person_key(person), []).append(person)
@@ -395,7 +416,7 @@ class _PersonReader:
     def _problem(self, row: Row, column: str, message: str) -> None:
         self.ctx.problem(self.sheet, row, column, message)
 
-    def lookup(self, key: tuple[Any, ...]) -> Person | bool | None:
+    def lookup(self, key: tuple[Any, ...]) -> Person | _NewPerson | bool | None:
         """The stored person with ``key``; False when several match (ambiguous)."""
         seen = self.state.persons.get(key)
         if seen is not None:
@@ -433,14 +454,12 @@ class _ParticipantImport:
         self.today = timezone.localdate()
         self.persons = _PersonReader(ctx, sheet, rows, full=True)
         self.courses = _courses_by_code(ctx, (_course_code(r.values) for r in rows))
-        self.new_persons: list[Person] = []
         self.changed_persons: dict[int, set[str]] = {}
         self.changed_person_objs: dict[int, Person] = {}
-        self.new_participations: list[Participation] = []
-        self.changed_participations: list[tuple[Participation, str]] = []
+        self.changed_participations: list[tuple[_StoredParticipation, str]] = []
         self.stored_participations = self._prefetch_participations()
 
-    def _prefetch_participations(self) -> dict[tuple[int, int], Participation]:
+    def _prefetch_participations(self) -> dict[tuple[int, int], _StoredParticipation]:
         """Stored participations of this chunk's persons (by person: a course may have thousands)."""
         person_ids = {p.pk for people in self.persons.stored.values() for p in people}
         # Persons met in earlier chunks are not re-read (``_PersonReader``); take those this chunk names.
@@ -449,12 +468,13 @@ class _ParticipantImport:
             if (earlier := seen.get(_person_key(row.values))) is not None and earlier.person.pk:
                 person_ids.add(earlier.person.pk)
         course_ids = {c.pk for c in self.courses.values() if c is not None}
-        found: dict[tuple[int, int], Participation] = {}
+        found: dict[tuple[int, int], _StoredParticipation] = {}
         for part in _chunks(sorted(person_ids), 500):
-            for p in Participation.objects.filter(person_id__in=part).only(
-                    "pk", "person_id", "course_id", "status", "certificate_no", "version"):
-                if p.course_id in course_ids:
-                    found[(p.person_id, p.course_id)] = p
+            # Plain values: most rows of a re-imported file are unchanged and need no record built.
+            for pk, person_id, course_id, status, certificate in Participation.objects.filter(
+                    person_id__in=part).values_list("pk", "person_id", "course_id", "status", "certificate_no"):
+                if course_id in course_ids:
+                    found[(person_id, course_id)] = _StoredParticipation(pk, status, certificate)
         return found
 
     def run(self) -> None:
@@ -494,7 +514,8 @@ class _ParticipantImport:
             return None
         return "updated" if result == "unchanged" and person_changed else result
 
-    def _person(self, row: Row, key: tuple[Any, ...], values: dict[str, Any]) -> tuple[Person | None, bool]:
+    def _person(self, row: Row, key: tuple[Any, ...],
+                values: dict[str, Any]) -> tuple[Person | _NewPerson | None, bool]:
         """The person of the row (stored, changed or new) and whether this row changed it."""
         seen = self.state.persons.get(key)
         if seen is not None:
@@ -518,7 +539,8 @@ class _ParticipantImport:
         self.state.persons[key] = _SeenPerson(person, row.number, values)
         return person, bool(stored) and person.pk in self.changed_persons
 
-    def _stored_person(self, row: Row, person: Person | bool | None, values: dict[str, Any]) -> Person | None:
+    def _stored_person(self, row: Row, person: Person | _NewPerson | bool | None,
+                       values: dict[str, Any]) -> Person | None:
         assert isinstance(person, Person)
         if not _may_edit_unit(self.ctx, person.commune_id):
             self.ctx.problem(self.sheet, row, "national_id", "Số định danh này đã được ghi nhận cho một người thuộc "
@@ -532,13 +554,15 @@ class _ParticipantImport:
             return None
         for name, value in changes.items():
             setattr(person, name, value)
+        if "commune" not in changes:  # the check reads the commune's level: from memory, not a query per person
+            person.commune = _units(self.ctx).unit(person.commune_id)
         if not self._check_person(row, person):
             return None
         self.changed_persons[person.pk] = set(changes)
         self.changed_person_objs[person.pk] = person
         return person
 
-    def _new_person(self, row: Row, values: dict[str, Any]) -> Person | None:
+    def _new_person(self, row: Row, values: dict[str, Any]) -> _NewPerson | None:
         if not values["national_id"]:
             similar = self.persons.suspects(values)
             if similar:
@@ -547,15 +571,18 @@ class _ParticipantImport:
                                  f"Có thể trùng với người đã có số định danh (cùng họ tên, ngày sinh, xã/phường): "
                                  f"{names}. Hãy ghi số định danh của người này.")
                 return None
-        person = Person(**values)
-        if not _may_edit_unit(self.ctx, person.commune_id):
+        if not _may_edit_unit(self.ctx, values["commune"].pk):
             self.ctx.problem(self.sheet, row, "commune", "Bạn chỉ được ghi nhận người cư trú tại xã/phường mình "
                                                          "phụ trách.")
             return None
-        if not self._check_person(row, person):
+        # The services' own check (CCCD digits against birth year and gender), on the row's values:
+        # the reader has already derived the birth year and checked the commune's level.
+        errors = identity_errors(values["national_id"], values["birth_year"], values["gender"])
+        if errors:
+            _report(self.ctx, self.sheet, row, ValidationError(errors))
             return None
-        person.created_by = person.updated_by = self.ctx.actor
-        self.new_persons.append(person)
+        person = _NewPerson(values)
+        self.state.new_persons.append(person)
         return person
 
     def _check_person(self, row: Row, person: Person) -> bool:
@@ -567,7 +594,7 @@ class _ParticipantImport:
             return False
         return True
 
-    def _participation(self, row: Row, person: Person, course: Course) -> str | None:
+    def _participation(self, row: Row, person: Person | _NewPerson, course: Course) -> str | None:
         status = row.values["status"] or ParticipationStatus.ENROLLED
         certificate = row.values["certificate_no"]
         errors = _PARTICIPATION_VALIDATORS.errors("certificate_no", certificate)
@@ -586,7 +613,7 @@ class _ParticipantImport:
         self.changed_participations.append((stored, old))
         return "updated"
 
-    def _may_set(self, row: Row, person: Person, course: Course, old: str, new: str) -> bool:
+    def _may_set(self, row: Row, person: Person | _NewPerson, course: Course, old: str, new: str) -> bool:
         if person.restricted:
             self.ctx.problem(self.sheet, row, "full_name", RESTRICTED % {"name": person.full_name})
             return False
@@ -601,17 +628,12 @@ class _ParticipantImport:
             return False
         return True
 
-    def _create(self, person: Person, course: Course, status: str, certificate: str) -> str:
-        participation = Participation(person=person, course=course, status=status, certificate_no=certificate,
-                                      created_by=self.ctx.actor, updated_by=self.ctx.actor)
-        refresh_due_dates(participation, actor=self.ctx.actor)  # unsaved: only sets the milestones
-        self.new_participations.append(participation)
+    def _create(self, person: Person | _NewPerson, course: Course, status: str, certificate: str) -> str:
+        self.state.new_participations.append((person, course, status, certificate))
         return "created"
 
     def _write(self) -> None:
         actor, now = self.ctx.actor, timezone.now()
-        if self.new_persons:
-            bulk_create_with_history(self.new_persons, Person, batch_size=BATCH, default_user=actor)
         if self.changed_person_objs:
             fields = set().union(*self.changed_persons.values()) | {"search_name", "birth_year"}
             people = list(self.changed_person_objs.values())
@@ -620,26 +642,89 @@ class _ParticipantImport:
                 person.updated_by, person.updated_at = actor, now
             bulk_update_with_history(people, Person, [*sorted(fields), "version", "updated_by", "updated_at"],
                                      batch_size=BATCH, default_user=actor)
-        events = []
-        if self.new_participations:
-            for p in self.new_participations:
-                p.person = p.person  # re-read the person's pk, set by the bulk insert above
-            bulk_create_with_history(self.new_participations, Participation, batch_size=BATCH, default_user=actor)
-            events += [ParticipationEvent(participation=p, to_status=p.status, by=actor, note=IMPORT_NOTE)
-                       for p in self.new_participations]
         if self.changed_participations:
-            changed = [p for p, _old in self.changed_participations]
-            for p in changed:
-                p.version += 1
-                p.updated_by, p.updated_at = actor, now
+            records = Participation.objects.in_bulk([p.pk for p, _old in self.changed_participations])
+            changed = []
+            for stored, _old in self.changed_participations:
+                record = records[stored.pk]
+                record.status, record.certificate_no = stored.status, stored.certificate_no
+                record.version += 1
+                record.updated_by, record.updated_at = actor, now
+                changed.append(record)
             bulk_update_with_history(changed, Participation,
                                      ["status", "certificate_no", "version", "updated_by", "updated_at"],
                                      batch_size=BATCH, default_user=actor)
-            events += [ParticipationEvent(participation=p, from_status=old, to_status=p.status, by=actor,
-                                          note=IMPORT_NOTE)
-                       for p, old in self.changed_participations if old != p.status]
-        if events:
-            bulk_create_with_history(events, ParticipationEvent, batch_size=BATCH, default_user=actor)
+            events = [(p.pk, old, p.status, actor.pk, IMPORT_NOTE)
+                      for p, old in self.changed_participations if old != p.status]
+            _insert_with_history(_writers().event, events, actor=actor, now=now)
+
+
+@dataclass(slots=True)
+class _StoredParticipation:
+    """What the participant sheet compares of a stored participation; its record is read only if it changes."""
+
+    pk: int
+    status: str
+    certificate_no: str
+
+@dataclass(frozen=True)
+class _Writers:
+    person: BulkInsert
+    participation: BulkInsert
+    event: BulkInsert
+
+
+@functools.cache
+def _writers() -> _Writers:
+    """The set-based writers of the participant sheet (built once: they read model metadata)."""
+    return _Writers(
+        person=BulkInsert(Person, ("national_id", "full_name", "search_name", "birth_date", "birth_year", "gender",
+                                   "ethnicity", "commune_id", "employer_id", "role", "phone", "created_by_id",
+                                   "updated_by_id")),
+        participation=BulkInsert(Participation, ("person_id", "course_id", "status", "certificate_no",
+                                                 "follow_up_due_3m", "follow_up_due_6m", "created_by_id",
+                                                 "updated_by_id")),
+        event=BulkInsert(ParticipationEvent, ("participation_id", "from_status", "to_status", "by_id", "note")),
+    )
+
+
+def _insert_with_history(writer: BulkInsert, rows: list[tuple[Any, ...]], *, actor: User,
+                         now: dt.datetime) -> list[int]:
+    ids = writer.insert(rows, now=now)
+    write_history(writer.model, ids, history_type="+", user_id=actor.pk, reason=IMPORT_NOTE, when=now)
+    return ids
+
+
+def _flush_new(ctx: ImportContext) -> None:
+    """Write the new persons, their participations and one status event each, every one with its history.
+
+    Kept until the participant sheet has been read so that each table takes one ``COPY`` and one history
+    statement for the whole file rather than one per chunk; rows of later chunks that name a person
+    created earlier in the file hold the same :class:`_NewPerson` and get its id here.
+    """
+    state = _state(ctx)
+    if not (state.new_persons or state.new_participations):
+        return
+    actor, now, writers = ctx.actor, timezone.now(), _writers()
+    persons = [(v["national_id"], v["full_name"], fold(v["full_name"]), v["birth_date"], v["birth_year"],
+                v["gender"], v["ethnicity"], v["commune"].pk, _pk(v["employer"]), v["role"], v["phone"],
+                actor.pk, actor.pk)
+               for v in (p.values for p in state.new_persons)]
+    for person, pk in zip(state.new_persons, _insert_with_history(writers.person, persons, actor=actor, now=now),
+                          strict=True):
+        person.pk = pk
+    due = {course.pk: due_dates(course) for _p, course, _s, _c in state.new_participations}
+    participations = [(person.pk, course.pk, status, certificate, *due[course.pk], actor.pk, actor.pk)
+                      for person, course, status, certificate in state.new_participations]
+    ids = _insert_with_history(writers.participation, participations, actor=actor, now=now)
+    events = [(pk, "", status, actor.pk, IMPORT_NOTE)
+              for pk, (_p, _c, status, _cert) in zip(ids, state.new_participations, strict=True)]
+    _insert_with_history(writers.event, events, actor=actor, now=now)
+    state.new_persons, state.new_participations = [], []
+
+
+def _pk(record: Model | None) -> int | None:
+    return record.pk if record is not None else None
 
 
 # --- courses ------------------------------------------------------------------------------------
@@ -649,18 +734,23 @@ _COURSE_FIELDS = ("title", "course_type", "scheme", "organiser", "organising_uni
                   "actual_participants", "notes")
 
 
-def _organising_unit(ctx: ImportContext, text: str, day: dt.date | None) -> AdministrativeUnit:
-    """A province (2-digit code) or a commune (5-digit code), or either by name, in force on the start date."""
+def _units(ctx: ImportContext) -> UnitDirectory:
     state = _state(ctx)
     if state.units is None:
         state.units = UnitDirectory()
+    return state.units
+
+
+def _organising_unit(ctx: ImportContext, text: str, day: dt.date | None) -> AdministrativeUnit:
+    """A province (2-digit code) or a commune (5-digit code), or either by name, in force on the start date."""
+    units = _units(ctx)
     text = text.strip()
     levels = ("province",) if text.isdigit() and len(text) <= 2 else (
         ("commune",) if text.isdigit() else ("province", "commune"))
     error: CellError | None = None
     for level in levels:
         try:
-            return state.units.resolve(text, level=level, on=day)
+            return units.resolve(text, level=level, on=day)
         except CellError as exc:
             error = error or exc
     assert error is not None
@@ -748,6 +838,7 @@ _FOLLOW_UP_FIELDS = ("status", "employer_text", "employer", "monthly_income_vnd"
 
 def _import_follow_ups(sheet: SheetSpec, rows: list[Row], ctx: ImportContext) -> None:
     ctx.outcome(sheet)  # present in the result even when every row is refused
+    _flush_new(ctx)  # follow-ups may name persons and participations created by the participant sheet
     state = _state(ctx)
     persons = _PersonReader(ctx, sheet, rows, full=False)
     courses = _courses_by_code(ctx, (_course_code(r.values) for r in rows))
@@ -761,8 +852,9 @@ def _import_follow_ups(sheet: SheetSpec, rows: list[Row], ctx: ImportContext) ->
         if values is None:
             continue
         person = persons.lookup(_person_key(values))
+        person_id = getattr(person, "pk", None)  # persons created by this file's participant sheet have one by now
         participation = (Participation.objects.select_related("person", "course__course_type")
-                         .filter(person=person, course=course).first() if isinstance(person, Person) else None)
+                         .filter(person_id=person_id, course=course).first() if person_id else None)
         if participation is None:
             ctx.problem(sheet, row, "national_id", f"Không tìm thấy học viên này trong lớp “{code}”: hãy ghi "
                                                    "học viên ở trang “Học viên” trước.")
@@ -901,6 +993,9 @@ class TrainingRegister:
             _ParticipantImport(sheet, rows, ctx).run()
         else:
             _import_follow_ups(sheet, rows, ctx)
+
+    def finish(self, ctx: ImportContext) -> None:
+        _flush_new(ctx)
 
 
 TRAINING = register(TrainingRegister())

@@ -277,3 +277,54 @@ def test_follow_up_for_a_participant_not_in_the_course_is_refused(dataset, offic
 
     assert not result.committed
     assert "Không tìm thấy học viên này trong lớp “NGHE-TINH”" in result.problems[0].message
+
+
+def test_persons_new_in_the_file_are_written_once_with_history_and_can_be_followed_up(db, officer) -> None:
+    """New persons and participations are written together after the participant sheet (set-wise), before
+    the follow-up sheet that names them; every record has its creation history naming the importer."""
+    data = book(courses=[course_row("NGHE-B", end_date=dt.date(2026, 6, 30))],
+                participants=[participant("NGHE-B"),
+                              participant("NGHE-B", national_id=WOMAN_1995, full_name="Trần Thị Bình",
+                                          birth_year=1995, gender="Nữ", status="Bỏ học")],
+                follow_ups=[{"course": "NGHE-B", "national_id": MAN_1990, "full_name": "Nguyễn Văn An",
+                             "birth_year": 1990, "commune": COMMUNE_A, "date": dt.date(2026, 10, 1),
+                             "status": "Có việc làm (làm công)"}])
+
+    result = load(data, officer)
+
+    assert result.committed, messages(result)
+    an = Person.objects.get(national_id=MAN_1990)
+    assert (an.search_name, an.birth_year, an.version, an.created_by) == ("nguyen van an", 1990, 1, officer)
+    participation = Participation.objects.get(person=an, course__code="NGHE-B")
+    # The course is employment-oriented: the follow-up milestones are set as enrolment through the form sets them.
+    assert (participation.follow_up_due_3m, participation.follow_up_due_6m) == (dt.date(2026, 9, 30),
+                                                                                dt.date(2026, 12, 30))
+    assert FollowUp.objects.get(participation=participation).status == "employed"
+    assert sorted(ParticipationEvent.objects.values_list("from_status", "to_status")) == [
+        ("", "completed"), ("", "dropped")]
+    for model in (Person, Participation, ParticipationEvent):
+        assert {(h.history_type, h.history_user_id) for h in model.history.all()} == {  # type: ignore[attr-defined]
+            ("+", officer.pk)}, model
+    assert Person.history.count() == 2 and ParticipationEvent.history.count() == 2  # type: ignore[attr-defined]
+
+
+def test_edits_of_many_rows_make_a_constant_number_of_queries(db, officer, django_assert_max_num_queries) -> None:
+    """Changed persons and participations are read, checked and written in batches (no query per row),
+    each with its history row and, for a status change, its event."""
+    course = make_course(code="NGHE-A")
+    people = [make_person(f"Người {n}", national_id=f"0770900{n:05d}") for n in range(40)]
+    for person in people:
+        enrol(person, course, status=ParticipationStatus.ENROLLED)
+    rows = [participant(national_id=p.national_id, full_name=p.full_name, ethnicity="Tày") for p in people]
+    history = (Person.history.count(), Participation.history.count())  # type: ignore[attr-defined]
+
+    with django_assert_max_num_queries(35):  # 27 today; a query per row would make 60+
+        result = load(book(participants=rows), officer)
+
+    assert result.committed, messages(result)
+    assert result.outcomes[PARTICIPANTS.name].updated == 40
+    assert set(Person.objects.values_list("ethnicity", "version")) == {("Tày", 2)}
+    assert set(Participation.objects.values_list("status", flat=True)) == {"completed"}
+    assert (Person.history.count(), Participation.history.count()) == (  # type: ignore[attr-defined]
+        history[0] + 40, history[1] + 40)
+    assert ParticipationEvent.objects.filter(from_status="enrolled", to_status="completed").count() == 40

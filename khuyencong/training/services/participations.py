@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -33,11 +34,16 @@ TRANSITIONS: dict[str, set[str]] = {S.ENROLLED: {S.COMPLETED, S.DROPPED}, S.COMP
 RESTRICTED = _("Dữ liệu của “%(name)s” đang bị hạn chế xử lý theo yêu cầu của chủ thể dữ liệu.")
 
 
+def due_dates(course: Course) -> tuple[dt.date | None, dt.date | None]:
+    """The 3- and 6-month follow-up milestones of ``course``'s trainees (employment-oriented courses only)."""
+    if not course.course_type.employment_oriented:
+        return None, None
+    return add_months(course.end_date, 3), add_months(course.end_date, 6)
+
+
 def refresh_due_dates(participation: Participation, *, actor: User) -> None:
-    """Set the 3- and 6-month follow-up milestones (employment-oriented courses only)."""
-    course = participation.course
-    oriented = course.course_type.employment_oriented
-    due = (add_months(course.end_date, 3), add_months(course.end_date, 6)) if oriented else (None, None)
+    """Set the participation's follow-up milestones from its course."""
+    due = due_dates(participation.course)
     if (participation.follow_up_due_3m, participation.follow_up_due_6m) != due:
         participation.follow_up_due_3m, participation.follow_up_due_6m = due
         if participation.pk:

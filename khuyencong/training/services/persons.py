@@ -46,21 +46,27 @@ def _derive(person: Person) -> None:
         person.birth_year = person.birth_date.year
 
 
+def identity_errors(national_id: str | None, birth_year: int | None, gender: str | None) -> dict[str, str]:
+    """The CCCD's century/sex digit and year digits must agree with what else we know (Circular 59/2021).
+
+    On plain values so that a 100,000-row import applies the same rule without building records.
+    """
+    nid = national_id
+    if not (nid and len(nid) == 12 and nid.isdigit()):
+        return {}
+    if birth_year and birth_year_of(nid) != birth_year:
+        return {"national_id": _(
+            "Số định danh không khớp với năm sinh %(y)s (chữ số thứ 4–6 mã hóa năm sinh)."
+        ) % {"y": birth_year}}
+    if gender and is_female_by_id(nid) != (gender == "female"):
+        return {"national_id": _("Số định danh không khớp với giới tính (chữ số thứ 4 mã hóa thế kỷ và giới tính).")}
+    return {}
+
+
 def _validate(person: Person) -> None:
-    """The CCCD's century/sex digit and year digits must agree with what else we know (Circular 59/2021)."""
-    errors: dict[str, str] = {}
+    errors = identity_errors(person.national_id, person.birth_year, person.gender)
     if person.commune_id and person.commune.level != "commune":
         errors["commune"] = _("Hãy chọn đơn vị cấp xã/phường/đặc khu.")
-    nid = person.national_id
-    if nid and len(nid) == 12 and nid.isdigit():
-        if person.birth_year and birth_year_of(nid) != person.birth_year:
-            errors["national_id"] = _(
-                "Số định danh không khớp với năm sinh %(y)s (chữ số thứ 4–6 mã hóa năm sinh)."
-            ) % {"y": person.birth_year}
-        elif person.gender and is_female_by_id(nid) != (person.gender == "female"):
-            errors["national_id"] = _(
-                "Số định danh không khớp với giới tính (chữ số thứ 4 mã hóa thế kỷ và giới tính)."
-            )
     if errors:
         raise ValidationError(errors)
 
