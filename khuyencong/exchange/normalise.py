@@ -31,6 +31,9 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _WORD_AMOUNTS = re.compile(r"(tỷ|ty|triệu|trieu|nghìn|nghin|ngàn|ngan|trăm|tram|k\b|tr\b)", re.IGNORECASE)
 _CURRENCY = re.compile(r"\s*(đồng|dong|vnđ|vnd|đ)\s*$", re.IGNORECASE)
+# Control characters (NUL, form feed…) cannot be stored in PostgreSQL text or shown in a form; old .xls
+# files and text pasted from other programs carry them. Tab, line feed and carriage return are spacing.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRUE = {"co", "x", "1", "true", "dung", "yes", "y"}
 _FALSE = {"khong", "0", "false", "sai", "no", "n"}
 
@@ -46,7 +49,11 @@ def read_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return normalize(str(value))
+    text = str(value)
+    if _CONTROL.search(text):
+        raise CellError("Ô chứa ký tự điều khiển không hiển thị được (ví dụ do dán từ phần mềm khác): "
+                        "hãy gõ lại nội dung ô.")
+    return normalize(text)
 
 
 def _plain_number(value: Any) -> str:

@@ -68,6 +68,14 @@ def test_text_is_nfc_and_codes_typed_as_numbers_keep_their_digits():
     assert read_text(1079.0) == "1079"
 
 
+@pytest.mark.parametrize("raw", ["Nguyễn\x00Văn An", "Lớp\x0cmột", "\x7f"])
+def test_control_characters_are_refused_not_stored(raw):
+    """A NUL or form feed from an old .xls file would fail in the database (a 5xx); it is a cell problem."""
+    with pytest.raises(CellError, match="ký tự điều khiển"):
+        read_text(raw)
+    assert read_text("Dòng một\nDòng hai\tcột") == "Dòng một Dòng hai cột"
+
+
 @pytest.mark.parametrize(("raw", "value"), [("Có", True), ("x", True), ("không", False), (True, True), (0, False)])
 def test_booleans(raw, value):
     assert read_boolean(raw) is value
