@@ -21,3 +21,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, PermissionDeniedError):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+YEARS = (2000, 2100)  # the programme's records; also keeps year lookups inside what dates can hold
+
+
+def year_param(params: Any, name: str = "year") -> int | None:
+    """The ``year`` filter of an API list, or None; anything else than a year in :data:`YEARS` is a 400."""
+    from rest_framework.exceptions import ValidationError
+
+    raw = params.get(name) or ""
+    if not raw:
+        return None
+    if not (raw.isdigit() and len(raw) <= 4 and YEARS[0] <= int(raw) <= YEARS[1]):
+        raise ValidationError({name: [f"Năm phải là số từ {YEARS[0]} đến {YEARS[1]}."]})
+    return int(raw)

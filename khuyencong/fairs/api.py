@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
+from khuyencong.core.api import year_param
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.streaming import ExportableListMixin
@@ -162,11 +163,8 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     def get_queryset(self) -> QuerySet[Fair]:
         params = self.request.query_params
-        year = params.get("year", "")
-        if year and not year.isdigit():
-            raise DRFValidationError({"year": [_("Năm không hợp lệ.")]})
         filters = FairFilters(when=PAST if params.get("when") == PAST else UPCOMING, q=params.get("q", ""),
-                              scope=params.get("scope", ""), year=int(year) if year else None)
+                              scope=params.get("scope", ""), year=year_param(params))
         return selectors.fair_list(self.request.user, filters)  # type: ignore[arg-type]
 
     def get_object(self) -> Fair:

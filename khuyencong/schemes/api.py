@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
+from khuyencong.core.api import year_param
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -300,13 +301,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
 
     def get_queryset(self) -> QuerySet[Scheme]:
         params = self.request.query_params
-        try:
-            year = int(params["year"]) if params.get("year") else None
-        except ValueError:
-            raise DRFValidationError({"year": ["Năm phải là số nguyên."]}) from None
-        if year is not None and not 2000 <= year <= 2100:  # also keeps the value inside the database's integers
-            raise DRFValidationError({"year": ["Năm phải từ 2000 đến 2100."]})
-        filters = SchemeFilters(year=year, activity_type=params.get("activity_type", ""),
+        filters = SchemeFilters(year=year_param(params), activity_type=params.get("activity_type", ""),
                                 funding_source=params.get("funding_source", ""), status=params.get("status", ""),
                                 unit=params.get("unit", ""), q=params.get("q", ""))
         items = selectors.scheme_list(self.request.user, filters)  # type: ignore[arg-type]

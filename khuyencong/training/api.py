@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from khuyencong.core.api import year_param
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -178,9 +179,8 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     def get_queryset(self) -> QuerySet[Course]:
         params = self.request.query_params
-        year = params.get("year", "")
         filters = CourseFilters(q=params.get("q", ""), course_type=params.get("course_type", ""),
-                                year=int(year) if year.isdigit() else None)
+                                year=year_param(params))
         return selectors.course_list(self.request.user, filters)  # type: ignore[arg-type]
 
     def get_object(self) -> Course:
