@@ -406,12 +406,19 @@ class XlsxExportRenderer(CsvExportRenderer):
     charset = None
 
 
+def _exports(view: Any) -> bool:
+    """Whether the view's current action answers ``format=csv|xlsx``: the list, and the list-valued actions
+    the view set names in ``export_actions`` (a course's participants, a round's results…)."""
+    action = getattr(view, "action", None)
+    return action == "list" or action in getattr(view, "export_actions", ())
+
+
 class ExportAutoSchema(AutoSchema):
     """Documents ``format`` on list operations of exportable view sets."""
 
     def get_override_parameters(self) -> list[Any]:
         params = list(super().get_override_parameters())
-        if getattr(self.view, "action", None) == "list":
+        if _exports(self.view):
             params.append(OpenApiParameter(
                 FORMAT_PARAM, str, enum=["json", CSV, XLSX], required=False,
                 description="Xuất toàn bộ danh sách (cùng bộ lọc, không phân trang): csv (UTF-8 có BOM) hoặc xlsx."))
@@ -420,7 +427,7 @@ class ExportAutoSchema(AutoSchema):
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         """The CSV and XLSX answers of a list are files, not the paginated JSON body."""
         operation = super().get_operation(*args, **kwargs)
-        if operation and getattr(self.view, "action", None) == "list":
+        if operation and _exports(self.view):
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
                 for media_type in (CsvExportRenderer.media_type, XLSX_CONTENT_TYPE):
@@ -435,21 +442,24 @@ class ExportableListMixin:
     The rows are ``filter_queryset(get_queryset())`` — the same selector, scoping and filters as
     the JSON list, without pagination — and the columns are the output serializer's fields, so the
     export never reveals more than the JSON does. Set ``export_filename`` (ASCII, no extension).
+
+    A list-valued ``@action`` exports too when named in ``export_actions`` and answered with
+    :meth:`action_rows` (the rows and the serializer its JSON uses).
     """
 
     export_filename = "danh-sach"
+    export_actions: tuple[str, ...] = ()
     schema: Any = ExportAutoSchema()
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = list(super().get_renderers())  # type: ignore[misc]
-        if getattr(self, "action", None) == "list":
+        if _exports(self):
             renderers += [CsvExportRenderer(), XlsxExportRenderer()]
         return renderers
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         fmt = request.query_params.get(FORMAT_PARAM)
-        is_list = getattr(self, "action", None) == "list"
-        if not force and is_list and fmt is not None and fmt not in {r.format for r in self.get_renderers()}:
+        if not force and _exports(self) and fmt is not None and fmt not in {r.format for r in self.get_renderers()}:
             raise ApiValidationError({FORMAT_PARAM: [bad_format_message(fmt)]})
         return super().perform_content_negotiation(request, force)  # type: ignore[misc]
 
@@ -468,3 +478,12 @@ class ExportableListMixin:
         columns = serializer_columns(self.get_serializer())  # type: ignore[attr-defined]
         name = self.export_filename
         return export_table(fmt, filename=name, sheet_name=name, columns=columns, items=items)
+
+    def action_rows(self, request: Request, items: Iterable[Any], serializer: serializers.Serializer,
+                    *, filename: str) -> Any:
+        """The answer of a list-valued action: its JSON, or the same rows and columns as CSV/XLSX."""
+        fmt = request.accepted_renderer.format
+        if fmt not in FORMATS:
+            return Response(type(serializer)(items, many=True, context=serializer.context).data)
+        return export_table(fmt, filename=filename, sheet_name=filename, columns=serializer_columns(serializer),
+                            items=items)

@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from khuyencong.core.text import fold
+from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 
 
@@ -29,10 +30,14 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
     OpenApiParameter("q", OpenApiTypes.STR, description="Tìm theo tên, không phân biệt dấu"),
     OpenApiParameter("parent", OpenApiTypes.STR, description="Mã đơn vị cấp trên"),
 ])
-class AdministrativeUnitViewSet(viewsets.ReadOnlyModelViewSet):
-    """Administrative units in force on a date (public reference data; login still required)."""
+class AdministrativeUnitViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewSet):
+    """Administrative units in force on a date (public reference data; login still required).
+
+    ``?format=csv|xlsx`` exports the filtered list, e.g. the communes in force on a date for a mail merge.
+    """
 
     serializer_class = AdministrativeUnitSerializer
+    export_filename = "don-vi-hanh-chinh"
 
     def _day(self) -> dt.date:
         raw = self.request.query_params.get("on")

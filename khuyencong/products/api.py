@@ -242,6 +242,7 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
 @extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
 class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     export_filename = "vong-binh-chon"
+    export_actions = ("results",)
     serializer_class = RoundOut
 
     def get_queryset(self) -> QuerySet[SelectionRound]:
@@ -326,7 +327,9 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(responses={200: ResultOut(many=True)})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
-        return Response(ResultOut(selectors.results_for(self._user(), self.get_object()), many=True).data)
+        selection_round = self.get_object()
+        return self.action_rows(request, selectors.results_for(self._user(), selection_round), ResultOut(),
+                                filename=f"ket-qua-vong-{selection_round.pk}")
 
 
 @extend_schema_view(create=extend_schema(request=NominationIn, responses={201: NominationOut}))

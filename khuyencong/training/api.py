@@ -174,6 +174,7 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     """Courses visible to the caller (scoped by the organising unit)."""
 
     export_filename = "lop-dao-tao"
+    export_actions = ("participants",)
     serializer_class = CourseOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -204,8 +205,9 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(responses={200: ParticipantSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def participants(self, request: Request, pk: str | None = None) -> Response:
-        rows = selectors.course_participants(self.get_object()).select_related("course")
-        return Response(ParticipantSerializer(rows, many=True).data)
+        course = self.get_object()
+        rows = selectors.course_participants(course).select_related("course")
+        return self.action_rows(request, rows, ParticipantSerializer(), filename=f"hoc-vien-lop-{course.pk}")
 
     @extend_schema(request=EnrolInputSerializer, responses={201: ParticipantSerializer(many=True)})
     @action(detail=True, methods=["post"])

@@ -95,10 +95,21 @@ def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[
             "q": q, "found": found, "list_form": extra.pop("list_form", None) or EnrolListForm(), **extra}
 
 
+def participant_columns() -> list[ExportColumn]:
+    """The course page's participant table as it is shown: no ID number or phone, like the page."""
+    return [col(_("Họ và tên"), "person.full_name"), col(_("Xã/phường"), "person.commune.name"),
+            col(_("Trạng thái"), "get_status_display"), col(_("Số chứng chỉ"), "certificate_no"),
+            col(_("Lần theo dõi"), "follow_up_count")]
+
+
 @login_required
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
-    return render(request, "training/course_detail.html", _detail_context(request, course))
+    if response := export_list(request, selectors.course_participants(course), participant_columns(),
+                               filename=f"hoc-vien-lop-{course.pk}", sheet_name=_("Học viên")):
+        return response
+    return render(request, "training/course_detail.html", _detail_context(request, course,
+                                                                          export=export_links(request)))
 
 
 def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:

@@ -30,13 +30,14 @@ EMPTY_IN_WORLD = {"/san-pham/", "/san-pham/cong-nhan/", "/hoi-cho/diem-gioi-thie
 AREA_PAGES = [p for p in PAGES if not p.startswith("/nhat-ky/")]
 
 
-def _api_list_paths() -> list[str]:
+def _api_export_paths() -> list[str]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return sorted(path for path, ops in schema["paths"].items()
                   if "get" in ops and any(p["name"] == "format" for p in ops["get"].get("parameters", [])))
 
 
-API_LISTS = _api_list_paths()
+API_EXPORTS = _api_export_paths()
+API_LISTS = [p for p in API_EXPORTS if "{" not in p]  # lists; the others are list-valued actions of one record
 _ids = itertools.count(1)
 
 
@@ -205,7 +206,7 @@ def test_every_domain_api_list_is_exportable() -> None:
     resources = {p.split("/")[3] for p in API_LISTS}
     assert resources >= {"establishments", "schemes", "plans", "programmes", "supportnorms", "courses", "persons",
                          "participations", "partners", "agreements", "activities", "products", "rounds",
-                         "nominations", "certificates", "fairs", "fairparticipations", "showrooms"}
+                         "nominations", "certificates", "fairs", "fairparticipations", "showrooms", "units"}
 
 
 @pytest.mark.parametrize("path", API_LISTS)
@@ -241,3 +242,57 @@ def test_api_export_query_count_does_not_grow_with_rows(personas, world) -> None
         _side(f"MORE{n}", COMMUNE_A, make_establishment(f"Cơ sở thêm {n}", unit(COMMUNE_A)),
               personas["province_admin"])
     assert {u: _queries(api, u) for u in urls} == before
+
+
+def test_unit_export_follows_the_date_and_level_filters(personas) -> None:
+    """The reference list exports like the others: communes in force on a date, before or after the reform."""
+    api = APIClient()
+    api.force_authenticate(personas["commune_officer_a"])
+    before = csv_rows(api.get("/api/v1/units", {"level": "province", "on": "2025-06-30", "format": "csv"}))
+    after = csv_rows(api.get("/api/v1/units", {"level": "province", "on": "2025-07-01", "format": "csv"}))
+    assert (len(before) - 1, len(after) - 1) == (63, 34)
+    assert api.get("/api/v1/units", {"on": "30/06/2025", "format": "csv"}).status_code == 400
+
+
+def test_course_page_exports_its_participant_table(client, personas) -> None:
+    """A detail page's list exports too: the course's own participants, as the page shows them."""
+    from khuyencong.training.tests.conftest import enrol, make_course, make_person
+
+    course, other = make_course(code="XUAT-1"), make_course(code="XUAT-2")
+    enrol(make_person("Nguyễn Văn An", national_id="077090000001"), course)
+    enrol(make_person("Trần Thị Bình", gender="female"), other)
+    client.force_login(personas["province_officer"])
+    page = client.get(f"/dao-tao/lop/{course.pk}/").content.decode()
+    assert "?format=xlsx" in page
+
+    rows = csv_rows(client.get(f"/dao-tao/lop/{course.pk}/", {"format": "csv"}))
+
+    assert rows == [["Họ và tên", "Xã/phường", "Trạng thái", "Số chứng chỉ", "Lần theo dõi"],
+                    ["Nguyễn Văn An", unit(COMMUNE_A).name, "Hoàn thành", "", "0"]]
+    assert xlsx_rows(client.get(f"/dao-tao/lop/{course.pk}/", {"format": "xlsx"}))[1][0] == "Nguyễn Văn An"
+    assert client.get(f"/dao-tao/lop/{course.pk}/", {"format": "ods"}).status_code == 400
+    client.force_login(personas["commune_officer_b"])  # a course of commune A: not theirs to read
+    assert client.get(f"/dao-tao/lop/{course.pk}/", {"format": "csv"}).status_code in (403, 404)
+
+
+def test_list_valued_api_actions_export_too(personas) -> None:
+    """A course's participants and a round's results export like the lists, in the JSON's own columns."""
+    from khuyencong.training.tests.conftest import enrol, make_course, make_person
+
+    assert {p for p in API_EXPORTS if "{" in p} == {"/api/v1/courses/{id}/participants",
+                                                     "/api/v1/rounds/{id}/results"}
+    course = make_course(code="XUAT-API")
+    enrol(make_person("Nguyễn Văn An"), course)
+    api = APIClient()
+    api.force_authenticate(personas["province_officer"])
+    path = f"/api/v1/courses/{course.pk}/participants"
+
+    json_rows = api.get(path).json()
+    rows = csv_rows(api.get(path, {"format": "csv"}))
+
+    assert len(rows) - 1 == len(json_rows) == 1
+    assert len(rows[0]) == len(json_rows[0])  # one column per JSON field
+    assert "Nguyễn Văn An" in rows[1] and "XUAT-API" in rows[1]
+    assert len(xlsx_rows(api.get(path, {"format": "xlsx"}))) == 2
+    assert api.get(path, {"format": "ods"}).status_code == 400
+    assert api.get("/api/v1/rounds/999999/results", {"format": "csv"}).status_code == 404
