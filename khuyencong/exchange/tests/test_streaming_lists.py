@@ -296,3 +296,16 @@ def test_list_valued_api_actions_export_too(personas) -> None:
     assert len(xlsx_rows(api.get(path, {"format": "xlsx"}))) == 2
     assert api.get(path, {"format": "ods"}).status_code == 400
     assert api.get("/api/v1/rounds/999999/results", {"format": "csv"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/fairs", "/api/v1/courses", "/api/v1/schemes"])
+@pytest.mark.parametrize("year", ["65536", "1999", "20x5", "-2020"])
+def test_year_filters_outside_the_programme_are_a_400_even_when_exported(personas, path: str, year: str) -> None:
+    """An export runs the query the paginated JSON may never reach: a year no date can hold must be refused."""
+    api = APIClient()
+    api.force_authenticate(personas["province_admin"])
+    for params in ({"year": year}, {"year": year, "format": "csv"}):
+        response = api.get(path, params)
+        assert response.status_code == 400, (path, params)
+        assert "Năm phải là số từ 2000 đến 2100" in response.content.decode()
+    assert api.get(path, {"year": "2026", "format": "csv"}).status_code == 200
