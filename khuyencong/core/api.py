@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,8 +29,6 @@ YEARS = (2000, 2100)  # the programme's records; also keeps year lookups inside 
 
 def year_param(params: Any, name: str = "year") -> int | None:
     """The ``year`` filter of an API list, or None; anything else than a year in :data:`YEARS` is a 400."""
-    from rest_framework.exceptions import ValidationError
-
     raw = params.get(name) or ""
     if not raw:
         return None

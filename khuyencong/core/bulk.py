@@ -53,9 +53,7 @@ class BulkInsert:
             raise TypeError(f"{model.__name__}: fields {refused} need conversion; use bulk_create instead")
         pk = model._meta.pk
         assert pk is not None
-        self.pk = pk.attname
-        self.given = tuple(fields)
-        self.filled = tuple(f for f in concrete.values() if f.attname != self.pk and f.attname not in fields)
+        self.filled = tuple(f for f in concrete.values() if f.attname != pk.attname and f.attname not in fields)
         columns = [pk.column, *(concrete[name].column for name in fields), *(f.column for f in self.filled)]
         self.columns: tuple[str, ...] = tuple(c for c in columns if c is not None)
         assert len(self.columns) == len(columns)  # concrete fields always have a column

@@ -444,7 +444,7 @@ class ExportableListMixin:
     export never reveals more than the JSON does. Set ``export_filename`` (ASCII, no extension).
 
     A list-valued ``@action`` exports too when named in ``export_actions`` and answered with
-    :meth:`action_rows` (the rows and the serializer its JSON uses).
+    :meth:`action_rows` (the rows and the serializer class its JSON uses).
     """
 
     export_filename = "danh-sach"
@@ -479,11 +479,11 @@ class ExportableListMixin:
         name = self.export_filename
         return export_table(fmt, filename=name, sheet_name=name, columns=columns, items=items)
 
-    def action_rows(self, request: Request, items: Iterable[Any], serializer: serializers.Serializer,
+    def action_rows(self, request: Request, items: Iterable[Any], serializer_class: type[serializers.Serializer],
                     *, filename: str) -> Any:
         """The answer of a list-valued action: its JSON, or the same rows and columns as CSV/XLSX."""
         fmt = request.accepted_renderer.format
         if fmt not in FORMATS:
-            return Response(type(serializer)(items, many=True, context=serializer.context).data)
-        return export_table(fmt, filename=filename, sheet_name=filename, columns=serializer_columns(serializer),
-                            items=items)
+            return Response(serializer_class(items, many=True).data)
+        return export_table(fmt, filename=filename, sheet_name=filename,
+                            columns=serializer_columns(serializer_class()), items=items)

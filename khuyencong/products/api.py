@@ -328,7 +328,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
         selection_round = self.get_object()
-        return self.action_rows(request, selectors.results_for(self._user(), selection_round), ResultOut(),
+        return self.action_rows(request, selectors.results_for(self._user(), selection_round), ResultOut,
                                 filename=f"ket-qua-vong-{selection_round.pk}")
 
 

@@ -207,7 +207,7 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     def participants(self, request: Request, pk: str | None = None) -> Response:
         course = self.get_object()
         rows = selectors.course_participants(course).select_related("course")
-        return self.action_rows(request, rows, ParticipantSerializer(), filename=f"hoc-vien-lop-{course.pk}")
+        return self.action_rows(request, rows, ParticipantSerializer, filename=f"hoc-vien-lop-{course.pk}")
 
     @extend_schema(request=EnrolInputSerializer, responses={201: ParticipantSerializer(many=True)})
     @action(detail=True, methods=["post"])
