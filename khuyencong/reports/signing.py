@@ -239,7 +239,7 @@ def check_signed_upload(signed: bytes, *, issued: bytes) -> SignatureInfo:
         raise SigningError(_("Tệp tải lên chưa được ký số: không có chữ ký nào trong tệp."))
     statuses = [_validate(sig) for sig in signatures]
     first, last = signatures[0], signatures[-1]
-    if not (signed.startswith(issued) and first.byte_range[1] >= len(issued)):
+    if not (_first_revision_is(signed, issued) and first.byte_range[1] >= len(issued)):
         raise SigningError(_("Phiên bản được ký không phải là văn bản đã ban hành: phần đầu của tệp phải trùng "
                              "từng byte với tệp PDF đã ban hành."))
     if last.byte_range[2] + last.byte_range[3] != len(signed):
@@ -247,6 +247,14 @@ def check_signed_upload(signed: bytes, *, issued: bytes) -> SignatureInfo:
     status = statuses[0]
     return SignatureInfo(signer=status.signing_cert.subject.human_friendly, signed_at=status.signer_reported_dt,
                          trusted=bool(status.trusted))
+
+
+def _first_revision_is(signed: bytes, issued: bytes) -> bool:
+    """The issued bytes, then directly the next revision's first object: nothing slipped in between."""
+    import re
+
+    rest = signed[len(issued):len(issued) + 64].lstrip(b"\r\n")
+    return signed.startswith(issued) and re.match(rb"\d+ \d+ obj", rest) is not None
 
 
 def _validate(sig: Any) -> Any:
