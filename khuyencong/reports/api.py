@@ -28,7 +28,7 @@ from khuyencong.reports.models import IssuedReport
 
 class DriftLineSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     unit = serializers.CharField()
     issued = serializers.IntegerField(allow_null=True)
     today = serializers.IntegerField(allow_null=True)
@@ -116,7 +116,7 @@ class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                                                                              "không xóa được.")})
     def _refuse_change(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = self.get_object()
-        raise MethodNotAllowed(request.method, detail=_(
+        raise MethodNotAllowed(request.method or "", detail=_(
             "Báo cáo số %(number)s đã ban hành nên không thể sửa hoặc xóa.") % {"number": report.number})
 
     update = partial_update = destroy = _refuse_change

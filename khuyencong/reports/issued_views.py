@@ -19,6 +19,7 @@ from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.reports import issuing
 from khuyencong.reports.forms import IssueForm, SignedUploadForm
 from khuyencong.reports.models import IssuedReport
+from khuyencong.reports.numbers import integer
 
 FILES = {"pdf": ("pdf", "application/pdf", "pdf"),
          "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -85,15 +86,23 @@ def issued_detail(request: HttpRequest, pk: int, *, upload_form: SignedUploadFor
                   status: int = 200) -> HttpResponse:
     report = issuing.issued_report_get(request.user, pk)  # type: ignore[arg-type]
     return render(request, "reports/issued_detail.html", {
-        "report": report, "figures": _issued_rows(report), "drift": issuing.drift(report),
+        "report": report, "figures": _issued_rows(report), "drift": _drift_rows(report),
         "may_sign": issuing.may_sign(request.user, report), "upload_form": upload_form or SignedUploadForm(),
     }, status=status)
 
 
 def _issued_rows(report: IssuedReport) -> list[dict[str, Any]]:
     return [{"code": code, "label": BY_CODE[code].label_vi if code in BY_CODE else code,
-             "unit": BY_CODE[code].unit if code in BY_CODE else "", "value": value}
+             "unit": BY_CODE[code].unit if code in BY_CODE else "", "value": integer(value)}
             for code, value in report.figures.get("indicators", {}).items()]
+
+
+def _drift_rows(report: IssuedReport) -> list[dict[str, Any]] | None:
+    lines = issuing.drift(report)
+    if lines is None:
+        return None
+    return [{"label": d.label, "unit": d.unit, "issued": integer(d.issued), "today": integer(d.today)}
+            for d in lines]
 
 
 @login_required

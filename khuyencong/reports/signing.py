@@ -169,15 +169,19 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
 
 def _stamp_style() -> Any:
     from pyhanko import stamp
-    from pyhanko.pdf_utils import text
+    from pyhanko.pdf_utils import layout, text
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
     box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8) \
         if STAMP_FONT.exists() else text.TextBoxStyle(font_size=8)
     label = "Đã ký số bởi" if STAMP_FONT.exists() else "Da ky so boi"  # the built-in font has no diacritics
     when = "Thời gian" if STAMP_FONT.exists() else "Thoi gian"
+    fit = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                                     inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+                                     margins=layout.Margins.uniform(3))
     return stamp.TextStampStyle(stamp_text=f"{label}: %(signer)s\n{when}: %(ts)s", text_box_style=box_style,
-                                timestamp_format="%d/%m/%Y %H:%M:%S %z", border_width=1)
+                                timestamp_format="%d/%m/%Y %H:%M:%S %z", border_width=1,
+                                inner_content_layout=fit)
 
 
 def signature_box(writer: Any) -> tuple[int, tuple[int, int, int, int]]:
