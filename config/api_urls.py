@@ -14,7 +14,7 @@ router = DefaultRouter(trailing_slash=False)
 router.register("establishments", EstablishmentViewSet, basename="establishment")
 router.register("units", AdministrativeUnitViewSet, basename="unit")
 # Each domain app adds its own viewsets through ``<app>.api.register(router)``.
-for app in ("schemes", "training", "cooperation", "products", "fairs"):
+for app in ("schemes", "training", "cooperation", "products", "fairs", "reports"):
     import_module(f"khuyencong.{app}.api").register(router)
 
 urlpatterns = [

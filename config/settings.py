@@ -302,3 +302,9 @@ REPORT_SIGNER_NAME = env.str("KHUYENCONG_REPORT_SIGNER_NAME", default="")
 REPORT_RECIPIENTS = env.list("KHUYENCONG_REPORT_RECIPIENTS", default=[
     "Bộ Công Thương", "UBND Thành phố", "Ban Giám đốc Sở",
 ])
+# Digital signature of issued reports (PAdES): the organisation's certificate as a PKCS#12 file.
+# Without one, development and test sign with a self-signed demo certificate under VAR_DIR;
+# production refuses to sign (docs/configuration.md).
+REPORT_SIGNING_PKCS12 = env.str("KHUYENCONG_REPORT_SIGNING_PKCS12", default="")
+REPORT_SIGNING_PASSPHRASE = env.str("KHUYENCONG_REPORT_SIGNING_PASSPHRASE", default="")
+REPORT_SIGNING_DEMO = not IS_PRODUCTION

@@ -41,3 +41,27 @@ class DrillForm(forms.Form):
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             self.add_error("to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
         return data
+
+
+class IssueForm(ReportForm):
+    """The report's parameters plus what the issued document carries: number, date and signer."""
+
+    number = forms.CharField(label=_("Số văn bản"), max_length=40, help_text=_("Ví dụ 12/BC-SCT; không trùng trong "
+                                                                                  "cùng năm ban hành."))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=120)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120)
+
+
+MAX_SIGNED_PDF = 20 * 1024 * 1024
+
+
+class SignedUploadForm(forms.Form):
+    signed_pdf = forms.FileField(label=_("Tệp PDF đã ký số"), help_text=_("Tệp PDF đã ban hành, ký số bằng USB "
+                                                                          "token hoặc phần mềm ký của cơ quan."))
+
+    def clean_signed_pdf(self) -> object:
+        upload = self.cleaned_data["signed_pdf"]
+        if upload.size > MAX_SIGNED_PDF:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
+        return upload

@@ -24,6 +24,7 @@ from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
 from khuyencong.reports.forms import DrillForm, ReportForm
+from khuyencong.reports.issuing import may_issue
 from khuyencong.reports.tables import all_tables
 from khuyencong.training.masking import mask_national_id
 
@@ -71,7 +72,8 @@ def period_report(request: HttpRequest) -> HttpResponse:
         name = f"bao-cao-khuyen-cong-{figures.period.date_from:%Y%m%d}-{figures.period.date_to:%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode()}
+    context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode(),
+                               "may_issue": may_issue(request.user)}
     if figures is not None:
         head, plan = exports.Letterhead.from_settings(), plan_vs_actual(figures.period, figures.area)
         context["document"] = exports.render_html(figures, all_tables(figures, plan), head, for_print=False,

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         created = load_demo_establishments()
         load_demo_users()  # link the representative to an establishment now that they exist
         seeded = load_seed_dataset()
+        if settings.REPORT_SIGNING_DEMO and not settings.REPORT_SIGNING_PKCS12:  # signing works out of the box
+            from khuyencong.reports.signing import ensure_demo_certificate
+
+            self.stdout.write(f"Chứng thư số minh họa để ký báo cáo: {ensure_demo_certificate()}")
         self.stdout.write(f"Cơ sở minh họa mới: {created}.")
         self.stdout.write("Bộ dữ liệu Bà Rịa – Vũng Tàu 2014–2020: " + ("đã nạp." if seeded else "đã có sẵn."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {DEMO_PASSWORD}):")

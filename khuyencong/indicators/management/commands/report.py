@@ -1,4 +1,4 @@
-"""``khuyencong report --from … --to … [--area CODE] [--boundary-date …] --format json|xlsx|docx|pdf``.
+"""``khuyencong report --from … --to … [--area CODE] [--boundary-date …] --format json|xlsx|docx|pdf [--sign]``.
 
 Prints (or writes to ``--output``) the catalogue's figures for the period and area. Files are
 written to a temporary name and renamed only when complete, so a failed run leaves no partial file.
@@ -38,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--boundary-date", default=None, help="Vẽ địa bàn theo ranh giới ngày này, YYYY-MM-DD")
         parser.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
         parser.add_argument("--output", default=None, help="Tệp kết quả (mặc định: in ra màn hình, chỉ với json)")
+        parser.add_argument("--sign", action="store_true",
+                            help="Ký số tệp PDF (PAdES) bằng chứng thư số của cơ quan (chỉ với --format pdf)")
         parser.add_argument("--indicator", action="append", dest="codes", help="Chỉ tính chỉ tiêu này (lặp lại được)")
         parser.add_argument("--breakdown", default=None,
                             help="Phân tổ (chỉ với json): year, unit, activity, funding, sector, product_group, "
@@ -52,6 +54,8 @@ class Command(BaseCommand):
         fmt, output = options["format"], options["output"]
         if options["breakdown"] and fmt != "json":
             raise CommandError("--breakdown chỉ dùng với --format json.")
+        if options["sign"] and fmt != "pdf":
+            raise CommandError("--sign chỉ dùng với --format pdf.")
         try:
             area = resolve_area(options["area"], boundary)
             dimensions = parse_dimensions(options["breakdown"]) if options["breakdown"] else None
@@ -75,8 +79,20 @@ class Command(BaseCommand):
             from khuyencong.reports.exports import render
 
             content = render(figures, fmt)
+            content = _signed(content) if options["sign"] else content
         _write_atomically(Path(output), content)
         self.stdout.write(f"Đã ghi {output}")
+
+
+def _signed(pdf: bytes) -> bytes:
+    from django.conf import settings
+
+    from khuyencong.reports.signing import SigningError, sign_pdf
+
+    try:
+        return sign_pdf(pdf, reason="Báo cáo khuyến công", location=settings.REPORT_PLACE)
+    except SigningError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
