@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khuyencong.training import views, views_persons
+from khuyencong.training import views, views_bulk, views_persons
 
 app_name = "training"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
     path("lop/<int:pk>/ghi-danh/", views.course_enrol, name="course_enrol"),
     path("lop/<int:pk>/ghi-danh-theo-danh-sach/", views.course_enrol_list, name="course_enrol_list"),
+    path("lop/<int:pk>/ket-qua-ca-lop/", views_bulk.course_settle, name="course_settle"),
+    path("lop/<int:pk>/theo-doi/", views_bulk.course_follow_ups, name="course_follow_ups"),
     path("hoc-vien/<int:pk>/hoan-thanh/", views.participation_complete, name="participation_complete"),
     path("hoc-vien/<int:pk>/bo-hoc/", views.participation_drop, name="participation_drop"),
     path("hoc-vien/<int:pk>/theo-doi/", views.follow_up_create, name="follow_up_create"),

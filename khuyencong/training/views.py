@@ -91,7 +91,11 @@ def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[
     can_edit = policy.may_edit_course(user, course)  # type: ignore[arg-type]
     q = request.GET.get("q", "").strip()
     found = selectors.person_list(user, q)[:20] if q and can_edit else []  # type: ignore[arg-type]
-    return {"course": course, "participants": selectors.course_participants(course), "can_edit": can_edit,
+    participants = list(selectors.course_participants(course))
+    from khuyencong.training.views_bulk import settle_table  # the bulk page module imports this one
+
+    settle = settle_table(participants, extra.pop("settle_posted", None)) if can_edit else []
+    return {"course": course, "participants": participants, "can_edit": can_edit, "settle": settle,
             "q": q, "found": found, "list_form": extra.pop("list_form", None) or EnrolListForm(), **extra}
 
 

@@ -1,5 +1,13 @@
 """Writes on training records. Web pages, the API and importers all come here."""
 
+from khuyencong.training.services.bulk import (
+    FollowUpRow,
+    SettleRow,
+    followups_record_many,
+    participations_complete_many,
+    participations_drop_many,
+    participations_settle_many,
+)
 from khuyencong.training.services.courses import course_create, course_update
 from khuyencong.training.services.participations import (
     TRANSITIONS,
@@ -21,7 +29,27 @@ from khuyencong.training.services.persons import (
 from khuyencong.training.services.privacy import person_export, person_unmask_id
 
 __all__ = [
-    "TRANSITIONS", "consent_record", "consent_withdraw", "course_create", "course_update", "follow_up_record",
-    "follow_up_update", "participant_complete", "participant_drop", "participant_enrol", "participants_enrol_by_ids",
-    "person_create", "person_export", "person_merge", "person_restrict", "person_unmask_id", "person_update",
+    "TRANSITIONS",
+    "FollowUpRow",
+    "SettleRow",
+    "consent_record",
+    "consent_withdraw",
+    "course_create",
+    "course_update",
+    "follow_up_record",
+    "follow_up_update",
+    "followups_record_many",
+    "participant_complete",
+    "participant_drop",
+    "participant_enrol",
+    "participants_enrol_by_ids",
+    "participations_complete_many",
+    "participations_drop_many",
+    "participations_settle_many",
+    "person_create",
+    "person_export",
+    "person_merge",
+    "person_restrict",
+    "person_unmask_id",
+    "person_update",
 ]
