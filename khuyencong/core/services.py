@@ -6,14 +6,24 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.models import TrackedModel
 
 T = TypeVar("T", bound=TrackedModel)
 
+# Roles that never write, whatever an app's policy says (a last guard under every service): the
+# auditor inspects the records and the audit trail and must leave no trace in them.
+READ_ONLY_ROLES = {"auditor"}
+
+
+def refuse_read_only(actor: Any) -> None:
+    if getattr(actor, "role", None) in READ_ONLY_ROLES:
+        raise PermissionDeniedError()
+
 
 def save_new(instance: T, *, actor: Any) -> T:
     """Validate and insert a record, attributing it (and its first history row) to ``actor``."""
+    refuse_read_only(actor)
     instance.created_by = actor
     instance.updated_by = actor
     instance.full_clean()
@@ -28,6 +38,7 @@ def save_changes(instance: T, *, actor: Any, expected_version: int | None) -> T:
     The version bump is a conditional UPDATE, so two concurrent editors cannot both pass the check
     on either database (SQLite has no row locks).
     """
+    refuse_read_only(actor)
     instance.updated_by = actor
     instance.full_clean()
     manager: models.Manager[Any] = type(instance)._default_manager
@@ -43,5 +54,6 @@ def save_changes(instance: T, *, actor: Any, expected_version: int | None) -> T:
 
 def delete_record(instance: models.Model, *, actor: Any) -> None:
     """Delete a record; the history library keeps a '-' row naming who deleted it."""
+    refuse_read_only(actor)
     instance._history_user = actor  # type: ignore[attr-defined]
     instance.delete()

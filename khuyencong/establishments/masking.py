@@ -6,3 +6,13 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 4:
         return "*" * len(phone)
     return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
+
+
+# Fields holding personal data, with how each is masked for roles that may not see it; the record's
+# page and its change history apply the same rule.
+PERSONAL_FIELDS = {"representative_phone": mask_phone}
+
+
+def mask_change(field: str, value: object) -> object:
+    masker = PERSONAL_FIELDS.get(field)
+    return masker(value) if masker is not None and isinstance(value, str) else value

@@ -84,8 +84,15 @@ def _field_label(name: str) -> str:
     return str(getattr(Establishment._meta.get_field(name), "verbose_name", name))
 
 
-def establishment_history(establishment: Establishment) -> list[dict[str, Any]]:
-    """Who changed what and when, newest first, with field-level before/after values."""
+def establishment_history(establishment: Establishment, user: User) -> list[dict[str, Any]]:
+    """Who changed what and when, newest first, with field-level before/after values.
+
+    Personal fields are masked exactly as on the record for roles that may not see them.
+    """
+    from khuyencong.accounts.policy import sees_personal_data
+    from khuyencong.establishments.masking import mask_change
+
+    full = sees_personal_data(user, establishment)
     records = list(establishment.history.select_related("history_user").order_by("-history_date", "-history_id"))
     out = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
@@ -93,7 +100,8 @@ def establishment_history(establishment: Establishment) -> list[dict[str, Any]]:
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)
             changes = [
-                {"field": _field_label(c.field), "old": c.old, "new": c.new}
+                {"field": _field_label(c.field), "old": c.old if full else mask_change(c.field, c.old),
+                 "new": c.new if full else mask_change(c.field, c.new)}
                 for c in delta.changes
             ]
         out.append({"when": newer.history_date, "who": newer.history_user, "type": newer.history_type,

@@ -72,7 +72,7 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phone": establishment.representative_phone if sees_personal_data(user, establishment)  # type: ignore[arg-type]
         else mask_phone(establishment.representative_phone),
         "eligibility": check_eligibility(establishment, on=timezone.localdate()),
-        "history": selectors.establishment_history(establishment),
+        "history": selectors.establishment_history(establishment, user),  # type: ignore[arg-type]
         "can_edit": may_act_on_establishment(user, Action.UPDATE, establishment),  # type: ignore[arg-type]
     })
 

@@ -63,3 +63,37 @@ def drill_rows(code: str, period: Period, area: Area) -> tuple[Drill, QuerySet[A
     else:
         items = drill.model.objects.filter(pk__in=rows.values(drill.entity_id))
     return drill, items.select_related(*drill.related).order_by("pk")
+
+
+def readable_records(kind: str, user: Any) -> QuerySet[Any] | None:
+    """The records of ``kind`` the user may read under the owning app's own read policy.
+
+    ``None`` when the role may not read that kind of record at all: such a role may see the figure
+    (``access.require_report_access``) but not the persons or records behind it.
+    """
+    from khuyencong.cooperation.selectors import activities_for
+    from khuyencong.establishments.selectors import establishments_for
+    from khuyencong.fairs.selectors import participations_for
+    from khuyencong.products.selectors import products_for
+    from khuyencong.schemes.selectors import schemes_for
+    from khuyencong.training import policy as training_policy
+    from khuyencong.training.selectors import persons_for
+
+    if kind in (PERSONS, COOPERATION) and not training_policy.may_read(user):
+        return None
+    readers: dict[str, Any] = {
+        PERSONS: persons_for, ESTABLISHMENTS: establishments_for, PRODUCTS: products_for, SCHEMES: schemes_for,
+        FAIR_VISITS: participations_for,
+        COOPERATION: lambda u: ActivityParticipant.objects.filter(person__in=persons_for(u).values("pk"),
+                                                                  activity__in=activities_for(u).values("pk")),
+    }
+    return readers[kind](user)  # type: ignore[no-any-return]
+
+
+def drill_rows_for(user: Any, code: str, period: Period, area: Area) -> tuple[Drill, QuerySet[Any] | None]:
+    """``drill_rows`` narrowed to what ``user`` may read; ``None`` rows when the role may read none of them."""
+    drill, items = drill_rows(code, period, area)
+    readable = readable_records(drill.kind, user)
+    if readable is None:
+        return drill, None
+    return drill, items.filter(pk__in=readable.values("pk"))

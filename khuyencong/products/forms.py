@@ -18,6 +18,7 @@ from khuyencong.products.models import (
     RecognitionLevel,
     RuleSet,
 )
+from khuyencong.products.policy import SEATABLE_ROLES
 
 
 class ScoreForm(forms.Form):
@@ -113,8 +114,9 @@ class CouncilForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Người dùng"), queryset=User.objects.filter(is_active=True)
-                                  .order_by("username"), to_field_name="username")
+    # Only accounts that may hold a seat are offered (the service refuses any other anyway).
+    user = forms.ModelChoiceField(label=_("Người dùng"), queryset=User.objects.filter(
+        is_active=True, role__in=SEATABLE_ROLES).order_by("username"), to_field_name="username")
     role = forms.ChoiceField(label=_("Vai trò"), choices=MemberRole.choices)
     title = forms.CharField(label=_("Chức danh"), required=False, max_length=200)
 

@@ -22,13 +22,35 @@ def may_view(user: User) -> bool:
     return role_allows(user, Action.VIEW)
 
 
+# Accounts that may hold a council seat (juror, secretary, chair…). Councils are made of officials and
+# experts (Circular 26/2014 Art. 9, 11): council-member accounts and province staff. Never an
+# establishment representative (a party to the round), never the auditor (read-only), never a commune
+# officer (their reads stop at their communes, and a juror must read every dossier they score).
+SEATABLE_ROLES = {Role.COUNCIL_MEMBER, *PROVINCE_MANAGERS}
+# Level a commune officer may organise: only a commune-level round held by one of their communes.
+COMMUNE_LEVEL = "commune"
+
+
 def may_create_round(user: User) -> bool:
     return is_active_member(user) and user.role in (*PROVINCE_MANAGERS, Role.COMMUNE_OFFICER)
 
 
+def may_organise(user: User, *, level_code: str, organiser_id: int | None) -> bool:
+    """Province staff organise any level; a commune officer only a commune-level round of their own commune."""
+    if not may_create_round(user):
+        return False
+    if user.role in PROVINCE_MANAGERS:
+        return True
+    return level_code == COMMUNE_LEVEL and organiser_id in (visible_commune_ids(user) or set())
+
+
+def may_be_seated(user: User) -> bool:
+    return is_active_member(user) and user.role in SEATABLE_ROLES
+
+
 def membership(user: User, selection_round: SelectionRound) -> Any:
-    """The user's seat in the round's council, or None."""
-    if not is_active_member(user):
+    """The user's seat in the round's council, or None (a seat held by a role that may not sit counts for nothing)."""
+    if not may_be_seated(user):
         return None
     from khuyencong.products.models import CouncilMember
 

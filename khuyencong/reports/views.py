@@ -18,7 +18,7 @@ from khuyencong.accounts.models import Role
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
-from khuyencong.indicators.drilldown import drill_rows
+from khuyencong.indicators.drilldown import drill_rows_for
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.indicators.targets import plan_vs_actual
@@ -136,13 +136,16 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     period = Period(data["from"], data["to"])
-    drill, items = drill_rows(code, period, area)
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
-    rows = [_drill_row(drill.kind, item) for item in page]
+    # The figure is shown to every role that may ask for it; the rows behind it follow the records'
+    # own read policy (a council member sees how many trainees, not who they are).
+    drill, items = drill_rows_for(request.user, code, period, area)
+    page = Paginator(items, 25).get_page(request.GET.get("page")) if items is not None else None
+    rows = [_drill_row(drill.kind, item) for item in page] if page is not None else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/drilldown.html", {
         "form": form, "indicator": BY_CODE[code], "kind": drill.kind, "page": page, "rows": rows, "area": area,
+        "rows_withheld": items is None,
         "period": period, "figure": compute(period, area, [code]).values[code], "query": query.urlencode(),
         "headers": DRILL_HEADERS[drill.kind],
     })

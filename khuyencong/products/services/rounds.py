@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
-from khuyencong.accounts.policy import require, visible_commune_ids
+from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
 from khuyencong.core.text import normalize
 from khuyencong.products.models import (
@@ -21,7 +21,7 @@ from khuyencong.products.models import (
     RoundStatus,
     SelectionRound,
 )
-from khuyencong.products.policy import PROVINCE_MANAGERS, may_create_round, may_manage_round
+from khuyencong.products.policy import may_be_seated, may_create_round, may_manage_round, may_organise
 
 # The only moves a round may make; each one is stored as a RoundEvent.
 TRANSITIONS: dict[str, set[str]] = {
@@ -71,9 +71,9 @@ def round_create(*, actor: User, data: Mapping[str, Any]) -> SelectionRound:
     selection_round = SelectionRound(**data)
     selection_round.name = normalize(selection_round.name or "")
     selection_round.status = RoundStatus.OPEN
-    if selection_round.organiser_id and actor.role not in PROVINCE_MANAGERS:
-        require(selection_round.organiser_id in (visible_commune_ids(actor) or set()),
-                _("Bạn chỉ được tổ chức bình chọn trên địa bàn mình phụ trách."))
+    require(may_organise(actor, level_code=selection_round.level.code if selection_round.level_id else "",
+                         organiser_id=selection_round.organiser_id),
+            _("Cán bộ cấp xã chỉ được tổ chức bình chọn cấp xã trên địa bàn mình phụ trách."))
     selection_round.full_clean()
     validate_round(selection_round)
     return core.save_new(selection_round, actor=actor)
@@ -116,6 +116,10 @@ def council_member_add(*, actor: User, council: Council, user: User, role: str, 
         raise ValidationError({"role": _("Chỉ được thay đổi thành phần hội đồng khi đợt bình chọn đang nhận hồ sơ.")})
     if not user.is_active:
         raise ValidationError({"user": _("Tài khoản này không còn hoạt động.")})
+    if not may_be_seated(user):
+        raise ValidationError({"user": _(
+            "Chỉ tài khoản thành viên hội đồng hoặc cán bộ cấp tỉnh mới được cử vào hội đồng; "
+            "không cử đại diện cơ sở, cán bộ kiểm tra hay cán bộ cấp xã.")})
     if CouncilMember.objects.filter(council=council, user=user).exists():
         raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
     return core.save_new(CouncilMember(council=council, user=user, role=role, title=normalize(title)), actor=actor)

@@ -32,7 +32,7 @@ from khuyencong.products.models import (
     Score,
     SelectionRound,
 )
-from khuyencong.products.policy import may_approve_round, may_manage_round
+from khuyencong.products.policy import may_approve_round, may_be_seated, may_manage_round
 from khuyencong.products.services.rounds import locked_round, move
 
 CENT = Decimal("0.01")
@@ -47,7 +47,7 @@ def juror_seat(actor: User, nomination: Nomination) -> CouncilMember:
     """The actor's juror seat for this nomination; refused for non-jurors and recused jurors."""
     seat = CouncilMember.objects.filter(council__round_id=nomination.round_id, user=actor,
                                         role=MemberRole.JUROR).first()
-    if seat is None:
+    if seat is None or not may_be_seated(actor):
         raise PermissionDeniedError(_("Bạn không phải giám khảo của đợt bình chọn này."))
     if ConflictDeclaration.objects.filter(member=seat, nomination=nomination).exists():
         raise PermissionDeniedError(_("Bạn đã khai báo xung đột lợi ích với hồ sơ này nên không được chấm."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -55,3 +57,33 @@ def test_dashboard_and_report_link_to_drill_downs(personas) -> None:
     assert "/bao-cao/chi-tieu/fairs.participations/?from=2026-01-01&amp;to=2026-12-31" in dashboard
     report = client.get("/bao-cao/", {"date_from": "2024-01-01", "date_to": "2026-11-26", "area": "79"})
     assert report.status_code == 200 and "/bao-cao/chi-tieu/schemes.count/?from=2024-01-01" in report.content.decode()
+
+
+# persona → sees the trainees behind training.vocational.persons (issue 21, point 7): the training
+# read policy, not the report's, decides who lists persons.
+TRAINEE_ROWS = {"province_admin": True, "province_officer": True, "auditor": True, "commune_officer_a": True,
+                "council_member": False}
+
+
+@pytest.mark.parametrize(("persona", "listed"), TRAINEE_ROWS.items())
+def test_trainee_drill_down_follows_the_training_read_policy(personas, persona: str, listed: bool) -> None:
+    from khuyencong.training.tests.conftest import enrol, make_course, make_person
+
+    enrol(make_person("Trần Thị Học Viên"), make_course(end=dt.date(2026, 6, 30)))
+    area = COMMUNE_A if persona == "commune_officer_a" else "79"
+    response = client_for(personas[persona]).get("/bao-cao/chi-tieu/training.vocational.persons/",
+                                                 {**PERIOD, "area": area})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["figure"] == 1  # the figure itself is shown to every reporting role
+    assert ("Trần Thị Học Viên" in body) is listed
+    assert ("không được xem danh sách" in body) is not listed
+
+
+def test_a_commune_officer_lists_only_readable_establishments_rows(personas, est_a) -> None:
+    """Rows are the owning app's readable records: the fair visits of commune A for commune A's officer."""
+    from khuyencong.fairs.tests.conftest import make_fair, make_participation
+
+    make_participation(make_fair("Hội chợ", start=dt.date(2025, 3, 1)), est_a)
+    response = client_for(personas["commune_officer_a"]).get(URL, {**PERIOD, "area": COMMUNE_A})
+    assert response.status_code == 200 and est_a.name in response.content.decode()
