@@ -127,8 +127,11 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; a busy timeout avoids spurious "database is locked".
+    # IMMEDIATE takes the write lock when a transaction begins: a second writer waits for the first
+    # instead of failing when its read snapshot turns stale, then sees the new version (a stale edit).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
+         "transaction_mode": "IMMEDIATE"}
     )
 # Optional read replica for reports (see khuyencong.core.db_router and docs/deployment.md).
 if env.str("DATABASE_REPLICA_URL", default=""):

@@ -47,7 +47,8 @@ def fold(text: str) -> str:
     Memoised: imports fold the same names, communes and labels for every row of a large file.
     """
     decomposed = unicodedata.normalize("NFD", normalize(text).lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Format characters (zero-width, bidi controls) are dropped so that they cannot hide a duplicate.
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
 
 
 def _split_letter(ch: str) -> tuple[str, int]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from khuyencong.core.models import TrackedModel
+from khuyencong.core.validators import validate_past_date
 from khuyencong.establishments.validators import (
     validate_phone,
     validate_plain_text,
@@ -66,7 +67,8 @@ class Establishment(TrackedModel):
     ethnic_minority_owned = models.BooleanField(_("do người dân tộc thiểu số làm chủ"), default=False)
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     # The date the registration refers to: the commune must be the unit in force on that day.
-    registered_on = models.DateField(_("ngày đăng ký vào hệ thống"), default=timezone.localdate)
+    registered_on = models.DateField(_("ngày đăng ký vào hệ thống"), default=timezone.localdate,
+                                     validators=[validate_past_date])
     notes = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(4000)])
     history = HistoricalRecords(excluded_fields=["search_name", "updated_at", "version"])
 

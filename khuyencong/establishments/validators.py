@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.validators import validate_visible_text
+
 # Enterprise tax code (mã số thuế): 10 digits whose last is a check digit over the first nine with
 # these weights, optionally followed by "-" and a 3-digit branch number (001–999).
 _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -55,6 +57,7 @@ def validate_vsic(value: str) -> None:
 
 
 def validate_plain_text(value: str) -> None:
-    """Refuse markup in names: they are shown in many places and exported to Excel."""
+    """Refuse markup and invisible characters in names: they are shown in many places and exported to Excel."""
+    validate_visible_text(value)
     if re.search(r"[<>]", value):
         raise ValidationError(_("Không được chứa ký tự “<” hoặc “>”."), code="markup")

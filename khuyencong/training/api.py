@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -273,8 +274,14 @@ class PersonInputSerializer(serializers.Serializer):
         return data
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean that must be sent: DRF reads a missing form field as False, which would lift a restriction."""
+
+    default_empty_html = empty
+
+
 class RestrictInputSerializer(serializers.Serializer):
-    restricted = serializers.BooleanField()
+    restricted = RequiredBooleanField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 

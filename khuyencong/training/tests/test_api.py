@@ -187,3 +187,12 @@ def test_consent_endpoint(personas, person_a) -> None:
     assert api_for(personas["auditor"]).post(url, body, format="json").status_code == 403
     assert api_for(personas["province_officer"]).post(url, {**body, "basis": "x"}, format="json").status_code == 400
     assert person_a.consents.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["multipart", "json"])
+def test_restrict_without_restricted_is_refused_not_a_lift(personas, person_a, fmt: str) -> None:
+    Person.objects.filter(pk=person_a.pk).update(restricted=True)
+    response = api_for(personas["province_officer"]).post(f"/api/v1/persons/{person_a.pk}/restrict",
+                                                          {"note": "hỏi lại"}, format=fmt)
+    assert response.status_code == 400 and "restricted" in response.json()
+    assert Person.objects.get(pk=person_a.pk).restricted is True
