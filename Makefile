@@ -22,7 +22,8 @@ demo: install
 	KHUYENCONG_ENV=development $(BIN)/khuyencong load_demo
 	@echo ""
 	@echo "KhuyenCong đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	KHUYENCONG_ENV=development $(BIN)/khuyencong runserver $(HOST):$(PORT)
+	# DEBUG off: visitors of the demo see the application's own 403/404/500 pages, not Django's debug pages.
+	KHUYENCONG_ENV=development DEBUG=False $(BIN)/khuyencong runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -178,7 +178,10 @@ STORAGES = {
         )
     },
 }
-# Static files are collected only for production; elsewhere WhiteNoise serves them from the apps.
+# Static files are collected only for production; elsewhere WhiteNoise serves them from the apps,
+# also when the demo runs with DEBUG off to show the application's own error pages.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 

@@ -17,3 +17,8 @@ urlpatterns = [
     path("nhat-ky/", include("khuyencong.audit.urls")),
     path("trao-doi/", include("khuyencong.exchange.urls")),
 ]
+
+# The application's own error pages (Vietnamese, with the header and a way back), also in the demo.
+handler403 = "khuyencong.core.views.permission_denied"
+handler404 = "khuyencong.core.views.page_not_found"
+handler500 = "khuyencong.core.views.server_error"

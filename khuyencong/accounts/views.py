@@ -22,6 +22,14 @@ class TokenForm(forms.Form):
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
+def grouped_key(bin_key: bytes) -> list[str]:
+    """The TOTP key in base32 as authenticator apps accept it typed, in groups of four for reading aloud."""
+    from base64 import b32encode
+
+    text = b32encode(bin_key).decode("ascii").rstrip("=")
+    return [text[i:i + 4] for i in range(0, len(text), 4)]
+
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
@@ -54,6 +62,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     uri = device.config_url
     return render(request, "registration/two_factor_setup.html", {
         "form": form, "qr": segno.make(uri).svg_data_uri(scale=4), "next": _next_url(request),
+        "key_groups": grouped_key(device.bin_key),
     }, status=400 if request.method == "POST" else 200)
 
 

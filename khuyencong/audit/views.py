@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 
 _ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
@@ -55,6 +56,7 @@ def _require_auditor(request: HttpRequest) -> None:
 
 
 @login_required
+@require_check("audit.view")
 def access_log(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     form, filters = _filters(request)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training.selectors import person_get, person_list
 from khuyencong.training.views import _error_sink, _page, run_service
@@ -37,6 +38,7 @@ def partner_columns() -> list[ExportColumn]:
 
 
 @login_required
+@require_check("cooperation.list")
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""

@@ -1,23 +1,55 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from khuyencong.establishments.models import LegalForm, SectorGroup
-from khuyencong.establishments.selectors import registry_summary
+from khuyencong.core import todo
+
+# Years offered for the key figures: this year back to the first year of records kept (the demo starts in 2014).
+FIRST_YEAR = 2014
+
+
+class FiguresPeriodForm(forms.Form):
+    nam = forms.TypedChoiceField(label=_("Năm"), coerce=int, required=False)
+
+    def __init__(self, *args: object, this_year: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["nam"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Home dashboard: the registry at a glance, within the user's own scope."""
-    summary = registry_summary(request.user)  # type: ignore[arg-type]
-    for row in summary["by_sector"]:
-        row["label"] = SectorGroup(row["sector_group"]).label
-    for row in summary["by_legal_form"]:
-        row["label"] = LegalForm(row["legal_form"]).label
-    return render(request, "core/home.html", {"summary": summary})
+    """"Việc cần làm": what waits on this user (from every app's to-do sources), then their area's key figures."""
+    today = timezone.localdate()
+    form = FiguresPeriodForm(request.GET or None, this_year=today.year)
+    year = (form.cleaned_data.get("nam") if form.is_valid() else None) or today.year
+    return render(request, "core/home.html", {
+        "todo": todo.todo_for(request.user, today=today),
+        "figures": todo.figures_for(request.user, year=year), "year": year, "form": form,
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403: the reason a policy gave (when it gave one), and the way back."""
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: the same answer for an unknown record and one outside the user's area (never say which)."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: rendered without the request context (no user, no menu, no database query)."""
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class EstablishmentsConfig(AppConfig):
     name = "khuyencong.establishments"
     verbose_name = _("Cơ sở công nghiệp nông thôn")
+
+    def ready(self) -> None:
+        # Named policy checks (menus, buttons, views) for menus, buttons and views.
+        from khuyencong.accounts.policy import Action, role_allows
+        from khuyencong.core import permissions, todo
+        from khuyencong.establishments import todo as establishment_todo
+
+        permissions.register("establishments.list", lambda user: role_allows(user, Action.VIEW))
+        permissions.register("establishments.create", lambda user: role_allows(user, Action.CREATE))
+        todo.register_figures(establishment_todo.registry_figures)

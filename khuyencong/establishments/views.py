@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.permissions import require_check
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
@@ -45,6 +46,7 @@ def export_columns(user: Any) -> list[ExportColumn]:
 
 
 @login_required
+@require_check("establishments.list")
 def establishment_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     filters = EstablishmentFilters(**form.cleaned_data) if form.is_valid() else EstablishmentFilters()

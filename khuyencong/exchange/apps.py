@@ -8,4 +8,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers add themselves to the registry on import.
-        from khuyencong.exchange import registers  # noqa: F401
+        from khuyencong.core import permissions, todo
+        from khuyencong.exchange import (
+            jobs,
+            registers,  # noqa: F401
+        )
+        from khuyencong.exchange import todo as exchange_todo
+
+        permissions.register("exchange.use", jobs.may_exchange)
+        todo.register("exchange.imports", exchange_todo.imports_to_look_at)

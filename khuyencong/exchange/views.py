@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange import jobs, registry
 from khuyencong.exchange.forms import UploadForm
 from khuyencong.exchange.models import ImportJob, ImportStatus
@@ -52,6 +53,7 @@ def _register_title(code: str) -> str:
 
 @login_required
 @require_GET
+@require_check("exchange.use")
 def index(request: HttpRequest) -> HttpResponse:
     _member(request)
     user = request.user

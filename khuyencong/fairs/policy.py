@@ -35,6 +35,11 @@ _ENTRY_RULES: dict[Action, set[str]] = {  # participations and showroom displays
 }
 
 
+def may_read(user: Any) -> bool:
+    """The fair and showroom lists (participations inside are scoped by establishment)."""
+    return may_manage_events(user, Action.VIEW)
+
+
 def may_manage_events(user: Any, action: Action) -> bool:
     """Fairs and showrooms: read by every member, written by province staff."""
     return is_active_member(user) and user.role in _EVENT_RULES[action]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.policy import Action
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import (
     CSV,
     XLSX,
@@ -83,6 +84,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_
 
 @login_required
 @require_GET
+@require_check("fairs.list")
 def fair_list(request: HttpRequest) -> HttpResponse:
     when = PAST if request.GET.get("khi") == PAST else UPCOMING
     form = FilterForm(request.GET or None)

@@ -10,9 +10,14 @@ from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.indicators.engine import Area
 
 
+def may_report(user: User) -> bool:
+    """Whether the user reads figures at all (the report, the dashboard); the area is checked per request."""
+    return is_active_member(user) and user.role in {*PROVINCE_WIDE, Role.COMMUNE_OFFICER}
+
+
 def require_report_access(user: User, area: Area) -> None:
     """Province-wide roles report on any area; commune officers only on areas inside their communes."""
-    if not is_active_member(user) or user.role not in {*PROVINCE_WIDE, Role.COMMUNE_OFFICER}:
+    if not may_report(user):
         raise PermissionDeniedError(_("Bạn không có quyền xem báo cáo số liệu."))
     if user.role in PROVINCE_WIDE:
         return

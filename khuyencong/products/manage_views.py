@@ -19,12 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, role_allows
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.permissions import may
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import CouncilForm, DocumentForm, MemberForm, NominationForm, ProductForm, RoundForm
 from khuyencong.products.models import Council
-from khuyencong.products.policy import may_create_round, may_edit_product_of, may_manage_round
+from khuyencong.products.policy import may_edit_product_of, may_manage_round
 
 
 def _run(form: forms.Form, call: Any) -> Any:
@@ -53,7 +54,7 @@ def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **
 def product_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     establishments = establishments_for(user).order_by("name")
-    if not role_allows(user, Action.UPDATE):
+    if not may(user, "products.product_create"):
         raise PermissionDenied
     form = ProductForm(request.POST or None, request.FILES or None, establishments=establishments)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not may_create_round(user):
+    if not may(user, "products.round_create"):  # the check the round list's button asks
         raise PermissionDenied
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

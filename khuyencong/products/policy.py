@@ -79,6 +79,11 @@ def may_approve_round(user: User, selection_round: SelectionRound) -> bool:
     return may_manage_round(user, selection_round)
 
 
+def may_register_product(user: User) -> bool:
+    """Registering a product: roles that may update some establishment (the form lists only theirs)."""
+    return role_allows(user, Action.UPDATE)
+
+
 def may_edit_product_of(user: User, establishment: Any) -> bool:
     """Products and nominations are prepared by the establishment itself or by the officers covering it."""
     return may_act_on_establishment(user, Action.UPDATE, establishment)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
@@ -53,6 +54,7 @@ def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
 
 
 @login_required
+@require_check("products.list")
 def round_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     rounds = selectors.rounds_for(user)  # type: ignore[arg-type]

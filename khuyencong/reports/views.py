@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.permissions import require_check
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows_for
@@ -63,6 +64,7 @@ def _default_area(request: HttpRequest) -> str | None:
 
 
 @login_required
+@require_check("reports.view")
 def period_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None)
     figures, status = _figures(request, form) if request.GET and form.is_valid() else (None, 200)
@@ -87,6 +89,7 @@ def period_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_check("reports.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Key indicators of the user's area, year by year (last six calendar years)."""
     from django.utils import timezone

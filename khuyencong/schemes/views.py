@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.models import User
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, joined
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms import (
@@ -84,6 +85,7 @@ def _run(form: BaseForm, call: Any) -> Any:
 
 
 @login_required
+@require_check("schemes.list")
 def scheme_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}

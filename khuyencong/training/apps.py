@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "khuyencong.training"
     verbose_name = _("Đào tạo, học viên và kết quả sau đào tạo")
+
+    def ready(self) -> None:
+        # Named policy checks (menus, buttons, views) and this app's to-do lists on the home page.
+        from khuyencong.core import permissions, todo
+        from khuyencong.training import policy
+        from khuyencong.training import todo as training_todo
+
+        permissions.register("training.list", policy.may_read)
+        permissions.register("training.create", policy.may_edit)
+        todo.register("training.follow_ups", training_todo.follow_ups_due)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
@@ -74,6 +75,7 @@ def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
 
 
 @login_required
+@require_check("training.list")
 def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()

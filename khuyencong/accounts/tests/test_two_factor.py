@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.test import Client
@@ -32,6 +33,13 @@ def test_admin_must_set_up_a_second_factor(db) -> None:
     page = client.get(response["Location"])
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content  # QR code, CSP-safe
     device = TOTPDevice.objects.get(user__username="quantri", confirmed=False)
+    # The same key as typed text, in groups of four, for an app that cannot scan.
+    from base64 import b32encode
+
+    typed = b32encode(device.bin_key).decode().rstrip("=")
+    shown = re.search(r'id="totp-key">(.*?)</p>', page.content.decode(), re.S)
+    assert shown and re.sub(r"<[^>]+>|\s", "", shown.group(1)) == typed
+    assert re.findall(r"<span>([A-Z2-7]+)</span>", shown.group(1))[0] == typed[:4]
     wrong = client.post("/xac-thuc-2-buoc/thiet-lap/", {"token": "000000", "next": "/co-so/"})
     assert wrong.status_code == 400 and "không đúng" in wrong.content.decode()
     # django-otp throttles after a failure (1 s, doubling); let that delay pass.

@@ -1,0 +1,58 @@
+"""Home to-do of the typical-product scheme: what jurors, secretaries and representatives are asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from khuyencong.products.tests.conftest import make_round
+from khuyencong.products.todo import dossiers_to_score, missing_score_sheets, open_rounds, rounds_to_start
+from khuyencong.testing.fixtures import COMMUNE_A, TODAY, unit
+
+
+def test_juror_sees_the_dossiers_they_have_not_scored(scoring_round, jury, personas,
+                                                      django_assert_max_num_queries) -> None:
+    with django_assert_max_num_queries(3):
+        found = dossiers_to_score(jury["j1"], today=TODAY)
+    assert found is not None and found.count == 2 and len(found.items) == 2
+    assert all(f"/san-pham/ho-so/{n.pk}/cham-diem/" in {i.url for i in found.items}
+               for n in scoring_round.nominations.all())
+    assert dossiers_to_score(jury["secretary"], today=TODAY).count == 0  # type: ignore[union-attr]
+
+
+def test_secretary_sees_missing_score_sheets(scoring_round, jury, django_assert_max_num_queries) -> None:
+    with django_assert_max_num_queries(8):
+        found = missing_score_sheets(jury["secretary"], today=TODAY)
+    assert found is not None and found.count == 3 * 2  # three jurors, two dossiers, nothing scored
+    assert found.items[0].label == scoring_round.name
+    assert missing_score_sheets(jury["j1"], today=TODAY).count == 0  # type: ignore[union-attr]
+
+
+def test_rounds_past_their_deadline_are_to_start_and_old_ones_only_counted(personas, district,
+                                                                          django_assert_max_num_queries) -> None:
+    officer = personas["province_officer"]
+    late = make_round(officer, year=2026, level_code="commune", organiser=unit(COMMUNE_A),
+                      deadline=dt.date(2026, 10, 31))
+    make_round(officer, year=2016, organiser=district)  # deadline 30/06/2016, still open
+    with django_assert_max_num_queries(4):
+        found = rounds_to_start(officer, today=TODAY)
+    assert found is not None and (found.count, found.older_count) == (1, 1)
+    assert found.oldest_due == dt.date(2026, 10, 31) and found.items[0].label == late.name
+    assert rounds_to_start(personas["establishment_rep"], today=TODAY) is None
+
+
+def test_representative_is_asked_to_nominate_in_open_rounds(personas,
+                                                            django_assert_max_num_queries) -> None:
+    officer = personas["province_officer"]
+    current = make_round(officer, year=2027, level_code="commune", organiser=unit(COMMUNE_A),
+                         deadline=dt.date(2027, 1, 15))
+    with django_assert_max_num_queries(3):
+        found = open_rounds(personas["establishment_rep"], today=TODAY)
+    assert found is not None and found.count == 1 and found.items[0].label == current.name
+    assert found.oldest_due == dt.date(2027, 1, 15)
+    assert open_rounds(personas["council_member"], today=TODAY) is None
+
+
+def test_juror_home_page(client, scoring_round, jury) -> None:
+    client.force_login(jury["j1"])
+    page = client.get("/").content.decode()
+    assert "Hồ sơ bạn cần chấm điểm" in page and scoring_round.name in page
