@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from khuyencong.core import pickers
 from khuyencong.establishments.models import LegalForm, SectorGroup
 from khuyencong.establishments.selectors import registry_summary
 
@@ -39,3 +40,16 @@ def ready(request: HttpRequest) -> JsonResponse:
     if pending:
         return JsonResponse({"status": "migrations pending", "pending": len(pending)}, status=503)
     return JsonResponse({"status": "ready"})
+
+
+@login_required
+def picker(request: HttpRequest, kind: str) -> JsonResponse:
+    """``/chon/<kind>/?q=…``: at most 20 {value, text} the user may see (each source reads its scoped selector)."""
+    search = pickers.SOURCES.get(kind)
+    if search is None:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    if not query and not request.GET.get("parent"):
+        return JsonResponse({"results": []})
+    results = search(request.user, query, request.GET)
+    return JsonResponse({"results": [{"value": value, "text": text} for value, text in results]})

@@ -23,7 +23,7 @@ from khuyencong.indicators.engine import Area, Figures, ReportRequestError, comp
 from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
-from khuyencong.reports.forms import DrillForm, ReportForm
+from khuyencong.reports.forms import DrillForm, ReportForm, period_presets
 from khuyencong.reports.tables import all_tables
 from khuyencong.training.masking import mask_national_id
 
@@ -61,9 +61,19 @@ def _default_area(request: HttpRequest) -> str | None:
     return None
 
 
+def _preset_links(request: HttpRequest) -> list[dict[str, str]]:
+    """One link per common period, keeping the chosen area and boundary date (works without JavaScript)."""
+    from django.utils import timezone
+
+    keep = {key: request.GET[key] for key in ("area", "boundary_date") if request.GET.get(key)}
+    return [{"label": label, "url": "?" + urlencode({"date_from": start.isoformat(), "date_to": end.isoformat(),
+                                                      **keep})}
+            for label, start, end in period_presets(timezone.localdate())]
+
+
 @login_required
 def period_report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.GET or None)
+    form = ReportForm(request.GET or None, default_area=_default_area(request))
     figures, status = _figures(request, form) if request.GET and form.is_valid() else (None, 200)
     if figures is not None and request.GET.get("format") in CONTENT_TYPES:
         fmt = request.GET["format"]
@@ -71,7 +81,8 @@ def period_report(request: HttpRequest) -> HttpResponse:
         name = f"bao-cao-khuyen-cong-{figures.period.date_from:%Y%m%d}-{figures.period.date_to:%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode()}
+    context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode(),
+                               "presets": _preset_links(request)}
     if figures is not None:
         head, plan = exports.Letterhead.from_settings(), plan_vs_actual(figures.period, figures.area)
         context["document"] = exports.render_html(figures, all_tables(figures, plan), head, for_print=False,
