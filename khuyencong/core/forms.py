@@ -141,15 +141,22 @@ class PickerSelectMultiple(forms.SelectMultiple):
         return _selected_only(self, super().optgroups, name, value, attrs)
 
 
+FULL_LIST_UP_TO = 300  # short lists are rendered whole, so the select works without JavaScript too
+
+
 def _selected_only(widget: forms.Select, render: Any, name: str, value: list[Any], attrs: Any) -> Any:
-    """Render only the chosen options of a model choice field (one query for them, not the whole table)."""
+    """Render a model choice field's options: all of a short list, else only the chosen ones (one query)."""
     choices = widget.choices
     queryset = getattr(choices, "queryset", None)
     if queryset is None:
         return render(name, value, attrs)
     field = choices.field  # type: ignore[attr-defined]
-    ids = [int(v) for v in value if str(v).isdigit()]
-    chosen = [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in queryset.filter(pk__in=ids)]
+    head = list(queryset[:FULL_LIST_UP_TO + 1])
+    if len(head) <= FULL_LIST_UP_TO:
+        shown = head
+    else:
+        shown = list(queryset.filter(pk__in=[int(v) for v in value if str(v).isdigit()]))
+    chosen = [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in shown]
     blank = [] if widget.allow_multiple_selected else [("", field.empty_label or "")]
     widget.choices = blank + chosen
     try:

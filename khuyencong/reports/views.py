@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.forms import group_thousands
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows
@@ -23,6 +24,7 @@ from khuyencong.indicators.engine import Area, Figures, ReportRequestError, comp
 from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
+from khuyencong.reports.definitions import definition_vi
 from khuyencong.reports.forms import DrillForm, ReportForm, period_presets
 from khuyencong.reports.tables import all_tables
 from khuyencong.training.masking import mask_national_id
@@ -153,7 +155,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/drilldown.html", {
         "form": form, "indicator": BY_CODE[code], "kind": drill.kind, "page": page, "rows": rows, "area": area,
         "period": period, "figure": compute(period, area, [code]).values[code], "query": query.urlencode(),
-        "headers": DRILL_HEADERS[drill.kind],
+        "headers": DRILL_HEADERS[drill.kind], "definition": definition_vi(BY_CODE[code]),
     })
 
 
@@ -177,7 +179,8 @@ def _drill_row(kind: str, item: Any) -> list[Any]:
     if kind == "products":
         return [item.name, item.group.label, item.establishment.name, item.establishment.commune.name]
     if kind == "schemes":
-        return [item.code, item.title, item.activity_type.label, item.acceptance_date, item.public_support]
+        return [item.code, item.title, item.activity_type.label, item.acceptance_date,
+                group_thousands(item.public_support)]
     if kind == "fair_participations":
         return [item.fair.name, item.fair.start_date, item.establishment.name, item.establishment.commune.name]
     return [item.activity.title, item.activity.start_date, item.person.full_name,

@@ -1,7 +1,8 @@
 /* Progressive enhancement of forms (no inline code: CSP 'self').
  * - <select data-picker="KIND">: a Tom Select search-as-you-type picker fed by /chon/KIND/?q=…
  *   Extra query parameters come from data-picker-* attributes (data-picker-value="code" → &value=code);
- *   data-picker-on-from="ID" sends the value of field ID as &on= (units in force on that day).
+ *   data-picker-X-from="ID" sends the current value of field ID as &X= (e.g. on= for units in force
+ *   that day, establishment= for that establishment's products).
  * - <input data-datepicker>: a flatpickr calendar in Vietnamese; typing dd/mm/yyyy still works.
  * Without JavaScript the select and the text input work as they are.
  */
@@ -14,18 +15,17 @@
     var params = new URLSearchParams();
     params.set("q", query);
     Object.keys(select.dataset).forEach(function (key) {
-      if (key.indexOf("picker") !== 0 || key === "picker" || key === "pickerOnFrom") { return; }
+      if (key.indexOf("picker") !== 0 || key === "picker") { return; }
       var name = key.slice(6);
-      params.set(name.charAt(0).toLowerCase() + name.slice(1), select.dataset[key]);
+      name = name.charAt(0).toLowerCase() + name.slice(1);
+      var value = select.dataset[key];
+      if (/From$/.test(name)) {  // data-picker-X-from="ID": send the current value of field ID as X
+        var field = document.getElementById(value);
+        name = name.slice(0, -4);
+        value = field ? field.value : "";
+      }
+      if (value) { params.set(name, value); }
     });
-    var from = select.dataset.pickerOnFrom;
-    if (from) {
-      from.split(",").some(function (id) {
-        var field = document.getElementById(id);
-        if (field && field.value) { params.set("on", field.value); return true; }
-        return false;
-      });
-    }
     return params;
   }
 
