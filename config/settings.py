@@ -161,6 +161,8 @@ if KHUYENCONG_ENV == "test":
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "khuyencong" / "locale"]
+# dd/mm/yyyy, 1.234.567 and "3,5" whatever the browser (khuyencong/formats/).
+FORMAT_MODULE_PATH = ["khuyencong.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.permissions import require_check
+from khuyencong.core.forms import VNDateInput
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 
 _ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
@@ -40,8 +41,8 @@ def change_columns() -> list[ExportColumn]:
 
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=VNDateInput())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=VNDateInput())
     text = forms.CharField(label=_("Tên người được truy cập"), required=False, max_length=100)
 
 

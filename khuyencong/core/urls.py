@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("readyz", views.ready, name="ready"),
     path("metrics", metrics, name="metrics"),
+    path("chon/<slug:kind>/", views.picker, name="picker"),
 ]

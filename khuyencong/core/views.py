@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core import todo
+from khuyencong.core import pickers, todo
 
 # Years offered for the key figures: this year back to the first year of records kept (the demo starts in 2014).
 FIRST_YEAR = 2014
@@ -71,3 +71,16 @@ def ready(request: HttpRequest) -> JsonResponse:
     if pending:
         return JsonResponse({"status": "migrations pending", "pending": len(pending)}, status=503)
     return JsonResponse({"status": "ready"})
+
+
+@login_required
+def picker(request: HttpRequest, kind: str) -> JsonResponse:
+    """``/chon/<kind>/?q=…``: at most 20 {value, text} the user may see (each source reads its scoped selector)."""
+    search = pickers.SOURCES.get(kind)
+    if search is None:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    if not query and not request.GET.get("parent"):
+        return JsonResponse({"results": []})
+    results = search(request.user, query, request.GET)
+    return JsonResponse({"results": [{"value": value, "text": text} for value, text in results]})

@@ -15,3 +15,8 @@ class EstablishmentsConfig(AppConfig):
         permissions.register("establishments.list", lambda user: role_allows(user, Action.VIEW))
         permissions.register("establishments.create", lambda user: role_allows(user, Action.CREATE))
         todo.register_figures(establishment_todo.registry_figures)
+
+        from khuyencong.core import pickers
+        from khuyencong.establishments import pickers as sources
+
+        pickers.register("establishments", sources.search)

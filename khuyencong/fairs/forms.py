@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
+from khuyencong.core.forms import PickerSelect, PickerSelectMultiple, VNDateInput, VNDMoneyField
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, Showroom, ShowroomDisplay
@@ -24,7 +25,7 @@ PARTICIPATION_FIELDS = ["kind", "platform", "booths", "products", "products_show
                         "sales_vnd", "new_distributors", "withdrawn", "notes"]
 SHOWROOM_FIELDS = ["name", "address", "operator", "opened_on", "closed_on", "scheme", "notes"]
 DISPLAY_FIELDS = ["products", "displayed_from", "displayed_to"]
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = VNDateInput()
 
 
 class _ServiceForm(forms.ModelForm):
@@ -46,6 +47,7 @@ class _ServiceForm(forms.ModelForm):
         schemes = visible_schemes(user) if user is not None else Scheme.objects.none()
         if self.instance.pk and self.instance.scheme_id:
             schemes = schemes | Scheme.objects.filter(pk=self.instance.scheme_id)
+        field.widget = PickerSelect("schemes")  # before the queryset, which fills its choices
         field.queryset = schemes.order_by("-code")
 
     def _post_clean(self) -> None:
@@ -66,6 +68,7 @@ def _unit_from_code(code: str, day: dt.date | None) -> Any:
 class FairForm(_ServiceForm):
     venue_code = forms.CharField(label=_("Mã đơn vị hành chính nơi tổ chức (trong nước)"), max_length=10,
                                  required=False, help_text=_("Mã GSO của tỉnh hoặc xã/phường, ví dụ 79 hoặc 26560."))
+    booth_support_vnd = VNDMoneyField(label=_("Hỗ trợ gian hàng mỗi cơ sở (đồng)"), min_value=0, initial=0)
     service_fields = [*FAIR_FIELDS, "venue_unit"]
 
     class Meta:
@@ -111,15 +114,23 @@ class EstablishmentChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.commune.name}"
 
 
+class ProductChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Product) -> str:  # type: ignore[override]
+        return f"{obj.name} — {obj.establishment.name} — {obj.establishment.commune.name}"
+
+
 class ParticipationForm(_ServiceForm):
-    establishment = EstablishmentChoiceField(label=_("Cơ sở CNNT"), queryset=Establishment.objects.none())
-    products = forms.ModelMultipleChoiceField(
+    establishment = EstablishmentChoiceField(label=_("Cơ sở CNNT"), queryset=Establishment.objects.none(),
+                                             widget=PickerSelect("establishments"))
+    products = ProductChoices(
         label=_("Sản phẩm trong danh mục của cơ sở"), queryset=Product.objects.none(), required=False,
+        widget=PickerSelectMultiple("products", attrs={"data-picker-establishment-from": "id_establishment"}),
         help_text=_("Chỉ chọn sản phẩm của chính cơ sở tham gia."))
     products_shown = ProductsField(label=_("Sản phẩm khác, chưa có trong danh mục (mỗi dòng một sản phẩm)"),
                                    required=False)
-    support_vnd = forms.IntegerField(label=_("Kinh phí hỗ trợ (VND)"), required=False,
+    support_vnd = VNDMoneyField(label=_("Kinh phí hỗ trợ (đồng)"), required=False, min_value=0,
                                      help_text=_("Để trống: áp dụng mức hỗ trợ gian hàng của hội chợ."))
+    sales_vnd = VNDMoneyField(label=_("Doanh số bán hàng (đồng)"), required=False, min_value=0)
     service_fields = [*PARTICIPATION_FIELDS, "establishment"]
 
     class Meta:
@@ -136,11 +147,13 @@ class ParticipationForm(_ServiceForm):
         if self.instance.pk:  # the establishment of a participation is fixed
             del self.fields["establishment"]
             self.fields["support_vnd"].required = True
-            products.queryset = Product.objects.filter(establishment_id=self.instance.establishment_id)
+            products.queryset = (Product.objects.filter(establishment_id=self.instance.establishment_id)
+                                 .select_related("establishment__commune"))
         else:
             field.queryset = establishments_for(user).order_by("search_name")
             # Any product of an establishment the user may register; the service refuses another's product.
-            products.queryset = Product.objects.filter(establishment__in=field.queryset.values("pk"))
+            products.queryset = (Product.objects.filter(establishment__in=field.queryset.values("pk"))
+                                 .select_related("establishment__commune"))
             self.order_fields(["establishment", *PARTICIPATION_FIELDS])
 
     def service_data(self) -> dict[str, Any]:

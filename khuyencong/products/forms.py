@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
+from khuyencong.core.forms import VNDateInput, VNDecimalField, decimal_vn
 from khuyencong.establishments.models import Establishment
 from khuyencong.products.models import (
     Criterion,
@@ -27,8 +28,8 @@ class ScoreForm(forms.Form):
     def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in criteria:
-            self.fields[f"c_{criterion.code}"] = forms.DecimalField(
-                label=f"{criterion.code}. {criterion.label} (≤ {criterion.max_points})", max_digits=6,
+            self.fields[f"c_{criterion.code}"] = VNDecimalField(
+                label=f"{criterion.code}. {criterion.label} (≤ {decimal_vn(criterion.max_points)})", max_digits=6,
                 decimal_places=2)
 
     def points(self) -> dict[str, Any]:
@@ -37,7 +38,7 @@ class ScoreForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=100)
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=VNDateInput())
 
 
 def _level_choices() -> list[tuple[str, str]]:
@@ -103,7 +104,7 @@ class RoundForm(forms.Form):
     organiser_code = forms.CharField(label=_("Mã đơn vị tổ chức"), max_length=10)
     year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
     plan_document_no = forms.CharField(label=_("Số kế hoạch"), required=False, max_length=100)
-    dossier_deadline = forms.DateField(label=_("Hạn nhận hồ sơ"), widget=forms.DateInput(attrs={"type": "date"}))
+    dossier_deadline = forms.DateField(label=_("Hạn nhận hồ sơ"), widget=VNDateInput())
     rule_set = forms.ModelChoiceField(label=_("Bộ quy tắc"), queryset=RuleSet.objects.all())
     quota = forms.IntegerField(label=_("Chỉ tiêu"), required=False, min_value=1)
 
@@ -125,7 +126,7 @@ class NominationForm(forms.Form):
     product: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Product.objects.none())
     made_by_establishment = forms.BooleanField(label=_("Sản phẩm do chính cơ sở sản xuất"), required=False)
     submitted_on = forms.DateField(label=_("Ngày nộp hồ sơ"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=VNDateInput())
     registration_form_no = forms.CharField(label=_("Số phiếu đăng ký"), required=False, max_length=50)
     dossier_note = forms.CharField(label=_("Thuyết minh hồ sơ"), required=False, max_length=8000,
                                    widget=forms.Textarea)

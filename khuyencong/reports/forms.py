@@ -3,20 +3,73 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.forms import PickerSelect, VNDateInput
+
+AREA_HELP = _("Gõ tên tỉnh, huyện (cũ) hoặc xã, phường để tìm. Để trống: toàn bộ số liệu bạn được xem "
+               "(cán bộ cấp xã: xã, phường mình phụ trách).")
+BOUNDARY_HELP = _("Báo cáo vẽ địa bàn theo các đơn vị hành chính có hiệu lực vào ngày này; số liệu của đơn vị "
+                  "cũ được tính vào đơn vị kế thừa. Để trống: theo bản đồ hành chính hiện nay (địa bàn đã giải "
+                  "thể thì theo ngày cuối cùng nó còn hiệu lực). Chọn ngày cuối kỳ để báo cáo theo địa giới lúc đó.")
+
+
+def period_presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Common reporting periods: last year, this year's first six months, this year, the 5-year plans."""
+    year = today.year
+    return [
+        (str(_("Năm %(y)s") % {"y": year - 1}), dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+        (str(_("6 tháng đầu năm %(y)s") % {"y": year}), dt.date(year, 1, 1), dt.date(year, 6, 30)),
+        (str(_("Năm %(y)s") % {"y": year}), dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        (str(_("Giai đoạn 2021–2025")), dt.date(2021, 1, 1), dt.date(2025, 12, 31)),
+        (str(_("Giai đoạn 2016–2020")), dt.date(2016, 1, 1), dt.date(2020, 12, 31)),
+        (str(_("Giai đoạn 2014–2020")), dt.date(2014, 1, 1), dt.date(2020, 12, 31)),
+    ]
+
+
+def area_label(code: str, on: dt.date | None) -> str:
+    """The picker's current option: the unit's name as drawn on ``on`` (or its last version)."""
+    from khuyencong.geo.models import AdministrativeUnit
+    from khuyencong.geo.pickers import unit_label
+    from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+
+    try:
+        return unit_label(unit_by_code(code, on=on or timezone.localdate()))
+    except UnitNotFound:
+        last = (AdministrativeUnit.objects.filter(code=code).select_related("parent")
+                .order_by("-valid_from").first())
+        return unit_label(last) if last else code
 
 
 class ReportForm(forms.Form):
-    date_from = forms.DateField(label=_("Từ ngày"), initial=dt.date(2014, 1, 1),
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Đến ngày"), initial=dt.date(2020, 12, 31),
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    area = forms.CharField(label=_("Mã địa bàn"), max_length=10, required=False,
-                           help_text=_("Mã tỉnh, huyện (cũ) hoặc xã; để trống: toàn bộ dữ liệu được xem."))
-    boundary_date = forms.DateField(label=_("Ranh giới theo ngày"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    """``?date_from=&date_to=&area=&boundary_date=`` (names kept: links, tests and the API use them)."""
+
+    date_from = forms.DateField(label=_("Từ ngày"), initial=dt.date(2014, 1, 1), widget=VNDateInput())
+    date_to = forms.DateField(label=_("Đến ngày"), initial=dt.date(2020, 12, 31), widget=VNDateInput())
+    area = forms.CharField(label=_("Địa bàn"), max_length=10, required=False, help_text=AREA_HELP,
+                           widget=PickerSelect("units", params={"value": "code"},
+                                               attrs={"data-picker-on-from": "id_boundary_date"}))
+    boundary_date = forms.DateField(label=_("Địa giới hành chính theo ngày"), required=False,
+                                    help_text=BOUNDARY_HELP, widget=VNDateInput())
+
+    def __init__(self, *args: Any, default_area: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = (self.data.get("area") if self.is_bound else None) or default_area or ""
+        boundary = None
+        if self.is_bound:
+            try:
+                boundary = self.fields["boundary_date"].clean(self.data.get("boundary_date"))
+            except forms.ValidationError:
+                boundary = None
+        choices: list[tuple[str, str]] = [("", str(_("Toàn bộ số liệu được xem")))]
+        if code:
+            choices.append((code, area_label(code, boundary)))
+            self.initial.setdefault("area", code)
+        self.fields["area"].widget.choices = choices
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}

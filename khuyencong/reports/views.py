@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.forms import group_thousands
 from khuyencong.core.permissions import require_check
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
@@ -24,7 +25,8 @@ from khuyencong.indicators.engine import Area, Figures, ReportRequestError, comp
 from khuyencong.indicators.periods import Period, calendar_year
 from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
-from khuyencong.reports.forms import DrillForm, ReportForm
+from khuyencong.reports.definitions import definition_vi
+from khuyencong.reports.forms import DrillForm, ReportForm, period_presets
 from khuyencong.reports.issuing import may_issue
 from khuyencong.reports.tables import all_tables
 from khuyencong.training.masking import mask_national_id
@@ -63,10 +65,20 @@ def _default_area(request: HttpRequest) -> str | None:
     return None
 
 
+def _preset_links(request: HttpRequest) -> list[dict[str, str]]:
+    """One link per common period, keeping the chosen area and boundary date (works without JavaScript)."""
+    from django.utils import timezone
+
+    keep = {key: request.GET[key] for key in ("area", "boundary_date") if request.GET.get(key)}
+    return [{"label": label, "url": "?" + urlencode({"date_from": start.isoformat(), "date_to": end.isoformat(),
+                                                      **keep})}
+            for label, start, end in period_presets(timezone.localdate())]
+
+
 @login_required
 @require_check("reports.view")
 def period_report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.GET or None)
+    form = ReportForm(request.GET or None, default_area=_default_area(request))
     figures, status = _figures(request, form) if request.GET and form.is_valid() else (None, 200)
     if figures is not None and request.GET.get("format") in CONTENT_TYPES:
         fmt = request.GET["format"]
@@ -75,7 +87,7 @@ def period_report(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode(),
-                               "may_issue": may_issue(request.user)}
+                               "may_issue": may_issue(request.user), "presets": _preset_links(request)}
     if figures is not None:
         head, plan = exports.Letterhead.from_settings(), plan_vs_actual(figures.period, figures.area)
         context["document"] = exports.render_html(figures, all_tables(figures, plan), head, for_print=False,
@@ -150,7 +162,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         "form": form, "indicator": BY_CODE[code], "kind": drill.kind, "page": page, "rows": rows, "area": area,
         "rows_withheld": items is None,
         "period": period, "figure": compute(period, area, [code]).values[code], "query": query.urlencode(),
-        "headers": DRILL_HEADERS[drill.kind],
+        "headers": DRILL_HEADERS[drill.kind], "definition": definition_vi(BY_CODE[code]),
     })
 
 
@@ -174,7 +186,8 @@ def _drill_row(kind: str, item: Any) -> list[Any]:
     if kind == "products":
         return [item.name, item.group.label, item.establishment.name, item.establishment.commune.name]
     if kind == "schemes":
-        return [item.code, item.title, item.activity_type.label, item.acceptance_date, item.public_support]
+        return [item.code, item.title, item.activity_type.label, item.acceptance_date,
+                group_thousands(item.public_support)]
     if kind == "fair_participations":
         return [item.fair.name, item.fair.start_date, item.establishment.name, item.establishment.commune.name]
     return [item.activity.title, item.activity.start_date, item.person.full_name,

@@ -18,3 +18,8 @@ class SchemesConfig(AppConfig):
         todo.register("schemes.waiting", scheme_todo.waiting_for_step)
         todo.register("schemes.overdue", scheme_todo.overdue_schemes)
         todo.register("schemes.proposed", scheme_todo.own_proposals)
+
+        from khuyencong.core import pickers
+        from khuyencong.schemes import pickers as sources
+
+        pickers.register("schemes", sources.search)

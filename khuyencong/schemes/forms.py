@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
+from khuyencong.core.forms import PickerSelectMultiple, VNDateInput, VNDecimalField, VNDMoneyField
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
@@ -16,18 +17,19 @@ from khuyencong.schemes.models import ActivityType, AnnualPlan, AttachmentKind, 
 from khuyencong.schemes.services.lifecycle import AMENDABLE, FIELDS, allowed_targets
 from khuyencong.schemes.services.schemes import EDITABLE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_HELP = _("Số nguyên, đơn vị đồng")
+DATE = VNDateInput()
+MONEY_HELP = _("Số nguyên, đơn vị đồng, ví dụ 24.700.000.000")
 MONEY_ERRORS = {
-    "invalid": _("Số tiền phải là số nguyên, tính bằng đồng (không dùng dấu phẩy hay chữ)."),
+    "invalid": _("Số tiền phải là số nguyên, tính bằng đồng, ví dụ 24.700.000.000 (không dùng dấu phẩy hay chữ)."),
     "min_value": _("Số tiền không được âm."),
 }
 POSITIVE_ERRORS = {**MONEY_ERRORS, "min_value": _("Số tiền phải lớn hơn 0.")}
 
 
 def money(label: Any, *, required: bool = True, positive: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=required, min_value=1 if positive else 0,
-                              error_messages=POSITIVE_ERRORS if positive else MONEY_ERRORS)
+    """Whole đồng, typed "24.700.000.000" or "24700000000", shown with dots."""
+    return VNDMoneyField(label=label, required=required, min_value=1 if positive else 0,
+                         error_messages=POSITIVE_ERRORS if positive else MONEY_ERRORS)
 
 
 def _all(choices: Any) -> list[tuple[str, Any]]:
@@ -59,7 +61,7 @@ class SchemeForm(forms.ModelForm):
     public_support = money(_("Kinh phí khuyến công hỗ trợ (đồng)"))
     counterpart_capital = money(_("Vốn đối ứng (đồng)"))
     beneficiaries = EstablishmentChoices(label=_("Cơ sở thụ hưởng"), queryset=Establishment.objects.none(),
-                                         required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                         required=False, widget=PickerSelectMultiple("establishments"))
 
     class Meta:
         model = Scheme
@@ -100,7 +102,7 @@ class TransitionForm(forms.Form):
     target = forms.ChoiceField(label=_("Chuyển sang"))
     note = forms.CharField(label=_("Ghi chú / nội dung kiểm tra / lý do"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    appraisal_score = forms.DecimalField(label=_("Điểm thẩm định"), required=False, max_digits=5, decimal_places=2)
+    appraisal_score = VNDecimalField(label=_("Điểm thẩm định"), required=False, max_digits=5, decimal_places=2)
     appraisal_comments = forms.CharField(label=_("Ý kiến thẩm định"), required=False, max_length=4000)
     plan = forms.ModelChoiceField(label=_("Kế hoạch năm"), required=False,
                                   queryset=AnnualPlan.objects.select_related("programme"))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
+from khuyencong.core.forms import PickerSelect, PickerSelectMultiple
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.schemes.forms import DATE, EstablishmentChoices, money
@@ -33,6 +34,7 @@ class _DetailForm(forms.ModelForm):
         for name in ("host_establishment", "establishment"):  # only establishments the user may name
             field = self.fields.get(name)
             if isinstance(field, forms.ModelChoiceField):
+                field.widget = PickerSelect("establishments")  # before the queryset, which fills its choices
                 field.queryset = establishments_for(user).select_related("commune").order_by("name")
 
     def _post_clean(self) -> None:
@@ -48,7 +50,7 @@ class DemonstrationForm(_DetailForm):
     avg_worker_income_vnd = money(_("Thu nhập bình quân của lao động (đồng/tháng)"), required=False)
     adopters = EstablishmentChoices(label=_("Cơ sở nhân rộng mô hình"), required=False,
                                     queryset=Establishment.objects.none(),
-                                    widget=forms.SelectMultiple(attrs={"size": 5}))
+                                    widget=PickerSelectMultiple("establishments"))
 
     class Meta:
         model = DemonstrationModel

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import VNDecimalField
 from khuyencong.schemes.forms import DATE, MONEY_HELP, money
 from khuyencong.schemes.models import ActivityType, AnnualPlan, FundingSource, Programme
 from khuyencong.schemes.models.finance import legal_form_choices
@@ -54,7 +55,7 @@ def _activity_choices() -> list[tuple[str, str]]:
 class NormRuleFields(forms.Form):
     """The figures and wording of one norm version."""
 
-    max_percent = forms.DecimalField(label=_("Tỷ lệ hỗ trợ tối đa (%)"), max_digits=6, decimal_places=2,
+    max_percent = VNDecimalField(label=_("Tỷ lệ hỗ trợ tối đa (%)"), max_digits=6, decimal_places=2,
                                      error_messages={"invalid": _("Tỷ lệ phải là một số, ví dụ 50 hoặc 30,5.")})
     cap_vnd = money(_("Mức hỗ trợ tối đa (đồng)"), required=False)
     cap_per_establishment = forms.BooleanField(label=_("Mức tối đa tính cho mỗi cơ sở"), required=False)

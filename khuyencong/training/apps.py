@@ -15,3 +15,8 @@ class TrainingConfig(AppConfig):
         permissions.register("training.list", policy.may_read)
         permissions.register("training.create", policy.may_edit)
         todo.register("training.follow_ups", training_todo.follow_ups_due)
+
+        from khuyencong.core import pickers
+        from khuyencong.training import pickers as sources
+
+        pickers.register("persons", sources.search)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import visible_commune_ids
+from khuyencong.core.forms import PickerSelect, VNDateInput, VNDMoneyField
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.geo.models import AdministrativeUnit, valid_on
 from khuyencong.schemes.models import Scheme
@@ -25,7 +26,7 @@ COURSE_FIELDS = ["code", "title", "course_type", "scheme", "organiser", "organis
 PERSON_FIELDS = ["national_id", "full_name", "birth_date", "birth_year", "gender", "ethnicity", "commune",
                  "employer", "role", "phone"]
 FOLLOW_UP_FIELDS = ["date", "status", "employer_text", "monthly_income_vnd", "note"]
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = VNDateInput()
 
 
 def organising_choices_for(user: User) -> QuerySet[AdministrativeUnit]:
@@ -78,6 +79,7 @@ class CourseForm(ServiceForm):
         self._set_queryset("organising_unit", organising)
         self._set_queryset("venue_unit", province_communes())
         self._set_queryset("course_type", types)
+        self.fields["scheme"].widget = PickerSelect("schemes")
         self._set_queryset("scheme", schemes.order_by("-code"))
 
     def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
@@ -127,6 +129,8 @@ class PersonForm(ServiceForm):
 
 
 class FollowUpForm(ServiceForm):
+    monthly_income_vnd = VNDMoneyField(label=_("Thu nhập bình quân tháng (đồng)"), required=False, min_value=0)
+
     class Meta:
         model = FollowUp
         fields = FOLLOW_UP_FIELDS
