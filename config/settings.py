@@ -307,6 +307,8 @@ REPORT_NUMBER = env.str("KHUYENCONG_REPORT_NUMBER", default="      /BC-SCT")
 REPORT_PLACE = env.str("KHUYENCONG_REPORT_PLACE", default="Thành phố Hồ Chí Minh")
 REPORT_SIGNER_TITLE = env.str("KHUYENCONG_REPORT_SIGNER_TITLE", default="Giám đốc")
 REPORT_SIGNER_NAME = env.str("KHUYENCONG_REPORT_SIGNER_NAME", default="")
+# Authority line above the title when a deputy signs (Decree 30: "KT. GIÁM ĐỐC"); empty when the head signs.
+REPORT_SIGNER_AUTHORITY = env.str("KHUYENCONG_REPORT_SIGNER_AUTHORITY", default="")
 REPORT_RECIPIENTS = env.list("KHUYENCONG_REPORT_RECIPIENTS", default=[
     "Bộ Công Thương", "UBND Thành phố", "Ban Giám đốc Sở",
 ])

@@ -1,8 +1,11 @@
-"""Report files: DOCX laid out as a Vietnamese administrative document, XLSX, PDF.
+"""Report files: DOCX and PDF laid out as a Vietnamese administrative document, and XLSX.
 
-The DOCX follows Decree 30/2020/NĐ-CP (Appendix I): issuing body and national motto side by side,
-number and symbol, place and date, title, body, recipients ("Nơi nhận") and signature block; Times
-New Roman 13–14 pt on A4 with 20–30 mm margins.
+Both documents follow Decree 30/2020/NĐ-CP (Appendix I): issuing body and national motto side by
+side, number and symbol, place and date, title, body, recipients ("Nơi nhận") and signature block;
+one type family (Times New Roman in the DOCX, the metric-compatible Tinos embedded in the PDF),
+13–14 pt on A4, page numbers from the second page centred at the top; wide tables on landscape
+pages. Every ``render_*`` returns bytes (or the HTML string), so an issued report can be stored and
+signed as it was generated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from khuyencong.indicators.engine import Figures
 from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
+from khuyencong.reports.charts import Chart, data_uri, render_png, render_svg
 from khuyencong.reports.narrative import paragraphs
 from khuyencong.reports.numbers import integer
 from khuyencong.reports.tables import Table, all_tables
@@ -30,16 +34,17 @@ class Letterhead:
     signer_title: str
     signer_name: str
     recipients: tuple[str, ...]
+    signer_authority: str = ""  # "KT. GIÁM ĐỐC" when a deputy signs
 
     @classmethod
     def from_settings(cls) -> Letterhead:
         return cls(settings.REPORT_PARENT_BODY, settings.REPORT_ISSUING_BODY, settings.REPORT_NUMBER,
                    settings.REPORT_PLACE, settings.REPORT_SIGNER_TITLE, settings.REPORT_SIGNER_NAME,
-                   tuple(settings.REPORT_RECIPIENTS))
+                   tuple(settings.REPORT_RECIPIENTS), getattr(settings, "REPORT_SIGNER_AUTHORITY", ""))
 
     def dated(self) -> str:
         today = timezone.localdate()
-        return f"{self.place}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}"
+        return f"{self.place}, ngày {today.day:02d} tháng {today.month:02d} năm\u00a0{today.year}"
 
 
 def title(figures: Figures) -> str:
@@ -81,66 +86,52 @@ def render_xlsx(figures: Figures, tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
+YEAR_GROUP = 7  # year columns per table part: more would not fit a landscape page at 11 pt
+
+
+def _parts(table: Table) -> list[Table]:
+    return table.year_groups(YEAR_GROUP) if table.chart else [table]
+
+
+def _chart(table: Table) -> Chart | None:
+    from khuyencong.reports.charts import year_chart
+
+    return year_chart(table, table.units) if table.chart and table.rows else None
+
+
+def _caption(table: Table) -> str:
+    """ "Bảng 3. Một số chỉ tiêu theo năm" → "Một số chỉ tiêu theo năm" (the chart's caption)."""
+    return table.title.split(". ", 1)[-1]
+
+
 def render_docx(figures: Figures, tables: list[Table], head: Letterhead, plan: PlanVsActual | None = None) -> bytes:
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    """The report as a Word document (bytes, so that it can be stored and signed as issued)."""
+    from khuyencong.reports.docx_layout import DocxReport
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(14)
-
-    header = doc.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.text = f"{head.parent_body.upper()}\n{head.issuing_body.upper()}\n\nSố: {head.number}"
-    right.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n" + head.dated()
-    for cell in (left, right):
-        for paragraph in cell.paragraphs:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            for run in paragraph.runs:
-                run.font.size = Pt(13)
-                run.bold = "Số:" not in run.text and "ngày" not in run.text
-
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run("BÁO CÁO\n").bold = True
-    heading.add_run(title(figures)).bold = True
+    report = DocxReport()
+    report.letterhead(head)
+    report.title("BÁO CÁO", title(figures))
     for text in paragraphs(figures, plan):
-        doc.add_paragraph(text).paragraph_format.first_line_indent = Mm(10)
+        report.paragraph(text)
     for table in tables:
-        doc.add_paragraph().add_run(table.title).bold = True
-        grid = doc.add_table(rows=1, cols=len(table.headers))
-        grid.style, grid.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
-        for cell, header_text in zip(grid.rows[0].cells, table.headers, strict=True):
-            cell.text = header_text
-        for row in table.rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = _cell(value)
-        if table.note:
-            doc.add_paragraph(table.note).runs[0].italic = True
-
-    footer = doc.add_table(rows=1, cols=2)
-    recipients, signature = footer.rows[0].cells
-    recipients.text = "Nơi nhận:\n" + "\n".join(f"- {r};" for r in head.recipients) + "\n- Lưu: VT."
-    signature.text = f"{head.signer_title.upper()}\n\n\n\n{head.signer_name}"
-    signature.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        chart = _chart(table)
+        report.table(table, _parts(table), chart_png=render_png(chart) if chart else None,
+                     caption=_caption(table))
+    report.closing(head)
+    return report.save()
 
 
 def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_print: bool,
                 plan: PlanVsActual | None = None) -> str:
-    from khuyencong.reports.charts import data_uri, year_chart_svg
-
-    shown = [{"title": t.title, "headers": t.headers, "note": t.note,
-              "chart": data_uri(year_chart_svg(t)) if t.chart else "",
-              "rows": [[(_cell(v), isinstance(v, int)) for v in row] for row in t.rows]} for t in tables]
+    shown = []
+    for t in tables:
+        chart = _chart(t)
+        shown.append({
+            "wide": t.wide, "note": t.note, "caption": _caption(t),
+            "chart": data_uri(render_svg(chart)) if chart else "",
+            "parts": [{"title": part.title, "headers": part.headers,
+                       "rows": [[(_cell(v), isinstance(v, int)) for v in row] for row in part.rows]}
+                      for part in _parts(t)]})
     return render_to_string("reports/report_document.html", {
         "figures": figures, "tables": shown, "head": head, "title": title(figures),
         "paragraphs": paragraphs(figures, plan), "for_print": for_print,
@@ -151,10 +142,14 @@ def render_pdf(figures: Figures, tables: list[Table], head: Letterhead, plan: Pl
     from pathlib import Path
 
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    css = Path(__file__).parent / "static" / "reports" / "report.css"
+    # The stylesheet's @font-face (the shipped Tinos files) only applies through a FontConfiguration
+    # shared by the stylesheet and the rendering; without it WeasyPrint falls back to system fonts.
+    fonts = FontConfiguration()
+    css = CSS(filename=str(Path(__file__).parent / "static" / "reports" / "report.css"), font_config=fonts)
     return HTML(string=render_html(figures, tables, head, for_print=True, plan=plan)).write_pdf(
-        stylesheets=[CSS(filename=str(css))])
+        stylesheets=[css], font_config=fonts)
 
 
 def render(figures: Figures, fmt: str, plan: PlanVsActual | None = None) -> bytes:

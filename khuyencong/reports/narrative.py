@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from khuyencong.indicators.engine import Figures
 from khuyencong.indicators.targets import PlanVsActual
-from khuyencong.reports.numbers import integer, million_range, money
+from khuyencong.reports.numbers import integer, million_range, money, percent, place_name
 
 
 def _v(figures: Figures, code: str) -> int:
@@ -85,10 +85,6 @@ def _schemes(f: Figures) -> str | None:
             f"đã giải ngân {money(_v(f, 'schemes.disbursed_vnd'))}.")
 
 
-def percent(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + "%"
-
-
 def plan_sentence(plan: PlanVsActual | None) -> str | None:
     """Plan versus actual in one sentence (the rate only where the plans cover the area: a province or all)."""
     total = plan.budget_total() if plan is not None else None
@@ -105,7 +101,7 @@ def plan_sentence(plan: PlanVsActual | None) -> str | None:
 
 def paragraphs(figures: Figures, plan: PlanVsActual | None = None) -> list[str]:
     """The report's body, one paragraph per activity that has figures in the period."""
-    opening = (f"Trong giai đoạn {figures.period.label}, trên địa bàn {figures.area.label}, "
+    opening = (f"Trong giai đoạn {figures.period.label}, trên địa bàn {place_name(figures.area.label)}, "
                f"hoạt động khuyến công đã đạt được các kết quả sau.")
     sections = [_training, _demo_models, _machinery, _products, _fairs, _cooperation, _schemes]
     body = [text for section in sections if (text := section(figures))]

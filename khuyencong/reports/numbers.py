@@ -40,3 +40,28 @@ def million_range(low: int | None, high: int | None) -> str:
         return "—"
     lo, hi = _one_decimal(Decimal(low) / MILLION), _one_decimal(Decimal(high) / MILLION)
     return f"{lo} triệu đồng" if lo == hi else f"{lo}–{hi} triệu đồng"
+
+
+def percent(value: float) -> str:
+    """37.04 → "37%"; 3.66 → "3,7%" (one decimal, a trailing ",0" dropped)."""
+    return _one_decimal(Decimal(str(value))) + "%"
+
+
+def year(value: int) -> str:
+    """A year is a name, not a quantity: 2014 → "2014", never "2.014"."""
+    return str(value)
+
+
+_LEVEL_WORDS = ("Thành phố", "Tỉnh", "Phường", "Xã", "Đặc khu", "Thị trấn", "Huyện", "Quận", "Thị xã")
+
+
+def place_name(name: str) -> str:
+    """An administrative unit's name as written mid-sentence: "Tỉnh Bà Rịa - Vũng Tàu" → "tỉnh Bà Rịa - Vũng Tàu".
+
+    Vietnamese writing capitalises the level word only at the start of a sentence or as part of a body's
+    name ("Ủy ban nhân dân Tỉnh …" is not used either); the proper name keeps its capitals.
+    """
+    for word in _LEVEL_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word):]
+    return name

@@ -10,6 +10,7 @@ from khuyencong.indicators.engine import Figures
 from khuyencong.indicators.periods import years_in
 from khuyencong.indicators.sources import Dimension
 from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
+from khuyencong.reports.numbers import percent
 
 Cell = str | int | None
 
@@ -22,6 +23,7 @@ BY_SECTOR_CODES = ["machinery.establishments", "demo_models.count", "products.re
                    "fairs.participations", "schemes.count", "schemes.support_vnd"]
 BY_AREA_CODES = ["training.vocational.persons", "machinery.establishments", "demo_models.count",
                  "products.recognized.province", "fairs.participations", "schemes.count", "schemes.support_vnd"]
+PORTRAIT_COLUMNS = 6  # more columns than this go on a landscape page
 FUNDING = {"national": "Khuyến công quốc gia", "local": "Khuyến công địa phương"}
 
 
@@ -32,16 +34,38 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
-    chart: bool = False  # drawn as a year-by-year bar chart (SVG) in the web page and the PDF
+    chart: bool = False  # drawn as a year-by-year bar chart (``charts.year_chart``) in every output
+    units: list[str] = field(default_factory=list)  # unit of each row, where rows are indicators (the chart's)
+
+    @property
+    def wide(self) -> bool:
+        """Set on a landscape page (PDF) or section (DOCX): too many columns for a portrait A4 page."""
+        return len(self.headers) > PORTRAIT_COLUMNS
+
+    def year_groups(self, size: int) -> list[Table]:
+        """The table cut into parts of at most ``size`` value columns, each repeating the first column.
+
+        Used for year tables of long periods, which would not fit even a landscape page.
+        """
+        values = len(self.headers) - 1
+        if values <= size:
+            return [self]
+        parts = []
+        for start in range(1, values + 1, size):
+            end = min(start + size, values + 1)
+            parts.append(Table(self.sheet, f"{self.title} ({self.headers[start]}–{self.headers[end - 1]})",
+                               [self.headers[0], *self.headers[start:end]],
+                               [[row[0], *row[start:end]] for row in self.rows], note=self.note))
+        return parts
 
 
 def main_results(figures: Figures) -> Table:
-    table = Table("Ket qua chu yeu", "Bảng 1. Kết quả chủ yếu", ["STT", "Chỉ tiêu", "Mã", "Đơn vị", "Giá trị"],
+    table = Table("Ket qua chu yeu", "Bảng 1. Kết quả chủ yếu", ["STT", "Chỉ tiêu", "Đơn vị", "Giá trị"],
                   note="Chỉ tiêu tính theo người/cơ sở/sản phẩm đếm mỗi đối tượng một lần; chỉ tiêu tính theo "
                        "lượt đếm mỗi lần tham gia.")
     for number, (code, value) in enumerate(figures.values.items(), start=1):
         indicator = BY_CODE[code]
-        table.rows.append([number, indicator.label_vi, code, indicator.unit, value])
+        table.rows.append([number, indicator.label_vi, indicator.unit, value])
     return table
 
 
@@ -71,6 +95,7 @@ def by_year(figures: Figures) -> Table:
     for code in BY_YEAR_CODES:
         values = result.values.get(code, {})
         table.rows.append([BY_CODE[code].label_vi, *[values.get(str(y), 0) for y in years]])
+        table.units.append(BY_CODE[code].unit)
     return table
 
 
@@ -109,7 +134,7 @@ def by_area(figures: Figures) -> Table:
 
 
 def _rate(value: float | None, applies: bool = True) -> str | None:
-    return f"{value:.1f}".replace(".", ",") + "%" if value is not None and applies else None
+    return percent(value) if value is not None and applies else None
 
 
 def plan_budget(plan: PlanVsActual) -> Table | None:
@@ -125,7 +150,7 @@ def plan_budget(plan: PlanVsActual) -> Table | None:
                        "đã nghiệm thu / kinh phí kế hoạch" + ("." if plan.rates_apply else
                                                                " (không tính cho địa bàn nhỏ hơn tỉnh)."))
     for line in [*plan.budget, total]:
-        first: Cell = line.year if line.year else "Cả kỳ (tổng)"
+        first: Cell = str(line.year) if line.year else "Cả kỳ (tổng)"  # a year is a name, never "2.014"
         table.rows.append([first, FUNDING.get(line.funding_source, line.funding_source), line.planned_vnd,
                            line.schemes, line.support_vnd, line.disbursed_vnd, _rate(line.rate, plan.rates_apply)])
     return table
