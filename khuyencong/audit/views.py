@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
-from khuyencong.core.permissions import require_check
 from khuyencong.core.forms import VNDateInput
+from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 
 _ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
