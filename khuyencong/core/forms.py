@@ -100,7 +100,7 @@ class VNDecimalField(forms.DecimalField):
             return decimal_vn(value)
         return value
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         text = _SPACES.sub("", str(value))

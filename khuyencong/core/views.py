@@ -19,7 +19,8 @@ class FiguresPeriodForm(forms.Form):
 
     def __init__(self, *args: object, this_year: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["nam"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+        year_field: forms.TypedChoiceField = self.fields["nam"]  # type: ignore[assignment]
+        year_field.choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 @login_required

@@ -29,7 +29,7 @@ def parse_day(text: str | None) -> dt.date:
 def unit_label(unit: AdministrativeUnit) -> str:
     """"Phường Bà Rịa — Thành phố Hồ Chí Minh"; a unit that ended marks its last day."""
     label = unit.name
-    if unit.parent_id is not None:
+    if unit.parent is not None:
         label = f"{label} — {unit.parent.name}"
     if unit.valid_to is not None:
         first_day_after = (unit.valid_to + dt.timedelta(days=1)).strftime("%d/%m/%Y")

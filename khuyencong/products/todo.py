@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,8 @@ def dossiers_to_score(user: Any, *, today: dt.date) -> TodoList | None:
     """A juror's dossiers in rounds now scoring that they have not scored yet (recusals excluded)."""
     if not policy.may_view(user):
         return None
-    queue = selectors.juror_queue(user).filter(round__status=RoundStatus.SCORING).filter(my_lines=0)
+    queue: QuerySet[Any] = selectors.juror_queue(user)  # annotated with ``my_lines``
+    queue = queue.filter(round__status=RoundStatus.SCORING).filter(my_lines=0)
     shown = list(queue[:SHOWN])
     items = [TodoItem(label=f"{n.selection_code} · {n.product.name}", url=reverse("products:score", args=[n.pk]),
                       note=n.round.name) for n in shown]

@@ -113,7 +113,7 @@ class DocxReport:
     @property
     def _text_width(self) -> int:
         section = self.doc.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
 
     # -- blocks --------------------------------------------------------------------------------------
     def _run(self, paragraph: Any, text: str, *, size: float = 14, bold: bool = False, italic: bool = False) -> Any:
@@ -228,7 +228,8 @@ class DocxReport:
             paragraph = recipients.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(0)
             self._run(paragraph, line, size=11)
-        lines = [(head.signer_authority.upper(), 14, True, False)] if head.signer_authority else []
+        lines: list[tuple[str, float, bool, bool]] = (
+            [(head.signer_authority.upper(), 14, True, False)] if head.signer_authority else [])
         lines += [(head.signer_title.upper(), 14, True, False), ("", 14, False, False), ("", 14, False, False),
                   ("", 14, False, False), (head.signer_name, 14, True, False)]
         self._centred(signature, lines)

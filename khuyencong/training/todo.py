@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,8 @@ RECENT_OVERDUE_DAYS = 180
 def follow_ups_due(user: Any, *, today: dt.date) -> TodoList | None:
     if not policy.may_edit(user):
         return None
-    due = selectors.follow_ups_due(user, horizon_days=AHEAD_DAYS)
+    # Annotated with ``due_on`` and ``milestone`` (see the selector), which the type checker cannot see.
+    due: QuerySet[Any] = selectors.follow_ups_due(user, horizon_days=AHEAD_DAYS)
     since = today - dt.timedelta(days=RECENT_OVERDUE_DAYS)
     recent = due.filter(due_on__gte=since)
     stats = recent.aggregate(n=Count("pk"), oldest=Min("due_on"))

@@ -107,8 +107,8 @@ def _parse_grid(rows: list[_GridRow], data: QueryDict) -> tuple[list[FollowUpRow
             continue
         seen = _int(data.get(f"seen_{row.participation.pk}"))
         if not row.form.is_valid() or seen is None:
-            messages_ = [f"{row.form.fields[name].label}: {' '.join(errs)}" if name in row.form.fields
-                         else " ".join(errs) for name, errs in row.form.errors.items()]
+            messages_ = [f"{row.form.fields[name].label}: {' '.join(map(str, errs))}" if name in row.form.fields
+                         else " ".join(map(str, errs)) for name, errs in row.form.errors.items()]
             errors.append(_("Dòng %(n)d (%(name)s): %(m)s") % {
                 "n": number, "name": row.participation.person.full_name, "m": " ".join(messages_)})
             continue

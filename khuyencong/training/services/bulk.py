@@ -152,7 +152,9 @@ def followups_record_many(*, actor: User, course: Course, rows: Sequence[FollowU
                               code="empty")
     _check_duplicates([row.participation_id for row in rows])
     found = _load(course, [row.participation_id for row in rows])
-    if any(p.seen_follow_ups != row.seen_follow_ups for row in rows if (p := found.get(row.participation_id))):
+    # ``seen_follow_ups`` is annotated by ``_load``.
+    if any(p.seen_follow_ups != row.seen_follow_ups  # type: ignore[attr-defined]
+           for row in rows if (p := found.get(row.participation_id))):
         raise StaleEditError()
 
     def service(row: FollowUpRow) -> Callable[[Participation], FollowUp]:
