@@ -17,6 +17,10 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.core.errors import PermissionDeniedError
 
 # Roles that read the whole province's registry.
+# Accounts that may hold a council seat (juror, secretary, chair…). Councils are made of officials and
+# experts (Circular 26/2014 Art. 9, 11): council-member accounts and province staff. A seat held by any
+# other role gives no power (products policy) and asks for no second factor (two_factor).
+COUNCIL_SEATABLE_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER})
 PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER, Role.AUDITOR, Role.COUNCIL_MEMBER}
 # Roles whose work needs representatives' phone numbers and other personal contact data.
 PERSONAL_DATA_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}
@@ -57,7 +61,23 @@ def visible_commune_ids(user: User) -> set[int] | None:
         return None
     if user.role != Role.COMMUNE_OFFICER:
         return set()
-    return units_within_any(user.communes.all(), on=timezone.localdate())
+    # A page asks several selectors for the same area: computed once per user object (a request's user) and day;
+    # a change of the officer's communes forgets it (``forget_visible_communes``, connected in apps.py).
+    today = timezone.localdate()
+    cached = getattr(user, _AREA_CACHE, None)
+    if cached is None or cached[0] != today:
+        cached = (today, frozenset(units_within_any(user.communes.all(), on=today)))
+        setattr(user, _AREA_CACHE, cached)
+    return set(cached[1])
+
+
+_AREA_CACHE = "_visible_commune_ids"
+
+
+def forget_visible_communes(instance: Any, **_kwargs: Any) -> None:
+    """``m2m_changed`` receiver for ``User.communes``: the next scope reads the new area."""
+    if isinstance(instance, User):
+        instance.__dict__.pop(_AREA_CACHE, None)
 
 
 _PROVINCE_CACHE: dict[tuple[str, Any], frozenset[int]] = {}

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role
+from khuyencong.accounts.policy import COUNCIL_SEATABLE_ROLES
 
 SETUP_PATH, VERIFY_PATH = "/xac-thuc-2-buoc/thiet-lap/", "/xac-thuc-2-buoc/"
 # Pages reachable before the second factor: signing in and out, recovery, static assets, probes.
@@ -27,6 +28,8 @@ _EXEMPT_PREFIXES = (
 
 def is_council_secretary(user: Any) -> bool:
     """Secretaries manage selection rounds; the products app records council membership."""
+    if getattr(user, "role", None) not in COUNCIL_SEATABLE_ROLES:  # their seats give no power: no query
+        return False
     try:
         member = apps.get_model("products", "CouncilMember")
     except LookupError:

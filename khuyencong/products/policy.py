@@ -6,6 +6,7 @@ from typing import Any
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import (
+    COUNCIL_SEATABLE_ROLES,
     Action,
     is_active_member,
     may_act_on_establishment,
@@ -26,7 +27,7 @@ def may_view(user: User) -> bool:
 # experts (Circular 26/2014 Art. 9, 11): council-member accounts and province staff. Never an
 # establishment representative (a party to the round), never the auditor (read-only), never a commune
 # officer (their reads stop at their communes, and a juror must read every dossier they score).
-SEATABLE_ROLES = {Role.COUNCIL_MEMBER, *PROVINCE_MANAGERS}
+SEATABLE_ROLES = COUNCIL_SEATABLE_ROLES  # defined with the accounts policy: the second-factor rule reads it too
 # Level a commune officer may organise: only a commune-level round held by one of their communes.
 COMMUNE_LEVEL = "commune"
 

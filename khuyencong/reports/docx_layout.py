@@ -63,11 +63,9 @@ class DocxReport:
         defaults = styles.find(qn("w:docDefaults"))
         r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
         _fonts(r_pr)
-        for style in self.doc.styles:
-            element = style.element
-            r_pr = element.find(qn("w:rPr"))
-            if r_pr is not None and r_pr.find(qn("w:rFonts")) is not None:
-                _fonts(r_pr)
+        # Every font reference of every style, table-style conditions included (they name theme fonts).
+        for fonts in list(styles.iter(qn("w:rFonts"))):
+            _fonts(fonts.getparent())
         normal = self.doc.styles["Normal"]
         normal.font.name, normal.font.size = FONT, Pt(14)
         _fonts(normal.element.get_or_add_rPr())

@@ -101,7 +101,7 @@ class IssueForm(ReportForm):
 
     number = forms.CharField(label=_("Số văn bản"), max_length=40, help_text=_("Ví dụ 12/BC-SCT; không trùng trong "
                                                                                   "cùng năm ban hành."))
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=VNDateInput())
     signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=120)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120)
 

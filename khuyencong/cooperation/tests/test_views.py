@@ -24,10 +24,10 @@ PAGE_MATRIX = {
     "province_officer": (200, 200, 200, 200, 200),
     "commune_officer_a": (200, 200, 200, 200, 200),
     "commune_officer_b": (200, 404, 200, 200, 200),
-    "council_member": (200, 404, 403, 200, 404),
-    "establishment_rep": (200, 404, 403, 200, 404),
+    "council_member": (403, 404, 403, 200, 404),
+    "establishment_rep": (403, 404, 403, 200, 404),
     "auditor": (200, 200, 403, 200, 200),
-    "outsider": (200, 404, 403, 200, 404),
+    "outsider": (403, 404, 403, 200, 404),
 }
 
 

@@ -8,6 +8,7 @@ with no rights must never change anything; nobody ever gets a server error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -69,7 +70,8 @@ def world(personas, est_a, est_b) -> dict[str, dict[str, int]]:  # type: ignore[
 
 def _url(path: str, ids: dict[str, int]) -> str:
     resource = path.split("/")[3]
-    return path.replace("{id}", str(ids.get(resource, 999_999)))
+    url = path.replace("{id}", str(ids.get(resource, 999_999))).replace("{kind}", "pdf")
+    return re.sub(r"\{\w+\}", "999999", url)  # other path ids: unknown ones
 
 
 def _client(personas: dict[str, Any], persona: str) -> APIClient:

@@ -115,7 +115,7 @@ def test_a_forged_establishment_id_is_refused_like_an_unknown_one(client, person
     answers = []
     for forged in (est_b.pk, 999_999):
         response = client.post(url, {"establishment": forged, "kind": "fair", "booths": 1})
-        answers.append((response.status_code, "Lựa chọn không hợp lệ" in response.content.decode()
+        answers.append((response.status_code, "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
                         or "Select a valid choice" in response.content.decode()))
     assert answers[0] == answers[1] and answers[0][0] == 400 and answers[0][1]
     assert not fair.participations.exists()

@@ -18,7 +18,7 @@ PAGE_MATRIX = {
     "council_member": (200, 200, 403, 403),
     "establishment_rep": (200, 200, 403, 200),
     "auditor": (200, 200, 403, 403),
-    "outsider": (200, 404, 403, 404),
+    "outsider": (403, 404, 403, 404),
 }
 
 
@@ -124,7 +124,10 @@ def test_detail_shows_history_with_author(personas, est_a) -> None:
 
 def test_home_dashboard_counts_scope(personas, est_a, est_b) -> None:
     response = client_for(personas["commune_officer_b"]).get(reverse("home"))
-    assert response.status_code == 200 and response.context["summary"]["total"] == 1
+    registry = [f for f in response.context["figures"] if f.url == reverse("establishments:list")]
+    assert response.status_code == 200 and [f.value for f in registry] == [1]
+    response = client_for(personas["province_officer"]).get(reverse("home"))
+    assert [f.value for f in response.context["figures"] if f.url == reverse("establishments:list")] == [2]
 
 
 def test_list_page_query_count_constant(personas, django_assert_max_num_queries) -> None:

@@ -30,7 +30,7 @@ PAGE_MATRIX = {
     "council_member": (200, 200, 200, 200, 200),  # juror j1 of the round
     "establishment_rep": (200, 200, 403, 200, 200),
     "auditor": (200, 200, 403, 200, 200),
-    "outsider": (200, 404, 404, 404, 404),
+    "outsider": (403, 404, 404, 404, 404),
 }
 
 
