@@ -4,7 +4,7 @@ Each output is rendered once for the module from the demo dataset (loaded once f
 use poppler's ``pdffonts`` and ``pdftotext`` (installed by ``.ci/run``), as a reader's tools would see the file.
 """
 
-# ruff: noqa: S314, S603, S607  (poppler and XML on files this test has just written)
+# ruff: noqa: S314, S603  (poppler and XML on files this test has just written)
 
 from __future__ import annotations
 
