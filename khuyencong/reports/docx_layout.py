@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 
 from khuyencong.reports.numbers import integer
+from khuyencong.reports.tables import is_numeric
 
 if TYPE_CHECKING:
     from khuyencong.reports.exports import Letterhead
@@ -211,7 +212,7 @@ class DocxReport:
             paragraph.paragraph_format.space_after = Pt(0)
             if header:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif isinstance(value, int) or (isinstance(value, str) and value.endswith("%")):
+            elif is_numeric(value):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             self._run(paragraph, value if header else _cell_text(value), size=size, bold=header)
 

@@ -22,7 +22,7 @@ from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
 from khuyencong.reports.charts import Chart, data_uri, render_png, render_svg
 from khuyencong.reports.narrative import paragraphs
 from khuyencong.reports.numbers import integer
-from khuyencong.reports.tables import Table, all_tables
+from khuyencong.reports.tables import Table, all_tables, is_numeric
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def render_html(figures: Figures, tables: list[Table], head: Letterhead, *, for_
             "wide": t.wide, "note": t.note, "caption": _caption(t),
             "chart": data_uri(render_svg(chart)) if chart else "",
             "parts": [{"title": part.title, "headers": part.headers,
-                       "rows": [[(_cell(v), isinstance(v, int)) for v in row] for row in part.rows]}
+                       "rows": [[(_cell(v), is_numeric(v)) for v in row] for row in part.rows]}
                       for part in _parts(t)]})
     return render_to_string("reports/report_document.html", {
         "figures": figures, "tables": shown, "head": head, "title": title(figures),

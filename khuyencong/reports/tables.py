@@ -27,6 +27,11 @@ PORTRAIT_COLUMNS = 6  # more columns than this go on a landscape page
 FUNDING = {"national": "Khuyến công quốc gia", "local": "Khuyến công địa phương"}
 
 
+def is_numeric(value: Cell) -> bool:
+    """A cell set right-aligned in every output: counts and money, and rates already written as "3,7%"."""
+    return isinstance(value, int) or (isinstance(value, str) and value.endswith("%"))
+
+
 @dataclass
 class Table:
     sheet: str  # short name for the XLSX sheet (≤ 31 characters)
