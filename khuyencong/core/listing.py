@@ -94,9 +94,9 @@ class ListingError(Exception):
 def _descending(term: OrderTerm) -> OrderTerm:
     if isinstance(term, str):
         return term[1:] if term.startswith("-") else f"-{term}"
-    expression = term.expression if isinstance(term, OrderBy) else term
-    descending = not term.descending if isinstance(term, OrderBy) else True
-    return OrderBy(expression, descending=descending)
+    if isinstance(term, OrderBy):
+        return OrderBy(term.expression, descending=not term.descending)
+    return OrderBy(term, descending=True)  # type: ignore[arg-type]  # an expression such as Collate
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Listing:
         paginator.count = sums[COUNT]  # type: ignore[misc]  # already counted by the aggregate
         page = paginator.get_page(self.request.GET.get(PAGE_PARAM))
         return ListPage(page=page, headers=self._headers(), totals=sums, query=self._query(),
-                        page_sizes=self._page_sizes())
+                        page_sizes=self._page_sizes(), sort=self.sort)
 
     def _params(self, **changes: str | None) -> QueryDict:
         params = self.request.GET.copy()
@@ -177,6 +177,11 @@ class ListPage:
     totals: dict[str, Any]
     query: str
     page_sizes: list[dict[str, Any]] = field(default_factory=list)
+    sort: str = ""
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
 
     @property
     def count(self) -> int:
