@@ -70,7 +70,8 @@ def test_page_size_and_sort_survive_pagination(personas, registry) -> None:
     listing = response.context["listing"]
     assert listing.page.paginator.per_page == 25 and listing.page.paginator.num_pages == 2
     assert "page=2" in response.content.decode()
-    assert "page=" not in listing.query.replace("page_size=", "") and "sort=-name" in listing.query and "page_size=25" in listing.query
+    assert "page=" not in listing.query.replace("page_size=", "")
+    assert "sort=-name" in listing.query and "page_size=25" in listing.query
     second = _client(personas).get(URL + "?" + listing.query + "&page=2")
     assert len(second.context["listing"].page) == 8
     assert _client(personas).get(URL, {"page_size": "50"}).context["listing"].page.paginator.per_page == 50
