@@ -129,7 +129,11 @@ class Listing:
 
     def present(self, items: QuerySet[Any], totals: Mapping[str, Aggregate] | None = None) -> ListPage:
         """The page asked for, the headers with their sort links, and the totals of the whole list."""
-        sums = items.order_by().aggregate(**{COUNT: Count("pk"), **(totals or {})})
+        # Aliases of their own: an aggregate named like the annotation it sums ("enrolled") would
+        # shadow it, and the database would be asked for a column that only exists in the subquery.
+        aliased = {f"total_{name}": aggregate for name, aggregate in (totals or {}).items()}
+        raw = items.order_by().aggregate(total_row_count=Count("pk"), **aliased)
+        sums = {COUNT: raw["total_row_count"], **{name: raw[f"total_{name}"] for name in totals or {}}}
         paginator = Paginator(items, self.page_size)
         paginator.count = sums[COUNT]  # type: ignore[misc]  # already counted by the aggregate
         page = paginator.get_page(self.request.GET.get(PAGE_PARAM))

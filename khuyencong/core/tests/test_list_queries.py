@@ -105,3 +105,14 @@ def test_round_list(personas, est_a) -> None:
 
     assert_constant_queries(_client(personas), reverse("products:list"), grow, at_most=12,
                             params={"sort": "-dossiers", "page_size": "25"})
+
+
+def test_course_totals_count_courses_not_participations(personas) -> None:
+    """The totals aggregate runs over the annotated counts, so a course with many participants is one course."""
+    course = make_course()
+    for i in range(3):
+        enrol(make_person(f"Học viên {i}"), course)
+    make_course()
+    listing = _client(personas).get(reverse("training:list"), {"sort": "enrolled"}).context["listing"]
+    assert listing.count == 2 and listing.totals["enrolled"] == 3 and listing.totals["completed"] == 3
+    assert listing.totals["planned"] == 40
