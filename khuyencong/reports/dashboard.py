@@ -14,6 +14,8 @@ sector filter, and a list of every record of the period under one sector's bar w
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -29,6 +31,8 @@ from khuyencong.reports.tables import Table
 
 YEAR, SECTOR, AREA = "year", "sector", "area"
 TOTAL_ROW = "Cả kỳ (tổng)"
+CATEGORY_WIDTH = 12  # characters per line of a category name under its bar
+SVG_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -47,11 +51,6 @@ class DashboardChart:
     units: list[str]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
     total: list[Cell] = field(default_factory=list)
-    svg: str = ""
-
-    @property
-    def image(self) -> str:
-        return charts.data_uri(self.svg) if self.svg else ""
 
 
 def drill_href(code: str, date_from: dt.date, date_to: dt.date, area_code: str, boundary: dt.date) -> str:
@@ -127,20 +126,30 @@ BUILDERS: dict[str, Callable[[Figures], DashboardChart]] = {YEAR: year_chart, SE
 
 
 def as_chart(chart: DashboardChart) -> charts.Chart:
-    """The chart definition the report uses: one bar panel per indicator, bars linked to their records."""
+    """The chart definition the report uses: one bar panel per indicator, bars linked to their records.
+
+    Long category names (sectors, areas) are wrapped so that neighbouring tick labels do not overlap."""
     series = [charts.Series(label, unit, [cells[i].value or 0 for _, cells in chart.rows],
                             [cells[i].url for _, cells in chart.rows])
               for i, (label, unit) in enumerate(zip(chart.headers, chart.units, strict=True))]
-    return charts.Chart(chart.title, [category for category, _ in chart.rows], series)
+    categories = ["\n".join(textwrap.wrap(category, CATEGORY_WIDTH)) for category, _ in chart.rows]
+    return charts.Chart(chart.title, categories, series)
 
 
-def build(figures: Figures, *, draw: bool = True) -> list[DashboardChart]:
-    built = [builder(figures) for builder in BUILDERS.values()]
-    if draw:
-        for chart in built:
-            if chart.rows:
-                chart.svg = charts.render_svg(as_chart(chart))
-    return built
+def svg(chart: DashboardChart) -> str:
+    """The chart drawn by matplotlib, kept in the cache under a digest of what it shows.
+
+    Drawing a dozen panels takes seconds; the same figures always give the same picture, so a
+    changed record (a changed figure) gives a new key and never a stale picture."""
+    from django.core.cache import cache
+
+    definition = as_chart(chart)
+    key = "dashboard-svg:" + hashlib.sha256(repr(definition).encode("utf-8")).hexdigest()
+    return str(cache.get_or_set(key, lambda: charts.render_svg(definition), SVG_CACHE_SECONDS))
+
+
+def build(figures: Figures) -> list[DashboardChart]:
+    return [builder(figures) for builder in BUILDERS.values()]
 
 
 def data_rows(chart: DashboardChart) -> list[list[object]]:

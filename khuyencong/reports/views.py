@@ -104,7 +104,11 @@ DEFAULT_DASHBOARD_PERIOD = {"date_from": "2014-01-01", "date_to": "2020-12-31"} 
 @login_required
 @require_check("reports.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Trends by year, sector and area for the chosen period and area; each chart downloadable, bars drilled."""
+    """Trends by year, sector and area for the chosen period and area; each chart downloadable, bars drilled.
+
+    The page itself carries the numbers (tables with drill links); each chart's picture is its own
+    request (``?…&chart=year&format=svg``), so the page is not held up by matplotlib.
+    """
     from khuyencong.reports import dashboard as board
 
     asked = {key: value for key, value in request.GET.items() if key not in ("chart", "format")}
@@ -112,17 +116,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures, status = _figures(request, form) if form.is_valid() else (None, 400)
     if status == 403:
         raise PermissionDenied(form.errors["area"][0])
-    if figures is not None and "chart" in request.GET:
+    if figures is None:
+        return render(request, "reports/dashboard.html", {
+            "form": form, "presets": _preset_links(request), "title": _("Bảng điều khiển chỉ tiêu")}, status=400)
+    if "chart" in request.GET:
         return _chart_download(request, figures)
-    charts_ = board.build(figures) if figures is not None else []
-    query = urlencode({key: form.data.get(key, "") for key in ("date_from", "date_to", "area", "boundary_date")})
+    data = form.cleaned_data
+    query = urlencode({"date_from": data["date_from"].isoformat(), "date_to": data["date_to"].isoformat(),
+                       "area": data["area"] or "",
+                       "boundary_date": data["boundary_date"].isoformat() if data["boundary_date"] else ""})
+    # Shown again from the cleaned values, so the dates read dd/mm/yyyy even when a link gave ISO dates.
+    shown = ReportForm(initial=data, default_area=data["area"] or _default_area(request))
     return render(request, "reports/dashboard.html", {
-        "form": form, "figures": figures, "charts": charts_, "presets": _preset_links(request), "query": query,
-        "title": _("Bảng điều khiển chỉ tiêu")}, status=status if figures is None else 200)
+        "form": shown, "figures": figures, "charts": board.build(figures), "presets": _preset_links(request),
+        "query": query, "title": _("Bảng điều khiển chỉ tiêu")})
 
 
 def _chart_download(request: HttpRequest, figures: Figures) -> HttpResponse:
-    """One chart's data as CSV or XLSX: the category, then one column per indicator, the total last."""
+    """One chart as an SVG picture, or its data as CSV or XLSX (category, one column per indicator, total)."""
     from khuyencong.exchange.streaming import FORMATS, ExportColumn, bad_format_message, export_table
     from khuyencong.reports import dashboard as board
 
@@ -130,9 +141,13 @@ def _chart_download(request: HttpRequest, figures: Figures) -> HttpResponse:
     if key not in board.BUILDERS:
         return HttpResponseBadRequest(_("Không có biểu đồ “%(key)s”; chọn chart=year, sector hoặc area.")
                                       % {"key": key[:20]}, content_type="text/plain; charset=utf-8")
-    if fmt not in FORMATS:
+    if fmt not in (*FORMATS, "svg"):
         return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
     chart = board.BUILDERS[key](figures)
+    if fmt == "svg":
+        response = HttpResponse(board.svg(chart), content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
     first = {board.YEAR: _("Năm"), board.SECTOR: _("Nhóm ngành"), board.AREA: _("Địa bàn")}[key]
     headers = [first, *[f"{label} ({unit})" for label, unit in zip(chart.headers, chart.units, strict=True)]]
     columns = [ExportColumn(header, _cell(index)) for index, header in enumerate(headers)]
