@@ -31,7 +31,7 @@ from khuyencong.reports.tables import Table
 
 YEAR, SECTOR, AREA = "year", "sector", "area"
 TOTAL_ROW = "Cả kỳ (tổng)"
-CATEGORY_WIDTH = 12  # characters per line of a category name under its bar
+CATEGORY_WIDTH = 9  # characters per line of a category name under its bar
 SVG_CACHE_SECONDS = 24 * 3600
 
 
@@ -51,6 +51,17 @@ class DashboardChart:
     units: list[str]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
     total: list[Cell] = field(default_factory=list)
+
+    @property
+    def categories(self) -> list[str]:
+        return [category for category, _ in self.rows]
+
+    @property
+    def indicator_rows(self) -> list[dict[str, object]]:
+        """The data table of the page: one row per indicator (long names read best as row headers),
+        one column per category, then the period's total — like the report's year table."""
+        return [{"label": label, "unit": unit, "cells": [cells[i] for _, cells in self.rows], "total": self.total[i]}
+                for i, (label, unit) in enumerate(zip(self.headers, self.units, strict=True))]
 
 
 def drill_href(code: str, date_from: dt.date, date_to: dt.date, area_code: str, boundary: dt.date) -> str:
