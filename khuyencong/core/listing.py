@@ -30,7 +30,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Aggregate, Count, OrderBy, QuerySet
+from django.db.models import Aggregate, Count, F, OrderBy, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Collate
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -91,12 +91,15 @@ class ListingError(Exception):
         self.param, self.message = param, message
 
 
-def _descending(term: OrderTerm) -> OrderTerm:
+def _ordered(term: OrderTerm, descending: bool) -> OrderBy:
+    """One sort term in the chosen direction; empty values last either way, as in a spreadsheet
+    (SQLite and PostgreSQL disagree on where NULL goes by default)."""
     if isinstance(term, str):
-        return term[1:] if term.startswith("-") else f"-{term}"
+        flipped = term.startswith("-")
+        return OrderBy(F(term.removeprefix("-")), descending=descending != flipped, nulls_last=True)
     if isinstance(term, OrderBy):
-        return OrderBy(term.expression, descending=not term.descending)
-    return OrderBy(term, descending=True)  # type: ignore[arg-type]  # an expression such as Collate
+        return OrderBy(term.expression, descending=descending != term.descending, nulls_last=True)
+    return OrderBy(term, descending=descending, nulls_last=True)  # type: ignore[arg-type]  # Collate & co.
 
 
 @dataclass
@@ -124,7 +127,7 @@ class Listing:
         """The items in the chosen order, ties broken by the table's stable fields."""
         column = self.table.column(self.sort_key)
         assert column is not None  # from_request checked the key
-        terms = [_descending(t) if self.descending else t for t in column.terms()]
+        terms = [_ordered(t, self.descending) for t in column.terms()]
         return items.order_by(*terms, *self.table.tie_breaker)
 
     def present(self, items: QuerySet[Any], totals: Mapping[str, Aggregate] | None = None) -> ListPage:

@@ -116,3 +116,13 @@ def test_course_totals_count_courses_not_participations(personas) -> None:
     listing = _client(personas).get(reverse("training:list"), {"sort": "enrolled"}).context["listing"]
     assert listing.count == 2 and listing.totals["enrolled"] == 3 and listing.totals["completed"] == 3
     assert listing.totals["planned"] == 40
+
+
+def test_empty_values_sort_last_both_ways(personas) -> None:
+    make_person("Ngô Văn Không Rõ")
+    make_person("Vũ Thị Sáu", birth_year=1990)
+    make_person("Hồ Văn Bảy", birth_year=1985)
+    client = _client(personas)
+    for sort, years in (("birth_year", [1985, 1990, None]), ("-birth_year", [1990, 1985, None])):
+        listing = client.get(reverse("training:person_list"), {"sort": sort}).context["listing"]
+        assert [p.birth_year for p in listing.page] == years
