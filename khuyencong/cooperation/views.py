@@ -7,19 +7,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training.selectors import person_get, person_list
-from khuyencong.training.views import _error_sink, _page, run_service
+from khuyencong.training.views import _error_sink, run_service
 
 
 def activity_columns() -> list[ExportColumn]:
@@ -37,18 +40,30 @@ def partner_columns() -> list[ExportColumn]:
             col(_("Số hoạt động"), "activity_count")]
 
 
+ACTIVITY_TABLE = Table(columns=(
+    Column(_l("Hoạt động"), "title", (vi_field("title"),)),
+    Column(_l("Loại"), "kind"),
+    Column(_l("Đối tác"), "partner", (vi_field("partner__name"),)),
+    Column(_l("Thời gian"), "start_date", ("start_date", "end_date")),
+    Column(_l("Địa điểm"), ""),
+    Column(_l("Lượt tham gia"), "participants", ("participant_count",), css="num"),
+), default_sort="-start_date")
+
+
 @login_required
 @require_check("cooperation.list")
+@refuses_bad_listing
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    items = selectors.activity_list(request.user, kind=kind)  # type: ignore[arg-type]
+    listing = Listing.from_request(request, ACTIVITY_TABLE)
+    items = listing.order(selectors.activity_list(request.user, kind=kind))  # type: ignore[arg-type]
     if response := export_list(request, items, activity_columns(), filename="hoat-dong-hop-tac",
                                sheet_name=_("Hoạt động hợp tác")):
         return response
-    page, query = _page(request, items)
     return render(request, "cooperation/activity_list.html", {
-        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
+        "form": form, "listing": listing.present(items, totals={"participants": Sum("participant_count")}),
+        "can_create": policy.may_edit(request.user),
         "export": export_links(request)})
 
 

@@ -7,15 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.eligibility import check_eligibility
@@ -24,7 +26,13 @@ from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.selectors import EstablishmentFilters
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 
-PAGE_SIZE = 25
+LIST_TABLE = Table(columns=(
+    Column(_l("Tên cơ sở"), "name", (vi_field("name"),)),
+    Column(_l("Mã số thuế"), "tax_code", css="hide-sm"),
+    Column(_l("Xã/phường"), "commune", (vi_field("commune__name"), vi_field("name"))),
+    Column(_l("Nhóm ngành"), "sector_group", css="hide-sm"),
+    Column(_l("Lao động"), "employees", css="hide-sm num"),
+), default_sort="name")
 
 
 def export_columns(user: Any) -> list[ExportColumn]:
@@ -47,20 +55,19 @@ def export_columns(user: Any) -> list[ExportColumn]:
 
 @login_required
 @require_check("establishments.list")
+@refuses_bad_listing
 def establishment_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     filters = EstablishmentFilters(**form.cleaned_data) if form.is_valid() else EstablishmentFilters()
-    items = selectors.establishment_list(request.user, filters)  # type: ignore[arg-type]
+    listing = Listing.from_request(request, LIST_TABLE)
+    items = listing.order(selectors.establishment_list(request.user, filters))  # type: ignore[arg-type]
     if response := export_list(request, items, export_columns(request.user), filename="co-so-cnnt",
                                sheet_name=_("Cơ sở CNNT")):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "establishments/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "listing": listing.present(items, totals={"employees": Sum("employees")}),
         "can_create": role_allows(request.user, Action.CREATE), "export": export_links(request),
     })
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.policy import Action
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import (
     CSV,
@@ -38,6 +42,13 @@ from khuyencong.fairs.policy import entry_role_allows, may_act_on_entry, may_man
 from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
 
 PAGE_SIZE = 25
+FAIR_TABLE = Table(columns=(
+    Column(_l("Thời gian"), "start_date", ("start_date", "end_date")),
+    Column(_l("Hội chợ, triển lãm"), "name", (vi_field("name"),)),
+    Column(_l("Quy mô"), "scope", css="hide-sm"),
+    Column(_l("Địa điểm"), ""),
+    Column(_l("Cơ sở tham gia"), "participants", ("participant_count",), css="num"),
+), default_sort="start_date")
 
 
 def fair_columns() -> list[ExportColumn]:
@@ -85,20 +96,22 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_
 @login_required
 @require_GET
 @require_check("fairs.list")
+@refuses_bad_listing
 def fair_list(request: HttpRequest) -> HttpResponse:
     when = PAST if request.GET.get("khi") == PAST else UPCOMING
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     filters = FairFilters(when=when, q=values.get("q") or "", scope=values.get("scope") or "",
                           year=values.get("year"))
-    items = selectors.fair_list(request.user, filters)  # type: ignore[arg-type]
+    # The calendar reads forwards for what is coming and backwards for what is over.
+    table = replace(FAIR_TABLE, default_sort="-start_date" if when == PAST else "start_date")
+    listing = Listing.from_request(request, table)
+    items = listing.order(selectors.fair_list(request.user, filters))  # type: ignore[arg-type]
     if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ")):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "fairs/list.html", {
-        "form": form, "page": page, "when": when, "query": query.urlencode(), "today": timezone.localdate(),
+        "form": form, "listing": listing.present(items, totals={"participants": Sum("participant_count")}),
+        "when": when, "today": timezone.localdate(),
         "can_create": may_manage_events(request.user, Action.CREATE), "export": export_links(request),
     })
 

@@ -12,12 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.products import selectors, services
@@ -29,6 +32,15 @@ from khuyencong.products.selectors import PublicFilters
 from khuyencong.products.services.scoring import juror_seat, sheet_criteria
 
 PAGE_SIZE = 25
+
+
+ROUND_TABLE = Table(columns=(
+    Column(_l("Đợt bình chọn"), "name", (vi_field("name"),)),
+    Column(_l("Cấp"), "level", ("level__code",)),
+    Column(_l("Năm"), "year", css="num"),
+    Column(_l("Hồ sơ"), "dossiers", css="hide-sm num"),
+    Column(_l("Trạng thái"), "status"),
+), default_sort="-year", tie_breaker=("name", "pk"))
 
 
 def round_columns() -> list[ExportColumn]:
@@ -55,14 +67,16 @@ def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_check("products.list")
+@refuses_bad_listing
 def round_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    rounds = selectors.rounds_for(user)  # type: ignore[arg-type]
+    listing = Listing.from_request(request, ROUND_TABLE)
+    rounds = listing.order(selectors.rounds_for(user))  # type: ignore[arg-type]
     if response := export_list(request, rounds, round_columns(), filename="vong-binh-chon",
                                sheet_name=_("Đợt bình chọn")):
         return response
     return render(request, "products/round_list.html", {
-        "page": _page(request, rounds), "export": export_links(request),
+        "listing": listing.present(rounds, totals={"dossiers": Sum("dossiers")}), "export": export_links(request),
         "dossiers": selectors.nominations_for(user)[:PAGE_SIZE],  # type: ignore[arg-type]
         "queue": selectors.juror_queue(user)[:PAGE_SIZE],  # type: ignore[arg-type]
     })

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows_for
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
-from khuyencong.indicators.periods import Period, calendar_year
+from khuyencong.indicators.periods import Period
 from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
 from khuyencong.reports.definitions import definition_vi
@@ -36,8 +36,6 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-DASHBOARD_CODES = ["training.vocational.persons", "training.intermediate.persons", "machinery.establishments",
-                   "demo_models.count", "fairs.participations", "schemes.count", "schemes.support_vnd"]
 
 
 def _figures(request: HttpRequest, form: ReportForm) -> tuple[Figures | None, int]:
@@ -100,31 +98,66 @@ def period_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/period_report.html", context, status=status)
 
 
+DEFAULT_DASHBOARD_PERIOD = {"date_from": "2014-01-01", "date_to": "2020-12-31"}  # the seeded programme years
+
+
 @login_required
 @require_check("reports.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Key indicators of the user's area, year by year (last six calendar years)."""
-    from django.utils import timezone
+    """Trends by year, sector and area for the chosen period and area; each chart downloadable, bars drilled.
 
-    area_code = _default_area(request)
-    try:
-        area = resolve_area(area_code, None)
-        require_report_access(request.user, area)  # type: ignore[arg-type]
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    this_year = timezone.localdate().year
-    years = list(range(this_year - 5, this_year + 1))
-    per_year = {y: compute(calendar_year(y), area, DASHBOARD_CODES).values for y in years}
-    rows = []
-    for code in DASHBOARD_CODES:
-        values = [per_year[y][code] or 0 for y in years]
-        peak = max(values) or 1
-        rows.append({"code": code, "label": BY_CODE[code].label_vi, "unit": BY_CODE[code].unit,
-                     "cells": [{"year": y, "value": v, "bar": round(100 * v / peak),
-                                "url": drill_url(code, calendar_year(y), area)}
-                               for y, v in zip(years, values, strict=True)]})
-    return render(request, "reports/dashboard.html", {"rows": rows, "years": years, "area": area,
-                                                      "title": _("Bảng điều khiển chỉ tiêu")})
+    The page itself carries the numbers (tables with drill links); each chart's picture is its own
+    request (``?…&chart=year&format=svg``), so the page is not held up by matplotlib.
+    """
+    from khuyencong.reports import dashboard as board
+
+    asked = {key: value for key, value in request.GET.items() if key not in ("chart", "format")}
+    form = ReportForm(asked or DEFAULT_DASHBOARD_PERIOD, default_area=_default_area(request))
+    figures, status = _figures(request, form) if form.is_valid() else (None, 400)
+    if status == 403:
+        raise PermissionDenied(form.errors["area"][0])
+    if figures is None:
+        return render(request, "reports/dashboard.html", {
+            "form": form, "presets": _preset_links(request), "title": _("Bảng điều khiển chỉ tiêu")}, status=400)
+    if "chart" in request.GET:
+        return _chart_download(request, figures)
+    data = form.cleaned_data
+    query = urlencode({"date_from": data["date_from"].isoformat(), "date_to": data["date_to"].isoformat(),
+                       "area": data["area"] or "",
+                       "boundary_date": data["boundary_date"].isoformat() if data["boundary_date"] else ""})
+    # Shown again from the cleaned values, so the dates read dd/mm/yyyy even when a link gave ISO dates.
+    shown = ReportForm(initial=data, default_area=data["area"] or _default_area(request))
+    return render(request, "reports/dashboard.html", {
+        "form": shown, "figures": figures, "charts": board.build(figures), "presets": _preset_links(request),
+        "query": query, "title": _("Bảng điều khiển chỉ tiêu")})
+
+
+def _chart_download(request: HttpRequest, figures: Figures) -> HttpResponse:
+    """One chart as an SVG picture, or its data as CSV or XLSX (category, one column per indicator, total)."""
+    from khuyencong.exchange.streaming import FORMATS, ExportColumn, bad_format_message, export_table
+    from khuyencong.reports import dashboard as board
+
+    key, fmt = request.GET.get("chart", ""), (request.GET.get("format") or "xlsx").strip().lower()
+    if key not in board.BUILDERS:
+        return HttpResponseBadRequest(_("Không có biểu đồ “%(key)s”; chọn chart=year, sector hoặc area.")
+                                      % {"key": key[:20]}, content_type="text/plain; charset=utf-8")
+    if fmt not in (*FORMATS, "svg"):
+        return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
+    chart = board.BUILDERS[key](figures)
+    if fmt == "svg":
+        response = HttpResponse(board.svg(chart), content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+    first = {board.YEAR: _("Năm"), board.SECTOR: _("Nhóm ngành"), board.AREA: _("Địa bàn")}[key]
+    headers = [first, *[f"{label} ({unit})" for label, unit in zip(chart.headers, chart.units, strict=True)]]
+    columns = [ExportColumn(header, _cell(index)) for index, header in enumerate(headers)]
+    name = f"bang-dieu-khien-{key}-{figures.period.date_from:%Y%m%d}-{figures.period.date_to:%Y%m%d}"
+    return export_table(fmt, filename=name, sheet_name=chart.title[:31], columns=columns,
+                        items=board.data_rows(chart))
+
+
+def _cell(index: int) -> Any:
+    return lambda row: row[index]
 
 
 def drill_url(code: str, period: Period, area: Area) -> str:

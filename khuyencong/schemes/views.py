@@ -7,15 +7,17 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.models import User
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, joined
 from khuyencong.schemes import selectors, services
@@ -33,6 +35,18 @@ from khuyencong.schemes.selectors import SchemeFilters
 from khuyencong.schemes.services.common import FROZEN
 
 PAGE_SIZE = 25
+LIST_TABLE = Table(columns=(
+    Column(_l("Mã"), "code"),
+    Column(_l("Tên đề án"), "title", (vi_field("title"),)),
+    Column(_l("Năm"), "year", ("plan__year",), css="hide-sm num"),
+    Column(_l("Loại hoạt động"), "activity_type", (vi_field("activity_type__label"),), css="hide-sm"),
+    Column(_l("Nguồn"), "funding_source", css="hide-sm"),
+    Column(_l("Hỗ trợ (đồng)"), "public_support", css="num"),
+    Column(_l("Đã giải ngân (đồng)"), "disbursed", css="hide-sm num"),
+    Column(_l("Trạng thái"), "status"),
+), default_sort="-year", tie_breaker=("-created_at", "-pk"))
+MONEY_TOTALS = {"total_cost": Sum("total_cost"), "public_support": Sum("public_support"),
+                "counterpart_capital": Sum("counterpart_capital"), "disbursed": Sum("disbursed")}
 
 
 def scheme_columns() -> list[ExportColumn]:
@@ -86,20 +100,19 @@ def _run(form: BaseForm, call: Any) -> Any:
 
 @login_required
 @require_check("schemes.list")
+@refuses_bad_listing
 def scheme_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
-    items = selectors.scheme_list(_user(request), filters)
+    listing = Listing.from_request(request, LIST_TABLE)
+    items = listing.order(selectors.scheme_list(_user(request), filters))
     if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án")):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "schemes/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "listing": listing.present(items, totals=MONEY_TOTALS),
         "can_create": may_start_proposal(_user(request)), "export": export_links(request),
     })
 

@@ -10,12 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training import policy, selectors, services
@@ -24,6 +27,16 @@ from khuyencong.training.models import Course
 from khuyencong.training.selectors import CourseFilters
 
 PAGE_SIZE = 25
+COURSE_TABLE = Table(columns=(
+    Column(_l("Mã lớp"), "code"),
+    Column(_l("Tên lớp"), "title", (vi_field("title"),)),
+    Column(_l("Loại"), "course_type", (vi_field("course_type__label"),), css="hide-sm"),
+    Column(_l("Thời gian"), "end_date", ("end_date", "start_date")),
+    Column(_l("Địa bàn tổ chức"), "unit", (vi_field("organising_unit__name"),), css="hide-sm"),
+    Column(_l("Học viên (hoàn thành/ghi danh)"), "enrolled", ("enrolled", "completed"), css="num"),
+), default_sort="-end_date", tie_breaker=("code", "pk"))
+PARTICIPANT_TOTALS = {"enrolled": Sum("enrolled"), "completed": Sum("completed"),
+                      "planned": Sum("planned_participants")}
 
 
 def course_columns() -> list[ExportColumn]:
@@ -76,15 +89,17 @@ def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
 
 @login_required
 @require_check("training.list")
+@refuses_bad_listing
 def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
-    items = selectors.course_list(request.user, filters)  # type: ignore[arg-type]
+    listing = Listing.from_request(request, COURSE_TABLE)
+    items = listing.order(selectors.course_list(request.user, filters))  # type: ignore[arg-type]
     if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo")):
         return response
-    page, query = _page(request, items)
     return render(request, "training/course_list.html", {
-        "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
+        "form": form, "listing": listing.present(items, totals=PARTICIPANT_TOTALS),
+        "can_create": policy.may_edit(request.user),
         "export": export_links(request)})
 
 

@@ -11,15 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
 from khuyencong.training.masking import mask_national_id, mask_phone
 from khuyencong.training.models import Person
-from khuyencong.training.views import _page, run_service
+from khuyencong.training.views import run_service
 
 
 def person_columns() -> list[ExportColumn]:
@@ -31,15 +33,25 @@ def person_columns() -> list[ExportColumn]:
     ]
 
 
+PERSON_TABLE = Table(columns=(
+    Column(_l("Họ và tên"), "name", (vi_field("full_name"),)),
+    Column(_l("Năm sinh"), "birth_year", css="num"),
+    Column(_l("Giới tính"), "gender"),
+    Column(_l("Xã/phường"), "commune", (vi_field("commune__name"), vi_field("full_name"))),
+    Column(_l("Đối tượng"), "role", css="hide-sm"),
+), default_sort="name")
+
+
 @login_required
+@refuses_bad_listing
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    items = selectors.person_list(request.user, q)  # type: ignore[arg-type]
+    listing = Listing.from_request(request, PERSON_TABLE)
+    items = listing.order(selectors.person_list(request.user, q))  # type: ignore[arg-type]
     if response := export_list(request, items, person_columns(), filename="hoc-vien", sheet_name=_("Học viên")):
         return response
-    page, query = _page(request, items)
     return render(request, "training/person_list.html", {
-        "page": page, "query": query, "q": q, "can_create": policy.may_edit(request.user),
+        "listing": listing.present(items), "q": q, "can_create": policy.may_edit(request.user),
         "export": export_links(request)})
 
 
