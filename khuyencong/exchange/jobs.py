@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import Action, is_active_member, require, role_allows
+from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import fingerprint_of, max_upload_bytes, run_import
 from khuyencong.exchange.spec import Register
@@ -159,6 +160,11 @@ def size_message(size: int | None = None) -> str:
         "size": size / 1048576, "limit": limit}
 
 
+def not_spreadsheet_message() -> str:
+    return _("Tệp này không phải là bảng tính: chỉ nhận tệp Excel (.xlsx, .xls) hoặc OpenDocument (.ods). "
+             "Hãy mở tệp bằng Excel và lưu lại theo định dạng .xlsx, tốt nhất là trên mẫu tải từ hệ thống.")
+
+
 def check_upload(data: bytes) -> str:
     """The stored file's suffix; a ValidationError (message in Vietnamese, ``code`` saying why) otherwise."""
     if len(data) > max_upload_bytes():
@@ -167,10 +173,13 @@ def check_upload(data: bytes) -> str:
         raise ValidationError(_("Tệp tải lên đang trống."), code="empty")
     suffix = spreadsheet_suffix(data)
     if suffix is None:
-        raise ValidationError(_(
-            "Tệp này không phải là bảng tính: chỉ nhận tệp Excel (.xlsx, .xls) hoặc OpenDocument (.ods). "
-            "Hãy mở tệp bằng Excel và lưu lại theo định dạng .xlsx, tốt nhất là trên mẫu tải từ hệ thống."),
-            code="not_spreadsheet")
+        raise ValidationError(not_spreadsheet_message(), code="not_spreadsheet")
+    try:  # the declared sizes and the sheets' extents, streamed: a hostile file never reaches a reader
+        reader.inspect_workbook(data)
+    except reader.UnsafeWorkbook as unsafe:
+        raise ValidationError(unsafe.message, code="unsafe") from None
+    except reader.NotASpreadsheet:
+        raise ValidationError(not_spreadsheet_message(), code="not_spreadsheet") from None
     return suffix
 
 
@@ -212,10 +221,17 @@ def background_bytes() -> int:
 
 
 def count_rows(data: bytes) -> int:
-    """Data rows in all sheets (header rows excluded); 0 when unreadable, the pipeline will say why."""
+    """Data rows in all sheets (header rows excluded); 0 when unreadable, the pipeline will say why.
+
+    Counted from the streamed inspection for .xlsx/.ods; only an .xls (whose grid the format bounds)
+    is opened with calamine.
+    """
     from python_calamine import CalamineWorkbook
 
     try:
+        counted = reader.data_rows(data)
+        if counted is not None:
+            return counted
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         return sum(max(workbook.get_sheet_by_name(name).height - 1, 0) for name in workbook.sheet_names)
     except Exception:
