@@ -318,16 +318,16 @@ def _check_directory(archive: zipfile.ZipFile, sheet_of: dict[str, str]) -> None
         sheet = sheet_of.get(info.filename, "")
         what = (_("trang “%(sheet)s” (%(part)s)") % {"sheet": sheet, "part": info.filename} if sheet
                 else _("thành phần “%(part)s”") % {"part": info.filename})
-        if info.file_size > max_part:
-            raise UnsafeWorkbook(_("Tệp quá lớn khi giải nén: %(what)s chiếm %(size)s MB, vượt giới hạn %(limit)s MB "
-                                   "cho một thành phần. Hãy chia thành nhiều tệp.") % {
-                "what": what, "size": _mb(info.file_size), "limit": _mb(max_part)}, sheet)
         if info.file_size > floor and info.file_size > max_ratio * max(info.compress_size, 1):
             raise UnsafeWorkbook(_(
                 "Tệp nén bất thường (có thể là “bom nén”): %(what)s giải nén từ %(packed)s KB thành %(size)s MB, "
                 "tỉ lệ %(ratio)s:1, vượt tỉ lệ cho phép %(limit)s:1. Hãy mở tệp bằng Excel và lưu lại.") % {
                 "what": what, "packed": _n(info.compress_size / 1024), "size": _mb(info.file_size),
                 "ratio": _n(info.file_size / max(info.compress_size, 1)), "limit": _n(max_ratio)}, sheet)
+        if info.file_size > max_part:
+            raise UnsafeWorkbook(_("Tệp quá lớn khi giải nén: %(what)s chiếm %(size)s MB, vượt giới hạn %(limit)s MB "
+                                   "cho một thành phần. Hãy chia thành nhiều tệp.") % {
+                "what": what, "size": _mb(info.file_size), "limit": _mb(max_part)}, sheet)
         total += info.file_size
     if total > limit("MAX_UNPACKED_BYTES"):
         raise UnsafeWorkbook(_("Tệp quá lớn khi giải nén: %(size)s MB, vượt giới hạn %(limit)s MB. "
