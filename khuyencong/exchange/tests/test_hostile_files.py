@@ -247,11 +247,13 @@ def test_part_that_unpacks_to_more_than_it_declares_is_refused() -> None:
 
 
 def test_ods_with_repeated_cells_is_refused() -> None:
-    data = ods('<table:table table:name="Cơ sở"><table:table-row table:number-rows-repeated="1048576">'
-               '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
+    # 100,000 rows × 1,000 columns of the same number in a few hundred bytes: calamine aborted on it.
+    data = ods('<table:table table:name="Cơ sở"><table:table-row table:number-rows-repeated="100000">'
+               '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
                'office:value="1"/></table:table-row></table:table>')
     sheet, message = refused_both_ways(data)
-    assert sheet == "Cơ sở" and "có dữ liệu ở ô" in message and "vượt giới hạn" in message
+    assert sheet == "Cơ sở"
+    assert "Trang “Cơ sở” có dữ liệu ở ô ALL100000 (dòng 100.000, cột 1.000), vượt giới hạn" in message
 
 
 def test_ods_padding_rows_are_not_data() -> None:
@@ -439,3 +441,13 @@ def test_worker_lost_acknowledges_the_message_and_fails_the_job(personas) -> Non
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "đã dừng đột ngột" in job.problems[0]["message"]
     assert "đã dừng đột ngột" in _page(personas, job)
+
+
+def test_formats_without_inspection_are_bounded_before_python_rows(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    """.xls is read by calamine alone (its grid is at most 65,536 × 256): the loaded sheet is measured
+    before any Python row is built."""
+    monkeypatch.setattr(reader, "inspect_workbook", lambda data: None)  # as for an .xls file
+    settings.EXCHANGE_MAX_COLUMNS = 10
+    with pytest.raises(reader.UnsafeWorkbook) as refused:
+        reader.read_workbook(two_establishments())
+    assert refused.value.sheet == SHEET.name and "cột 17" in refused.value.message
