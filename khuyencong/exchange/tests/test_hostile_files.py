@@ -191,6 +191,44 @@ def ods(content: str) -> bytes:
     return buffer.getvalue()
 
 
+_FREE, _END, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _record(kind: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def xls(cells: list[tuple[int, int, float]], dimension: tuple[int, int] | None = None) -> bytes:
+    """A BIFF8 workbook (one sheet of NUMBER cells, 0-based) in a Compound File, as Excel 97–2003 saves."""
+    name = SHEET_NAME.encode("utf-16-le")
+    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)
+    globals_size = 2 * 4 + len(bof) + 2 + 4 + 8 + len(name) + 4
+    stream = (_record(0x0809, bof) + _record(0x0042, struct.pack("<H", 1200))
+              + _record(0x0085, struct.pack("<IBBBB", globals_size, 0, 0, len(SHEET_NAME), 1) + name)
+              + _record(0x000A))
+    assert len(stream) == globals_size
+    rows, columns = dimension or (max(r for r, _c, _v in cells) + 1, max(c for _r, c, _v in cells) + 1)
+    stream += _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
+    stream += _record(0x0200, struct.pack("<IIHHH", 0, rows, 0, columns, 0))
+    stream += b"".join(_record(0x0203, struct.pack("<HHHd", r, c, 0, v)) for r, c, v in cells) + _record(0x000A)
+    stream = stream.ljust(4096, b"\0")  # at the mini-stream cut-off: stored in ordinary sectors
+    stream += b"\0" * (-len(stream) % 512)
+    count = len(stream) // 512
+    fat = [_FAT_SECTOR, _END] + [3 + i if i < count - 1 else _END for i in range(count)]
+    fat += [_FREE] * (128 - len(fat))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, _END, 0, _END, 0)
+              + struct.pack("<109I", 0, *([_FREE] * 108)))
+
+    def entry(entry_name: str, kind: int, start: int, size: int, child: int = _NO_STREAM) -> bytes:
+        raw = entry_name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+                + struct.pack("<III", _NO_STREAM, _NO_STREAM, child) + b"\0" * 36 + struct.pack("<III", start, size, 0))
+
+    directory = (entry("Root Entry", 5, _END, 0, child=1) + entry("Workbook", 2, 2, len(stream))).ljust(512, b"\0")
+    return header + struct.pack("<128I", *fat) + directory + stream
+
+
 # --- Files that used to kill the process ------------------------------------------------------------
 
 def test_cells_at_a1_and_xfd1048576_are_refused_not_allocated() -> None:
@@ -444,10 +482,26 @@ def test_worker_lost_acknowledges_the_message_and_fails_the_job(personas) -> Non
 
 
 def test_formats_without_inspection_are_bounded_before_python_rows(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
-    """.xls is read by calamine alone (its grid is at most 65,536 × 256): the loaded sheet is measured
-    before any Python row is built."""
-    monkeypatch.setattr(reader, "inspect_workbook", lambda data: None)  # as for an .xls file
+    """What calamine loaded is measured again before any Python row is built (a second fence, should
+    the inspection ever miss a format calamine reads)."""
+    monkeypatch.setattr(reader, "inspect_workbook", lambda data: None)
     settings.EXCHANGE_MAX_COLUMNS = 10
     with pytest.raises(reader.UnsafeWorkbook) as refused:
         reader.read_workbook(two_establishments())
     assert refused.value.sheet == SHEET.name and "cột 17" in refused.value.message
+
+
+def test_xls_with_far_cells_is_refused_before_calamine_allocates() -> None:
+    data = xls([(0, 0, 1.0), (65535, 255, 5.0)])
+    assert len(data) < 6000  # 16.7 million cells for calamine from a few KB
+    sheet, message = refused_both_ways(data)
+    assert sheet == SHEET_NAME and "khai báo vùng dữ liệu A1:IV65536 (65.536 dòng × 256 cột)" in message
+    _sheet, lying = refused_both_ways(xls([(0, 0, 1.0), (65535, 255, 5.0)], dimension=(2, 2)))
+    assert "có dữ liệu ở ô IV65536 (dòng 65.536, cột 256)" in lying
+
+
+def test_an_ordinary_xls_still_reads() -> None:
+    data = xls([(0, 0, 1.0), (2, 3, 5.0)])
+    assert jobs.check_upload(data) == ".xls"
+    sheets = reader.read_workbook(data)
+    assert sheets[SHEET_NAME].rows == [[1.0, "", "", ""], ["", "", "", ""], ["", "", "", 5.0]]
