@@ -233,20 +233,11 @@ def background_bytes() -> int:
 
 
 def count_rows(data: bytes) -> int:
-    """Data rows in all sheets (header rows excluded); 0 when unreadable, the pipeline will say why.
-
-    Counted from the streamed inspection for .xlsx/.ods; only an .xls (whose grid the format bounds)
-    is opened with calamine.
-    """
-    from python_calamine import CalamineWorkbook
-
+    """Data rows in all sheets (header rows excluded), from the streamed inspection (no reader opens
+    the file for it); 0 when unreadable, the pipeline will say why."""
     try:
-        counted = reader.data_rows(data)
-        if counted is not None:
-            return counted
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return sum(max(workbook.get_sheet_by_name(name).height - 1, 0) for name in workbook.sheet_names)
-    except Exception:
+        return reader.data_rows(data) or 0
+    except (reader.UnsafeWorkbook, reader.NotASpreadsheet):
         return 0
 
 
