@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import socket
 import time
 import uuid
 import zipfile
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import Action, is_active_member, require, role_allows
+from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import fingerprint_of, max_upload_bytes, run_import
 from khuyencong.exchange.spec import Register
@@ -42,6 +45,15 @@ DEFAULT_BACKGROUND_BYTES = 1024 * 1024
 ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 # Roles that read every import job (the audit of who imported what); everyone else sees their own.
 SEES_ALL_JOBS = {Role.PROVINCE_ADMIN, Role.AUDITOR}
+
+# A running job that gave no sign of life (progress, start) for this long lost its worker: progress is
+# written at least every few thousand rows, so a quarter of an hour of silence is not a slow file.
+DEFAULT_LOST_AFTER = 15 * 60
+# A job waiting in the broker's queue may wait for busy workers; after this long nothing will run it.
+DEFAULT_QUEUED_LOST_AFTER = 6 * 3600
+# Runs of one job whose worker died: the first death may be a restart or a reboot, the second is the
+# file (a redelivered poison message would otherwise kill a worker at every delivery).
+DEFAULT_MAX_LOST_RUNS = 2
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of Excel 97–2003 .xls files
@@ -112,7 +124,7 @@ def job_get(user: User, pk: int) -> ImportJob:
     job = job_list(user).filter(pk=pk).first()
     if job is None:
         raise Http404(_("Không tìm thấy lần nhập dữ liệu này."))
-    return job
+    return reap_if_lost(job)
 
 
 def stored_bytes(job: ImportJob) -> bytes | None:
@@ -159,6 +171,11 @@ def size_message(size: int | None = None) -> str:
         "size": size / 1048576, "limit": limit}
 
 
+def not_spreadsheet_message() -> str:
+    return _("Tệp này không phải là bảng tính: chỉ nhận tệp Excel (.xlsx, .xls) hoặc OpenDocument (.ods). "
+             "Hãy mở tệp bằng Excel và lưu lại theo định dạng .xlsx, tốt nhất là trên mẫu tải từ hệ thống.")
+
+
 def check_upload(data: bytes) -> str:
     """The stored file's suffix; a ValidationError (message in Vietnamese, ``code`` saying why) otherwise."""
     if len(data) > max_upload_bytes():
@@ -167,10 +184,13 @@ def check_upload(data: bytes) -> str:
         raise ValidationError(_("Tệp tải lên đang trống."), code="empty")
     suffix = spreadsheet_suffix(data)
     if suffix is None:
-        raise ValidationError(_(
-            "Tệp này không phải là bảng tính: chỉ nhận tệp Excel (.xlsx, .xls) hoặc OpenDocument (.ods). "
-            "Hãy mở tệp bằng Excel và lưu lại theo định dạng .xlsx, tốt nhất là trên mẫu tải từ hệ thống."),
-            code="not_spreadsheet")
+        raise ValidationError(not_spreadsheet_message(), code="not_spreadsheet")
+    try:  # the declared sizes and the sheets' extents, streamed: a hostile file never reaches a reader
+        reader.inspect_workbook(data)
+    except reader.UnsafeWorkbook as unsafe:
+        raise ValidationError(unsafe.message, code="unsafe") from None
+    except reader.NotASpreadsheet:
+        raise ValidationError(not_spreadsheet_message(), code="not_spreadsheet") from None
     return suffix
 
 
@@ -188,7 +208,8 @@ def job_upload(*, actor: User, register: Register, filename: str, data: bytes) -
             _("Bạn không có quyền nhập dữ liệu “%(title)s”.") % {"title": register.title})
     suffix = check_upload(data)
     job = ImportJob(register=register.code, filename=_display_name(filename), fingerprint=fingerprint_of(data),
-                    size=len(data), status=ImportStatus.QUEUED, dry_run=True, created_by=actor)
+                    size=len(data), status=ImportStatus.QUEUED, dry_run=True, created_by=actor,
+                    worker=this_process(), heartbeat_at=timezone.now())
     # The uploader's file name never becomes a path: only the generated name is stored on disk.
     job.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(data), save=False)
     try:
@@ -212,13 +233,11 @@ def background_bytes() -> int:
 
 
 def count_rows(data: bytes) -> int:
-    """Data rows in all sheets (header rows excluded); 0 when unreadable, the pipeline will say why."""
-    from python_calamine import CalamineWorkbook
-
+    """Data rows in all sheets (header rows excluded), from the streamed inspection (no reader opens
+    the file for it); 0 when unreadable, the pipeline will say why."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return sum(max(workbook.get_sheet_by_name(name).height - 1, 0) for name in workbook.sheet_names)
-    except Exception:
+        return reader.data_rows(data) or 0
+    except (reader.UnsafeWorkbook, reader.NotASpreadsheet):
         return 0
 
 
@@ -252,14 +271,15 @@ class ProgressRecorder:
         if done < total and now - self._last < self.MIN_INTERVAL:
             return
         self._last = now
+        beat = timezone.now()  # each report is also the worker's sign of life
         if connections[self.alias].vendor == "sqlite":
-            ImportJob.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
+            ImportJob.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total, heartbeat_at=beat)
             return
         side = self._side_connection()
         table = side.ops.quote_name(ImportJob._meta.db_table)
         with side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET rows_done = %s, rows_total = %s WHERE id = %s",  # noqa: S608 (quoted table name)  # nosec B608
-                           [done, total, self.job_id])
+            cursor.execute(f"UPDATE {table} SET rows_done = %s, rows_total = %s, heartbeat_at = %s "  # noqa: S608 (quoted table name)  # nosec B608
+                           "WHERE id = %s", [done, total, beat, self.job_id])
 
     def _side_connection(self) -> Any:
         if self._side is None:
@@ -290,19 +310,28 @@ def job_run(job: ImportJob, *, dry_run: bool) -> ImportJob:
     """Run the pipeline on the stored file (a dry run or the real import). Safe to call twice."""
     if job.status not in ACTIVE:
         return job  # already done: a redelivered task must not import twice
+    if job.status == ImportStatus.RUNNING and job.worker != this_process():
+        if worker_alive(job):
+            return job  # a duplicate delivery while another worker is on it
+        job.lost_runs += 1  # found abandoned: its worker died during the run
+        if job.lost_runs >= max_lost_runs():
+            logger.error("import job %s: worker died %s times, not run again", job.pk, job.lost_runs)
+            return _fail(job, worker_died_message(job))
     data = stored_bytes(job)
     if data is None or fingerprint_of(data) != job.fingerprint:
         return _fail(job, _("Tệp đã lưu không còn đúng với tệp đã tải lên (dấu vân tay SHA-256 không khớp); "
                             "không ghi dữ liệu nào. Hãy tải tệp lên lại."))
     if job.created_by is None:
         return _fail(job, _("Tài khoản đã tải tệp lên không còn tồn tại; không ghi dữ liệu nào."))
-    _mark(job, ImportStatus.RUNNING, actor=job.created_by, dry_run=dry_run, rows_done=0)
+    _mark(job, ImportStatus.RUNNING, actor=job.created_by, dry_run=dry_run, rows_done=0,
+          worker=this_process(), heartbeat_at=timezone.now())
     recorder = ProgressRecorder(job.pk)
     try:
         run_import(data, filename=job.filename, actor=job.created_by, dry_run=dry_run,
                    register_code=job.register, progress=recorder, job=job)
     except OperationalError:
-        raise  # transient database trouble: the task retries (the job is still RUNNING)
+        _release(job.pk)
+        raise  # transient database trouble: the task retries
     except Exception:
         logger.exception("import job %s failed", job.pk)
         job.refresh_from_db()
@@ -311,6 +340,15 @@ def job_run(job: ImportJob, *, dry_run: bool) -> ImportJob:
     finally:
         recorder.close()
     return job
+
+
+def _release(job_id: int) -> None:
+    """Back to the queue for the retry (which any worker may take), if the database lets us say so."""
+    try:
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.QUEUED, worker="", heartbeat_at=timezone.now())
+    except OperationalError:
+        logger.warning("import job %s: could not release it for the retry", job_id)
 
 
 def job_dispatch(job: ImportJob, data: bytes, *, dry_run: bool) -> bool:
@@ -328,6 +366,9 @@ def _enqueue(job_id: int, dry_run: bool) -> None:
 
     try:
         run_import_job.delay(job_id, dry_run)
+        # In the broker's queue now: no process of ours answers for it until a worker starts it.
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED, worker=this_process()).update(
+            worker="", heartbeat_at=timezone.now())
     except Exception:
         logger.exception("could not queue import job %s", job_id)
         job = ImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -365,10 +406,86 @@ def job_confirm(*, actor: User, job: ImportJob) -> bool:
                             "không ghi dữ liệu nào. Hãy tải tệp lên lại."))
     # Claim the job with a conditional UPDATE so that a double click cannot start two imports.
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED, dry_run=True).update(
-        status=ImportStatus.QUEUED, dry_run=False, rows_done=0)
+        status=ImportStatus.QUEUED, dry_run=False, rows_done=0, worker=this_process(), heartbeat_at=timezone.now())
     if not claimed:
         raise JobConflict(_("Lần nhập này đang được xử lý hoặc đã xử lý xong."))
     job.refresh_from_db()
     job._history_user = actor  # type: ignore[attr-defined]
     job.save()  # a history row: who confirmed, when, which fingerprint
     return job_dispatch(job, data, dry_run=False)
+
+
+# --- Jobs whose worker died -------------------------------------------------------------------------
+
+def this_process() -> str:
+    """"host:pid" of the running process, as recorded on the jobs it works on."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def lost_after() -> int:
+    return int(getattr(settings, "EXCHANGE_JOB_LOST_AFTER", DEFAULT_LOST_AFTER))
+
+
+def queued_lost_after() -> int:
+    return int(getattr(settings, "EXCHANGE_JOB_QUEUED_LOST_AFTER", DEFAULT_QUEUED_LOST_AFTER))
+
+
+def max_lost_runs() -> int:
+    return int(getattr(settings, "EXCHANGE_JOB_MAX_LOST_RUNS", DEFAULT_MAX_LOST_RUNS))
+
+
+def _process_alive(worker: str) -> bool | None:
+    """Whether the recorded process still runs; None when it ran on another machine (we cannot tell)."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, under another user
+    return True
+
+
+def worker_alive(job: ImportJob) -> bool:
+    """Is some process still working on (or about to queue) this active job?
+
+    A recorded process on this machine that no longer exists settles it at once (the web process that
+    ran a job in the request was killed); otherwise the last sign of life decides: progress for a
+    running job, the hand-over for a job waiting in the broker's queue.
+    """
+    if job.worker and _process_alive(job.worker) is False:
+        return False
+    since = job.heartbeat_at or job.created_at
+    if since is None:
+        return True
+    patience = queued_lost_after() if job.status == ImportStatus.QUEUED and not job.worker else lost_after()
+    return (timezone.now() - since).total_seconds() < patience
+
+
+def worker_died_message(job: ImportJob) -> str:
+    return _("Quá trình xử lý tệp “%(name)s” đã dừng đột ngột (máy xử lý bị tắt hoặc hết bộ nhớ, thường do tệp "
+             "quá lớn hoặc bị hỏng); không ghi dữ liệu nào. Hãy kiểm tra tệp, chia thành tệp nhỏ hơn nếu cần, rồi "
+             "tải lên lại (mã lần nhập %(pk)s).") % {"name": job.filename, "pk": job.pk}
+
+
+def fail_lost(job: ImportJob, message: str | None = None) -> ImportJob:
+    """Fail ``job`` if it is still active (a finished job keeps its outcome)."""
+    job.refresh_from_db()
+    if job.status not in ACTIVE:
+        return job
+    logger.error("import job %s lost its worker (%s)", job.pk, job.worker or "queue")
+    return _fail(job, message or worker_died_message(job))
+
+
+def reap_if_lost(job: ImportJob) -> ImportJob:
+    """The job as it stands, failed with a message first if its worker is gone (the page shows it)."""
+    if job.status in ACTIVE and not worker_alive(job):
+        return fail_lost(job)
+    return job
+
+
+def reap_lost_jobs(queryset: QuerySet[ImportJob]) -> None:
+    for job in queryset.filter(status__in=ACTIVE).select_related("created_by"):
+        reap_if_lost(job)

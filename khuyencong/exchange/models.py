@@ -42,7 +42,13 @@ class ImportJob(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["rows_done"])
+    # The process working on the job ("host:pid"; empty while it waits in the broker's queue) and its
+    # last sign of life: a job whose process died is failed with a message instead of waiting forever.
+    worker = models.CharField(_("tiến trình xử lý"), max_length=100, blank=True, default="")
+    heartbeat_at = models.DateTimeField(_("tín hiệu xử lý gần nhất"), null=True, blank=True)
+    # Runs that were found abandoned by a dead worker: a file that kills workers is not run forever.
+    lost_runs = models.PositiveSmallIntegerField(_("số lần xử lý bị gián đoạn"), default=0)
+    history = HistoricalRecords(excluded_fields=["rows_done", "heartbeat_at"])
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")

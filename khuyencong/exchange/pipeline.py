@@ -23,7 +23,7 @@ from khuyencong.core.text import fold
 from khuyencong.exchange import registry
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.normalise import CellError, UnitDirectory, choice_map, is_blank, read_cell
-from khuyencong.exchange.reader import NotASpreadsheet, SheetData, column_letter, read_workbook
+from khuyencong.exchange.reader import NotASpreadsheet, SheetData, UnsafeWorkbook, column_letter, read_workbook
 from khuyencong.exchange.spec import ImportContext, Kind, Outcome, Problem, Register, Row, SheetSpec
 
 Progress = Callable[[int, int], None]
@@ -310,6 +310,8 @@ def run_import(data: bytes, *, filename: str, actor: User, dry_run: bool = False
                                                     "Hãy chia thành nhiều tệp.")])
         try:
             sheets = read_workbook(data)
+        except UnsafeWorkbook as unsafe:  # too big, a zip bomb, damaged: refused before it is read
+            raise _Refused([Problem(unsafe.sheet, None, None, unsafe.message)]) from None
         except NotASpreadsheet:
             raise _Refused([Problem("", None, None, "Tệp không phải là bảng tính Excel/ODS đọc được "
                                                     "(.xlsx, .xls, .ods). Hãy lưu lại đúng định dạng.")]) from None

@@ -59,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     registers = [{"register": r, "may_import": jobs.may_import(user, r)}  # type: ignore[arg-type]
                  for r in registry.all_registers()]
+    jobs.reap_lost_jobs(jobs.job_list(user))  # type: ignore[arg-type]
     recent = list(jobs.job_list(user)[:RECENT_JOBS])  # type: ignore[arg-type]
     return render(request, "exchange/index.html", {
         "registers": registers, "recent": _with_titles(recent),
@@ -151,6 +152,7 @@ def _with_titles(job_list: list[ImportJob]) -> list[ImportJob]:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     _member(request)
+    jobs.reap_lost_jobs(jobs.job_list(request.user))  # type: ignore[arg-type]
     page = Paginator(jobs.job_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     _with_titles(list(page.object_list))
     return render(request, "exchange/job_list.html", {
