@@ -17,7 +17,14 @@ from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 from khuyencong.training.selectors import person_get, person_list
 from khuyencong.training.views import _error_sink, _page, run_service
 
@@ -44,12 +51,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     items = selectors.activity_list(request.user, kind=kind)  # type: ignore[arg-type]
     if response := export_list(request, items, activity_columns(), filename="hoat-dong-hop-tac",
-                               sheet_name=_("Hoạt động hợp tác")):
+                               sheet_name=_("Hoạt động hợp tác"), filters=form):
         return response
-    page, query = _page(request, items)
+    page, query = _page(request, unless_bad_filters(items, form))
     return render(request, "cooperation/activity_list.html", {
         "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
-        "export": export_links(request)})
+        "export": export_links(request)}, status=filter_status(form))
 
 
 def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:

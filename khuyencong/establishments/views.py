@@ -22,7 +22,14 @@ from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.selectors import EstablishmentFilters
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 
 PAGE_SIZE = 25
 
@@ -52,9 +59,9 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     filters = EstablishmentFilters(**form.cleaned_data) if form.is_valid() else EstablishmentFilters()
     items = selectors.establishment_list(request.user, filters)  # type: ignore[arg-type]
     if response := export_list(request, items, export_columns(request.user), filename="co-so-cnnt",
-                               sheet_name=_("Cơ sở CNNT")):
+                               sheet_name=_("Cơ sở CNNT"), filters=form):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(unless_bad_filters(items, form), PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
     query = request.GET.copy()
@@ -62,7 +69,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "establishments/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "can_create": role_allows(request.user, Action.CREATE), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 @login_required

@@ -28,14 +28,16 @@ from khuyencong.exchange.streaming import (
     export_links,
     export_list,
     export_table,
+    filter_status,
     requested_format,
+    unless_bad_filters,
 )
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.export import participant_columns, participants_xlsx
 from khuyencong.fairs.forms import DisplayForm, FairForm, FilterForm, ParticipationForm, ShowroomForm
 from khuyencong.fairs.models import FairScope
 from khuyencong.fairs.policy import entry_role_allows, may_act_on_entry, may_manage_events
-from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
+from khuyencong.fairs.selectors import UPCOMING, FairFilters
 
 PAGE_SIZE = 25
 
@@ -86,21 +88,22 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_
 @require_GET
 @require_check("fairs.list")
 def fair_list(request: HttpRequest) -> HttpResponse:
-    when = PAST if request.GET.get("khi") == PAST else UPCOMING
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
+    when = values.get("khi") or UPCOMING
     filters = FairFilters(when=when, q=values.get("q") or "", scope=values.get("scope") or "",
                           year=values.get("year"))
     items = selectors.fair_list(request.user, filters)  # type: ignore[arg-type]
-    if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ")):
+    if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ"),
+                               filters=form):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(unless_bad_filters(items, form), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "fairs/list.html", {
         "form": form, "page": page, "when": when, "query": query.urlencode(), "today": timezone.localdate(),
         "can_create": may_manage_events(request.user, Action.CREATE), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 @login_required

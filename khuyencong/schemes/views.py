@@ -17,7 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.models import User
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, joined
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    joined,
+    unless_bad_filters,
+)
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms import (
     AmendmentForm,
@@ -91,9 +99,10 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     values = form.cleaned_data if form.is_valid() else {}
     filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
     items = selectors.scheme_list(_user(request), filters)
-    if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án")):
+    if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án"),
+                               filters=form):
         return response
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(unless_bad_filters(items, form), PAGE_SIZE).get_page(request.GET.get("page"))
     for error in filters.errors.values():
         messages.error(request, error)
     query = request.GET.copy()
@@ -101,7 +110,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "schemes/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "can_create": may_start_proposal(_user(request)), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 def _detail_form(user: User, scheme: Scheme, details: selectors.SchemeDetails, editable: bool) -> BaseForm | None:

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
 from khuyencong.training.models import Course
@@ -80,12 +87,13 @@ def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
     items = selectors.course_list(request.user, filters)  # type: ignore[arg-type]
-    if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo")):
+    if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo"),
+                               filters=form):
         return response
-    page, query = _page(request, items)
+    page, query = _page(request, unless_bad_filters(items, form))
     return render(request, "training/course_list.html", {
         "form": form, "page": page, "query": query, "can_create": policy.may_edit(request.user),
-        "export": export_links(request)})
+        "export": export_links(request)}, status=filter_status(form))
 
 
 def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
