@@ -25,8 +25,8 @@ from khuyencong.exchange.streaming import (
     filter_status,
     unless_bad_filters,
 )
-from khuyencong.training.selectors import person_get, person_list
-from khuyencong.training.views import _error_sink, _page, run_service
+from khuyencong.training.selectors import person_get
+from khuyencong.training.views import _error_sink, _page, run_service, searched_persons
 
 
 def activity_columns() -> list[ExportColumn]:
@@ -62,7 +62,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
     can_edit = policy.may_edit_activity(request.user, activity)  # type: ignore[arg-type]
     q = request.GET.get("q", "").strip()
-    found = person_list(request.user, q).filter(role="civil_servant")[:20] if q and can_edit else []  # type: ignore[arg-type]
+    found: Any = searched_persons(request, q) if q and can_edit else []
+    if not isinstance(found, list):
+        found = found.filter(role="civil_servant")[:20]
     return render(request, "cooperation/activity_detail.html", {
         "activity": activity, "participants": selectors.activity_participants(activity), "can_edit": can_edit,
         "q": q, "found": found}, status=status)

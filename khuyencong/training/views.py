@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange.streaming import (
     ExportColumn,
@@ -96,11 +96,21 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "export": export_links(request)}, status=filter_status(form))
 
 
+def searched_persons(request: HttpRequest, q: str) -> Any:
+    """The enrolment box's search (``services.person_search``): a refused or rate-limited ID search
+    shows its message above the page and finds nobody."""
+    try:
+        return services.person_search(actor=request.user, q=q)  # type: ignore[arg-type]
+    except (PermissionDeniedError, RateLimitedError) as exc:
+        messages.error(request, str(exc))
+        return []
+
+
 def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
     user = request.user
     can_edit = policy.may_edit_course(user, course)  # type: ignore[arg-type]
     q = request.GET.get("q", "").strip()
-    found = selectors.person_list(user, q)[:20] if q and can_edit else []  # type: ignore[arg-type]
+    found = searched_persons(request, q)[:20] if q and can_edit else []
     participants = list(selectors.course_participants(course))
     from khuyencong.training.views_bulk import settle_table  # the bulk page module imports this one
 

@@ -156,9 +156,9 @@ def test_export_imports_back_and_into_an_empty_database_gives_the_same_figures(o
 def test_masked_id_numbers_of_an_auditor_export_still_name_the_person(personas, officer, known) -> None:
     assert load(full_book(known), officer).committed
     rows = list(REGISTER.export_rows(PARTICIPANTS, actor=personas["auditor"]))
-    assert sorted(r[2] for r in rows) == ["", "*********001", "*********001", "*********002"]
+    assert sorted(r[2] for r in rows) == ["", "**********01", "**********01", "**********02"]
     ctx = ImportContext(actor=officer)
-    masked = next(r for r in rows if r[2] == "*********001")
+    masked = next(r for r in rows if r[2] == "**********01")
     values = dict(zip([c.field for c in PARTICIPANTS.columns], masked, strict=True))
     REGISTER.import_rows(PARTICIPANTS, [Row(2, values)], ctx)
     assert ctx.problems == [] and ctx.outcome(PARTICIPANTS).unchanged == 1
