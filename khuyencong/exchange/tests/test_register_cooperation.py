@@ -194,7 +194,8 @@ def test_person_or_activity_the_actor_may_not_see(personas, officer, known) -> N
     assert not result.committed
     assert where(result) == [
         ("Trang “Người tham gia”, dòng 2, cột “Số định danh cá nhân (CCCD)”",
-         "Người có số định danh này thuộc địa bàn bạn không quản lý; hãy bỏ dòng này hoặc liên hệ Sở Công Thương."),
+         "Không thể ghi nhận mục này với số định danh đã nhập. Hồ sơ đã được chuyển Sở Công Thương xem xét; "
+         "cán bộ Sở sẽ liên hệ với bạn."),
         ("Trang “Người tham gia”, dòng 3, cột “Tên hoạt động”",
          "Không tìm thấy hoạt động “Khóa đào tạo tại Sanjo về gia công kim loại” bắt đầu ngày 07/10/2019 trong "
          "phạm vi bạn quản lý. Hãy ghi hoạt động ở trang “Hoạt động” hoặc kiểm tra lại tên và ngày bắt đầu."),
@@ -203,8 +204,8 @@ def test_person_or_activity_the_actor_may_not_see(personas, officer, known) -> N
     assert load(book(partners=[SANJO], agreements=[MOU], activities=[COURSE]), officer).committed
     refused = load(book(partners=[SANJO], agreements=[MOU], activities=[COURSE]), personas["commune_officer_b"])
     assert ("Trang “Hoạt động”, dòng 2, cột “Tên hoạt động”",
-            "Hoạt động này do địa bàn khác tổ chức; bạn không có quyền sửa. Hãy bỏ dòng này hoặc liên hệ Sở "
-            "Công Thương.") in where(refused)
+            "Không thể ghi nhận mục này với tên và ngày bắt đầu hoạt động đã nhập. Hồ sơ đã được chuyển Sở Công "
+            "Thương xem xét; cán bộ Sở sẽ liên hệ với bạn.") in where(refused)
     assert Activity.objects.count() == 2 and ActivityParticipant.objects.count() == 0
 
 
