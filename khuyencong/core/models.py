@@ -54,3 +54,9 @@ class HeldDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.register}.{self.field} → {self.record_id}"
+
+    @property
+    def field_label(self) -> str:
+        from khuyencong.core.review import FIELD_LABELS
+
+        return str(FIELD_LABELS.get(self.field, self.field))

@@ -32,6 +32,11 @@ HELD_MESSAGE = _(
 )
 
 
+# How the queue names the colliding field (the registers' own field names are English).
+FIELD_LABELS = {"national_id": _("số định danh"), "tax_code": _("mã số thuế"), "code": _("mã"),
+                "title": _("tên và ngày bắt đầu hoạt động")}
+
+
 @dataclass(frozen=True)
 class _Case:
     register: str
@@ -117,7 +122,7 @@ def todo_source(user: Any, *, today: dt.date) -> TodoList | None:
     cases = open_cases()
     items = [TodoItem(label=f"{c.record_label} · {c.raised_by.username if c.raised_by else '—'}",
                       url=c.record_url or reverse("held_duplicates"), due=c.raised_at.date(),
-                      note=_("trùng %(field)s") % {"field": c.field})
+                      note=_("trùng %(field)s") % {"field": c.field_label})
              for c in cases[:SHOWN]]
     first = cases.first()
     return TodoList(title=_("Mục nhập trùng hồ sơ địa bàn khác cần xem xét"), count=cases.count(),

@@ -93,8 +93,9 @@ def _refuse_taken_tax_code(actor: User, establishment: Establishment) -> None:
     if existing is None:
         return
     if may_act_on_establishment(actor, Action.VIEW, existing):
-        raise ValidationError({"tax_code": _("Mã số thuế này đã được đăng ký cho cơ sở “%(name)s” (hồ sơ số %(pk)s).") % {
-            "name": existing.name, "pk": existing.pk}}, code="duplicate_tax_code")
+        message = _("Mã số thuế này đã được đăng ký cho cơ sở “%(name)s” (hồ sơ số %(pk)s).") % {
+            "name": existing.name, "pk": existing.pk}
+        raise ValidationError({"tax_code": message}, code="duplicate_tax_code")
     hold_tax_code(actor, existing)
     raise ValidationError({"tax_code": review.held_message(_("mã số thuế"))}, code="held_for_review")
 
