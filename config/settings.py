@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "khuyencong.accounts.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Writes the entries held for review (core/review.py) after the request's transactions ended.
+    "khuyencong.core.review.HeldDuplicatesMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
@@ -300,6 +302,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 PROVINCE_CODE = env.str("KHUYENCONG_PROVINCE_CODE", default="79")
 # Day of the month on which year and half-year reporting periods close (day 1: calendar periods).
 REPORT_CUTOFF_DAY = env.int("KHUYENCONG_REPORT_CUTOFF_DAY", default=15)
+# Searches of trainees by full national ID number allowed per user and minute (then 429); each is logged.
+PERSON_ID_LOOKUPS_PER_MINUTE = env.int("KHUYENCONG_ID_LOOKUPS_PER_MINUTE", default=10)
 # Letterhead of generated reports (Decree 30/2020 layout); each department sets its own.
 REPORT_PARENT_BODY = env.str("KHUYENCONG_REPORT_PARENT_BODY", default="UBND Thành phố Hồ Chí Minh")
 REPORT_ISSUING_BODY = env.str("KHUYENCONG_REPORT_ISSUING_BODY", default="Sở Công Thương")

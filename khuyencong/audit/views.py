@@ -14,7 +14,14 @@ from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.forms import VNDateInput
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 
 _ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
 
@@ -63,10 +70,11 @@ def access_log(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     rows = selectors.personal_data_access(filters)
     if response := export_list(request, rows, access_columns(), filename="nhat-ky-truy-cap-du-lieu-ca-nhan",
-                               sheet_name=str(_("Truy cập dữ liệu cá nhân"))):
+                               sheet_name=str(_("Truy cập dữ liệu cá nhân")), filters=form):
         return response
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/access_log.html", {"form": form, "page": page, "export": export_links(request)})
+    page = Paginator(unless_bad_filters(rows, form), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/access_log.html", {"form": form, "page": page, "export": export_links(request)},
+                  status=filter_status(form))
 
 
 @login_required
@@ -78,12 +86,12 @@ def changes(request: HttpRequest, label: str = "establishments.establishment") -
     form, filters = _filters(request)
     rows = selectors.change_history(label, filters)
     if response := export_list(request, rows, change_columns(), filename=f"lich-su-thay-doi-{label.replace('.', '-')}",
-                               sheet_name=str(_("Lịch sử thay đổi"))):
+                               sheet_name=str(_("Lịch sử thay đổi")), filters=form):
         return response
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(unless_bad_filters(rows, form), 50).get_page(request.GET.get("page"))
     for row in page:
         row.label = _record_label(row)
     return render(request, "audit/changes.html", {
         "form": form, "page": page, "label": label, "export": export_links(request),
         "models": [(key, model._meta.verbose_name_plural) for key, model in models.items()],
-    })
+    }, status=filter_status(form))

@@ -17,6 +17,7 @@ from rest_framework.routers import BaseRouter
 from khuyencong.accounts.policy import require
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
+from khuyencong.core.api import choice_param
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
@@ -214,7 +215,8 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
 
     def get_queryset(self) -> QuerySet[Activity]:
         params = self.request.query_params
-        return selectors.activity_list(self.request.user, kind=params.get("kind", ""),  # type: ignore[arg-type]
+        kind = choice_param(params, "kind", ActivityKind.values)
+        return selectors.activity_list(self.request.user, kind=kind,  # type: ignore[arg-type]
                                        partner=params.get("partner", ""))
 
     def get_object(self) -> Activity:

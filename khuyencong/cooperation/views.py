@@ -20,9 +20,16 @@ from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, Agree
 from khuyencong.cooperation.models import Activity
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
-from khuyencong.training.selectors import person_get, person_list
-from khuyencong.training.views import _error_sink, run_service
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
+from khuyencong.training.selectors import person_get
+from khuyencong.training.views import _error_sink, run_service, searched_persons
 
 
 def activity_columns() -> list[ExportColumn]:
@@ -59,18 +66,21 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     listing = Listing.from_request(request, ACTIVITY_TABLE)
     items = listing.order(selectors.activity_list(request.user, kind=kind))  # type: ignore[arg-type]
     if response := export_list(request, items, activity_columns(), filename="hoat-dong-hop-tac",
-                               sheet_name=_("Hoạt động hợp tác")):
+                               sheet_name=_("Hoạt động hợp tác"), filters=form):
         return response
     return render(request, "cooperation/activity_list.html", {
-        "form": form, "listing": listing.present(items, totals={"participants": Sum("participant_count")}),
+        "form": form,
+        "listing": listing.present(unless_bad_filters(items, form), totals={"participants": Sum("participant_count")}),
         "can_create": policy.may_edit(request.user),
-        "export": export_links(request)})
+        "export": export_links(request)}, status=filter_status(form))
 
 
 def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
     can_edit = policy.may_edit_activity(request.user, activity)  # type: ignore[arg-type]
     q = request.GET.get("q", "").strip()
-    found = person_list(request.user, q).filter(role="civil_servant")[:20] if q and can_edit else []  # type: ignore[arg-type]
+    found: Any = searched_persons(request, q) if q and can_edit else []
+    if not isinstance(found, list):
+        found = found.filter(role="civil_servant")[:20]
     return render(request, "cooperation/activity_detail.html", {
         "activity": activity, "participants": selectors.activity_participants(activity), "can_edit": can_edit,
         "q": q, "found": found}, status=status)

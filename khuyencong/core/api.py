@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -21,6 +21,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDeniedError):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, RateLimitedError):
+        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     return drf_exception_handler(exc, context)
 
 
@@ -35,3 +37,16 @@ def year_param(params: Any, name: str = "year") -> int | None:
     if not (raw.isdigit() and len(raw) <= 4 and YEARS[0] <= int(raw) <= YEARS[1]):
         raise ValidationError({name: [f"Năm phải là số từ {YEARS[0]} đến {YEARS[1]}."]})
     return int(raw)
+
+
+def choice_param(params: Any, name: str, choices: Any) -> str:
+    """An enum filter of an API list ("" when absent); an unknown value is a 400, never "no filter".
+
+    ``choices`` is any iterable of the allowed values (a ``TextChoices.values`` list, a tuple…).
+    """
+    raw = params.get(name) or ""
+    allowed = [str(value) for value in choices]
+    if raw and raw not in allowed:
+        raise ValidationError({name: [f"Giá trị “{raw[:30]}” không hợp lệ cho bộ lọc “{name}”; "
+                                      f"chọn một trong: {', '.join(allowed)}."]})
+    return str(raw)

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from khuyencong.core import collation
 
         collation.register()
+
+        from khuyencong.core import review, todo
+
+        todo.register("core.held_duplicates", review.todo_source)

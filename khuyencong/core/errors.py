@@ -19,3 +19,11 @@ class PermissionDeniedError(Exception):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or str(_("Bạn không có quyền thực hiện thao tác này.")))
+
+
+class RateLimitedError(Exception):
+    """Too many lookups of one kind in a short time (answered 429): guessing must stay slow and visible."""
+
+    def __init__(self, message: str | None = None) -> None:
+        default = _("Bạn đã tra cứu quá nhiều lần trong thời gian ngắn; hãy thử lại sau ít phút.")
+        super().__init__(message or str(default))

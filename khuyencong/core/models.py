@@ -24,3 +24,39 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class HeldDuplicate(models.Model):
+    """An entry refused because its identifier (ID number, tax code, course code) is already recorded
+    on a record the submitter may not see (issue 21, existence oracles).
+
+    The submitter is told only that the entry cannot be recorded and has been sent for review, the
+    same words whatever the reason; a province officer, who may see both sides, finds it in the home
+    to-do list and settles it (merge, move the record, or tell the commune).
+    """
+
+    register = models.CharField(_("sổ"), max_length=60)              # e.g. "training.person"
+    field = models.CharField(_("trường"), max_length=40)             # e.g. "national_id"
+    record_id = models.PositiveBigIntegerField(_("mã hồ sơ đã có"))
+    record_label = models.CharField(_("hồ sơ đã có"), max_length=200)
+    record_url = models.CharField(_("đường dẫn"), max_length=200, blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("trùng lặp cần xem xét")
+        verbose_name_plural = _("trùng lặp cần xem xét")
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.register}.{self.field} → {self.record_id}"
+
+    @property
+    def field_label(self) -> str:
+        from khuyencong.core.review import FIELD_LABELS
+
+        return str(FIELD_LABELS.get(self.field, self.field))

@@ -9,4 +9,6 @@ urlpatterns = [
     path("readyz", views.ready, name="ready"),
     path("metrics", metrics, name="metrics"),
     path("chon/<slug:kind>/", views.picker, name="picker"),
+    path("can-xem-xet/", views.held_duplicates, name="held_duplicates"),
+    path("can-xem-xet/<int:pk>/da-xu-ly/", views.held_duplicate_resolve, name="held_duplicate_resolve"),
 ]

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from khuyencong.core import pickers, todo
+from khuyencong.core import pickers, review, todo
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
 
 # Years offered for the key figures: this year back to the first year of records kept (the demo starts in 2014).
 FIRST_YEAR = 2014
@@ -83,5 +86,30 @@ def picker(request: HttpRequest, kind: str) -> JsonResponse:
     query = request.GET.get("q", "").strip()[:100]
     if not query and not request.GET.get("parent"):
         return JsonResponse({"results": []})
-    results = search(request.user, query, request.GET)
+    try:
+        results = search(request.user, query, request.GET)
+    except PermissionDeniedError as exc:  # e.g. an ID number search by a role that may not see IDs
+        return JsonResponse({"results": [], "error": str(exc)}, status=403)
+    except RateLimitedError as exc:
+        return JsonResponse({"results": [], "error": str(exc)}, status=429)
     return JsonResponse({"results": [{"value": value, "text": text} for value, text in results]})
+
+
+@login_required
+def held_duplicates(request: HttpRequest) -> HttpResponse:
+    """Open cases of entries refused for colliding with a record the submitter may not see (province staff)."""
+    if not review.may_review(request.user):
+        raise Http404
+    return render(request, "core/held_duplicates.html", {"cases": review.open_cases()[:200]})
+
+
+@login_required
+@require_POST
+def held_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not review.may_review(request.user):
+        raise Http404
+    case = get_object_or_404(review.open_cases(), pk=pk)
+    case.resolved_at, case.resolved_by = timezone.now(), request.user
+    case.save(update_fields=["resolved_at", "resolved_by"])
+    messages.success(request, _("Đã đánh dấu là đã xử lý."))
+    return redirect("held_duplicates")

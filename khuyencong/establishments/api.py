@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import sees_personal_data
+from khuyencong.core.api import choice_param
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
@@ -111,8 +112,10 @@ class EstablishmentViewSet(
     def get_queryset(self) -> QuerySet[Establishment]:
         params = self.request.query_params
         filters = EstablishmentFilters(
-            q=params.get("q", ""), unit=params.get("unit", ""), sector_group=params.get("sector_group", ""),
-            legal_form=params.get("legal_form", ""), status=params.get("status", ""),
+            q=params.get("q", ""), unit=params.get("unit", ""),
+            sector_group=choice_param(params, "sector_group", SectorGroup.values),
+            legal_form=choice_param(params, "legal_form", LegalForm.values),
+            status=choice_param(params, "status", Status.values),
         )
         items = selectors.establishment_list(self.request.user, filters)  # type: ignore[arg-type]
         if filters.errors:

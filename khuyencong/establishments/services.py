@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import Action, may_act_on_establishment, require, role_allows
+from khuyencong.core import review
 from khuyencong.core import services as core
 from khuyencong.core.text import fold, normalize
 from khuyencong.establishments.models import Establishment
@@ -76,6 +78,28 @@ def _refuse_similar(establishment: Establishment) -> None:
         ) % {"names": names}}, code="similar_name")
 
 
+def hold_tax_code(actor: User, existing: Establishment) -> None:
+    """Send a collision on the tax code of an establishment outside the actor's area to a province officer."""
+    review.hold(register="establishments.establishment", field="tax_code", record=existing, actor=actor,
+                label=existing.name, url=reverse("establishments:detail", args=[existing.pk]))
+
+
+def _refuse_taken_tax_code(actor: User, establishment: Establishment) -> None:
+    """A tax code already recorded: named when the actor may see its establishment, else held for review
+    (the unique check of ``full_clean`` would otherwise say "already exists" about an unseen record)."""
+    if not establishment.tax_code:
+        return
+    existing = Establishment.objects.filter(tax_code=establishment.tax_code).exclude(pk=establishment.pk).first()
+    if existing is None:
+        return
+    if may_act_on_establishment(actor, Action.VIEW, existing):
+        message = _("Mã số thuế này đã được đăng ký cho cơ sở “%(name)s” (hồ sơ số %(pk)s).") % {
+            "name": existing.name, "pk": existing.pk}
+        raise ValidationError({"tax_code": message}, code="duplicate_tax_code")
+    hold_tax_code(actor, existing)
+    raise ValidationError({"tax_code": review.held_message(_("mã số thuế"))}, code="held_for_review")
+
+
 @transaction.atomic
 def establishment_create(*, actor: User, data: Mapping[str, Any], allow_similar: bool = False) -> Establishment:
     """Register an establishment in a commune the actor covers."""
@@ -86,6 +110,7 @@ def establishment_create(*, actor: User, data: Mapping[str, Any], allow_similar:
         _validate_commune(establishment, on=establishment.registered_on)
         require(may_act_on_establishment(actor, Action.CREATE, establishment),
                 _("Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."))
+        _refuse_taken_tax_code(actor, establishment)
         if not allow_similar:
             _refuse_similar(establishment)
     return core.save_new(establishment, actor=actor)
@@ -110,6 +135,8 @@ def establishment_update(
     # Moving an establishment out of the officer's area is as much a breach as creating it there.
     require(may_act_on_establishment(actor, Action.UPDATE, establishment),
             _("Bạn chỉ được quản lý cơ sở thuộc xã/phường mình phụ trách."))
+    if "tax_code" in changes:
+        _refuse_taken_tax_code(actor, establishment)
     if not allow_similar and (establishment.search_name != old_name or establishment.commune_id != old_commune):
         _refuse_similar(establishment)
     return core.save_changes(establishment, actor=actor, expected_version=expected_version)

@@ -24,7 +24,14 @@ from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.selectors import EstablishmentFilters
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 
 LIST_TABLE = Table(columns=(
     Column(_l("Tên cơ sở"), "name", (vi_field("name"),)),
@@ -62,14 +69,15 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     listing = Listing.from_request(request, LIST_TABLE)
     items = listing.order(selectors.establishment_list(request.user, filters))  # type: ignore[arg-type]
     if response := export_list(request, items, export_columns(request.user), filename="co-so-cnnt",
-                               sheet_name=_("Cơ sở CNNT")):
+                               sheet_name=_("Cơ sở CNNT"), filters=form):
         return response
     for error in filters.errors.values():
         messages.error(request, error)
     return render(request, "establishments/list.html", {
-        "form": form, "listing": listing.present(items, totals={"employees": Sum("employees")}),
+        "form": form,
+        "listing": listing.present(unless_bad_filters(items, form), totals={"employees": Sum("employees")}),
         "can_create": role_allows(request.user, Action.CREATE), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 @login_required

@@ -33,7 +33,9 @@ from enum import Enum
 from typing import Any, cast
 
 import xlsxwriter
+from django.contrib import messages
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -301,20 +303,58 @@ def export_table(fmt: str, *, filename: str, sheet_name: str, columns: Sequence[
     return cast(HttpResponse, xlsx_response(stamped, sheet_name, headers, rows))
 
 
+# --- Filters of list pages: refuse, don't guess ----------------------------------------------------
+# A filter the form rejects (year=1900, status=AAA) must not fall back to "no filter": the page would
+# show, and the export download, the whole register under a filter the user believes applied.
+
+def bad_filters(form: BaseForm | None) -> bool:
+    return form is not None and form.is_bound and not form.is_valid()
+
+
+def bad_filters_message(form: BaseForm) -> str:
+    """One sentence naming every rejected filter and why, e.g. "Năm: … lớn hơn hoặc bằng 2000."."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        parts.append(f"{label or name}: {' '.join(str(e) for e in errors)}")
+    return _("Bộ lọc không hợp lệ — %(details)s") % {"details": "; ".join(parts)}
+
+
+def unless_bad_filters(items: QuerySet[Any], form: BaseForm | None) -> QuerySet[Any]:
+    """The page's rows, or none when a filter is bad (the page then shows only the error)."""
+    return items.none() if bad_filters(form) else items
+
+
+def filter_status(form: BaseForm | None) -> int:
+    """The list page's status: 400 when a filter is bad, so that scripts see the refusal too."""
+    return 400 if bad_filters(form) else 200
+
+
 def export_list(request: HttpRequest, items: Iterable[Any], columns: Sequence[ExportColumn], *,
-                filename: str, sheet_name: str) -> HttpResponse | None:
+                filename: str, sheet_name: str, filters: BaseForm | None = None) -> HttpResponse | None:
     """The export a list page was asked for, or ``None`` when the page itself should be rendered.
 
-    Call it with the same filtered, scoped queryset the page paginates::
+    Call it with the same filtered, scoped queryset the page paginates, and the page's filter form::
 
-        if response := export_list(request, items, COLUMNS, filename="co-so", sheet_name="Cơ sở"):
+        if response := export_list(request, items, COLUMNS, filename="co-so", sheet_name="Cơ sở",
+                                   filters=form):
             return response
+
+    With a bad filter an export is a 400 naming the filter (never the unfiltered register), and the
+    page gets the same message (render it with ``status=filter_status(form)``).
     """
     fmt = requested_format(request)
+    bad = bad_filters(filters)
     if fmt is None:
+        if bad:
+            assert filters is not None
+            messages.error(request, bad_filters_message(filters))
         return None
     if fmt not in FORMATS:
         return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
+    if bad:
+        assert filters is not None
+        return HttpResponseBadRequest(bad_filters_message(filters), content_type="text/plain; charset=utf-8")
     return export_table(fmt, filename=filename, sheet_name=sheet_name, columns=columns, items=items)
 
 

@@ -20,6 +20,7 @@ from celery.signals import task_failure
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
+from khuyencong.core import review
 from khuyencong.exchange import jobs
 from khuyencong.exchange.models import ImportJob
 
@@ -44,7 +45,8 @@ def run_import_job(self: object, job_id: int, dry_run: bool) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return str(jobs.job_run(job, dry_run=dry_run).status)
+    with review.collecting():  # entries held for review are written after the import's rollback
+        return str(jobs.job_run(job, dry_run=dry_run).status)
 
 
 @task_failure.connect

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.core.api import year_param
+from khuyencong.core.api import choice_param, year_param
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.streaming import ExportableListMixin
@@ -163,8 +163,8 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     def get_queryset(self) -> QuerySet[Fair]:
         params = self.request.query_params
-        filters = FairFilters(when=PAST if params.get("when") == PAST else UPCOMING, q=params.get("q", ""),
-                              scope=params.get("scope", ""), year=year_param(params))
+        filters = FairFilters(when=choice_param(params, "when", (UPCOMING, PAST)) or UPCOMING, q=params.get("q", ""),
+                              scope=choice_param(params, "scope", FairScope.values), year=year_param(params))
         return selectors.fair_list(self.request.user, filters)  # type: ignore[arg-type]
 
     def get_object(self) -> Fair:
@@ -291,7 +291,7 @@ class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixin
                 raise DRFValidationError({key: [_("Mã không hợp lệ.")]})
         return selectors.participation_list(
             self.request.user, fair_id=params.get("fair"),  # type: ignore[arg-type]
-            establishment_id=params.get("establishment"), kind=params.get("kind", ""))
+            establishment_id=params.get("establishment"), kind=choice_param(params, "kind", ParticipationKind.values))
 
     def get_object(self) -> FairParticipation:
         if self.request.method in ("PUT", "PATCH", "DELETE"):

@@ -167,6 +167,9 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
     scope = forms.ChoiceField(label=_("Quy mô"), required=False, choices=[("", _("Tất cả")), *FairScope.choices])
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    # The tabs "Sắp diễn ra" / "Đã diễn ra" (links and a hidden input, not a visible field).
+    khi = forms.ChoiceField(label=_("Thời gian"), required=False,
+                            choices=[("upcoming", _("Sắp diễn ra và đang diễn ra")), ("past", _("Đã diễn ra"))])
 
 
 class ShowroomForm(_ServiceForm):

@@ -36,12 +36,9 @@ def participations_for(user: User) -> QuerySet[FairParticipation]:
 
 
 def participations_for_update(user: User) -> QuerySet[FairParticipation]:
-    """What an edit request may load: staff who may write participations load any record so that the
-    service refuses one outside their area with a clear 403; everyone else only what they can see."""
-    from khuyencong.fairs.policy import entry_role_allows
-
-    if entry_role_allows(user, Action.UPDATE):
-        return FairParticipation.objects.select_related("fair", "establishment__commune").prefetch_related(_PRODUCTS)
+    """What an edit or delete request may load: only what the user can see, so that a participation
+    outside their area answers 404 like an unknown id (issue 21: no existence oracle); the service
+    still refuses, with a 403, one they can see but may not change."""
     return participations_for(user)
 
 

@@ -32,7 +32,9 @@ from khuyencong.exchange.streaming import (
     export_links,
     export_list,
     export_table,
+    filter_status,
     requested_format,
+    unless_bad_filters,
 )
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.export import participant_columns, participants_xlsx
@@ -98,22 +100,24 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_
 @require_check("fairs.list")
 @refuses_bad_listing
 def fair_list(request: HttpRequest) -> HttpResponse:
-    when = PAST if request.GET.get("khi") == PAST else UPCOMING
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
+    when = values.get("khi") or UPCOMING
     filters = FairFilters(when=when, q=values.get("q") or "", scope=values.get("scope") or "",
                           year=values.get("year"))
     # The calendar reads forwards for what is coming and backwards for what is over.
     table = replace(FAIR_TABLE, default_sort="-start_date" if when == PAST else "start_date")
     listing = Listing.from_request(request, table)
     items = listing.order(selectors.fair_list(request.user, filters))  # type: ignore[arg-type]
-    if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ")):
+    if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ"),
+                               filters=form):
         return response
     return render(request, "fairs/list.html", {
-        "form": form, "listing": listing.present(items, totals={"participants": Sum("participant_count")}),
+        "form": form, "listing": listing.present(unless_bad_filters(items, form),
+                                                 totals={"participants": Sum("participant_count")}),
         "when": when, "today": timezone.localdate(),
         "can_create": may_manage_events(request.user, Action.CREATE), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 @login_required

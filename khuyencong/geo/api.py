@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from khuyencong.core.api import choice_param
 from khuyencong.core.text import fold
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
@@ -54,8 +55,8 @@ class AdministrativeUnitViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewS
             return units
         units = units.filter(valid_on(self._day()))
         params = self.request.query_params
-        if params.get("level"):
-            units = units.filter(level=params["level"])
+        if level := choice_param(params, "level", UnitLevel.values):
+            units = units.filter(level=level)
         if params.get("q"):
             units = units.filter(search_name__contains=fold(params["q"]))
         if params.get("parent"):

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
 from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember
@@ -88,14 +95,15 @@ def public_list(request: HttpRequest) -> HttpResponse:
     filters = PublicFilters(**form.cleaned_data) if form.is_valid() else PublicFilters()
     items = selectors.public_recognised(filters)
     if response := export_list(request, items, public_columns(), filename="san-pham-duoc-cong-nhan",
-                               sheet_name=_("Sản phẩm được công nhận")):
+                               sheet_name=_("Sản phẩm được công nhận"), filters=form):
         return response
     for error in filters.errors.values():
         messages.error(request, error)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "products/public_list.html", {"form": form, "page": _page(request, items),
-                                                         "query": query.urlencode(), "export": export_links(request)})
+    return render(request, "products/public_list.html", {
+        "form": form, "page": _page(request, unless_bad_filters(items, form)), "query": query.urlencode(),
+        "export": export_links(request)}, status=filter_status(form))
 
 
 @login_required

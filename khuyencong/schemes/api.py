@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
-from khuyencong.core.api import year_param
+from khuyencong.core.api import choice_param, year_param
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -302,7 +302,8 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
     def get_queryset(self) -> QuerySet[Scheme]:
         params = self.request.query_params
         filters = SchemeFilters(year=year_param(params), activity_type=params.get("activity_type", ""),
-                                funding_source=params.get("funding_source", ""), status=params.get("status", ""),
+                                funding_source=choice_param(params, "funding_source", FundingSource.values),
+                                status=choice_param(params, "status", SchemeStatus.values),
                                 unit=params.get("unit", ""), q=params.get("q", ""))
         items = selectors.scheme_list(self.request.user, filters)  # type: ignore[arg-type]
         if filters.errors:

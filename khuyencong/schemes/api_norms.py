@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.core.api import choice_param
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
@@ -83,7 +84,8 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
             except DRFValidationError:
                 raise DRFValidationError({"valid_on": ["Ngày phải có dạng YYYY-MM-DD."]}) from None
         return selectors.norms_for(self.request.user, activity_code=params.get("activity_type", ""),  # type: ignore[arg-type]
-                                   funding_source=params.get("funding_source", ""), valid_on=day)
+                                   funding_source=choice_param(params, "funding_source", FundingSource.values),
+                                   valid_on=day)
 
     def get_object(self) -> SupportNorm:
         return selectors.norm_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]

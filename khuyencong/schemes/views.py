@@ -19,7 +19,15 @@ from khuyencong.accounts.models import User
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, joined
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    joined,
+    unless_bad_filters,
+)
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms import (
     AmendmentForm,
@@ -107,14 +115,15 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
     listing = Listing.from_request(request, LIST_TABLE)
     items = listing.order(selectors.scheme_list(_user(request), filters))
-    if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án")):
+    if response := export_list(request, items, scheme_columns(), filename="de-an", sheet_name=_("Đề án"),
+                               filters=form):
         return response
     for error in filters.errors.values():
         messages.error(request, error)
     return render(request, "schemes/list.html", {
-        "form": form, "listing": listing.present(items, totals=MONEY_TOTALS),
+        "form": form, "listing": listing.present(unless_bad_filters(items, form), totals=MONEY_TOTALS),
         "can_create": may_start_proposal(_user(request)), "export": export_links(request),
-    })
+    }, status=filter_status(form))
 
 
 def _detail_form(user: User, scheme: Scheme, details: selectors.SchemeDetails, editable: bool) -> BaseForm | None:

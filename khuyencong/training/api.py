@@ -315,7 +315,8 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Person]:
-        return selectors.person_list(self.request.user, self.request.query_params.get("q", ""))  # type: ignore[arg-type]
+        q = self.request.query_params.get("q", "")
+        return services.person_search(actor=self.request.user, q=q)  # type: ignore[arg-type]
 
     def get_object(self) -> Person:
         return selectors.person_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]

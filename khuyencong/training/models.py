@@ -271,6 +271,7 @@ class FollowUp(TrackedModel):
 class AccessKind(models.TextChoices):
     UNMASKED_ID = "unmasked_id", _("Xem số định danh đầy đủ")
     EXPORT = "export", _("Xuất toàn bộ dữ liệu (yêu cầu của chủ thể dữ liệu)")
+    ID_SEARCH = "id_search", _("Tra cứu theo số định danh")
 
 
 class PersonalDataAccess(models.Model):
@@ -279,7 +280,8 @@ class PersonalDataAccess(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người truy cập"), null=True,
                               on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    person = models.ForeignKey(Person, verbose_name=_("học viên"), on_delete=models.CASCADE,
+    # Empty for an ID search that matched nobody: the attempt is logged, the searched number is not.
+    person = models.ForeignKey(Person, verbose_name=_("học viên"), on_delete=models.CASCADE, null=True, blank=True,
                                related_name="data_accesses")
     kind = models.CharField(_("nội dung"), max_length=20, choices=AccessKind.choices)
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
-"""Person picker source: trainees the user may see (scoped), by folded name; labels carry no ID number."""
+"""Person picker source: trainees the user may see (scoped), by folded name or (roles that may unmask,
+logged and rate-limited) full ID number; labels carry no ID number."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from khuyencong.core.pickers import LIMIT
 from khuyencong.training.models import Person
-from khuyencong.training.selectors import person_list
+from khuyencong.training.services import person_search
 
 
 def person_label(p: Person) -> str:
@@ -17,5 +18,5 @@ def person_label(p: Person) -> str:
 
 
 def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, str]]:
-    items = person_list(user, query).select_related("commune")[:LIMIT]
+    items = person_search(actor=user, q=query).select_related("commune")[:LIMIT]
     return [(str(p.pk), person_label(p)) for p in items]

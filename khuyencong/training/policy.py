@@ -59,6 +59,13 @@ def sees_personal_data(user: User, person: Any) -> bool:
     return communes is None or person.commune_id in communes
 
 
+def may_search_by_id(user: Any) -> bool:
+    """Exact search by national ID: only roles that may see full IDs (for their own area's persons).
+
+    Anyone else could confirm a guessed number against a masked one (issue 21)."""
+    return is_active_member(user) and user.role in PERSONAL_DATA
+
+
 def scope_training(records: QuerySet[Any], user: User, *, commune_path: str) -> QuerySet[Any]:
     """accounts.scoping.scope, restricted to the roles that read training records."""
     if not may_read(user):

@@ -79,12 +79,18 @@ def course_participants(course: Course) -> QuerySet[Participation]:
 
 
 def person_list(user: User, q: str = "") -> QuerySet[Person]:
+    """Persons in scope, by folded name. A search by ID number is not a read but a logged, rate-limited
+    action (``services.person_search``); digits here match nobody."""
     items = persons_for(user)
     if q:
-        digits = "".join(q.split())
-        # Full ID numbers only: a prefix search would let a masked ID be guessed digit by digit.
-        items = items.filter(national_id=digits) if digits.isdigit() else items.filter(search_name__contains=fold(q))
+        items = items.filter(search_name__contains=fold(q))
     return items.order_by(Collate("full_name", COLLATION), "pk")
+
+
+def persons_with_id(user: User, national_id: str) -> QuerySet[Person]:
+    """The person in scope holding exactly this ID number (full numbers only: a prefix search would
+    let a masked ID be guessed digit by digit)."""
+    return persons_for(user).filter(national_id=national_id).order_by("pk")
 
 
 def person_get(user: User, pk: Any) -> Person:

@@ -17,10 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import (
+    ExportColumn,
+    col,
+    export_links,
+    export_list,
+    filter_status,
+    unless_bad_filters,
+)
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
 from khuyencong.training.models import Course
@@ -95,19 +102,30 @@ def course_list(request: HttpRequest) -> HttpResponse:
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
     listing = Listing.from_request(request, COURSE_TABLE)
     items = listing.order(selectors.course_list(request.user, filters))  # type: ignore[arg-type]
-    if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo")):
+    if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo"),
+                               filters=form):
         return response
     return render(request, "training/course_list.html", {
-        "form": form, "listing": listing.present(items, totals=PARTICIPANT_TOTALS),
+        "form": form, "listing": listing.present(unless_bad_filters(items, form), totals=PARTICIPANT_TOTALS),
         "can_create": policy.may_edit(request.user),
-        "export": export_links(request)})
+        "export": export_links(request)}, status=filter_status(form))
+
+
+def searched_persons(request: HttpRequest, q: str) -> Any:
+    """The enrolment box's search (``services.person_search``): a refused or rate-limited ID search
+    shows its message above the page and finds nobody."""
+    try:
+        return services.person_search(actor=request.user, q=q)  # type: ignore[arg-type]
+    except (PermissionDeniedError, RateLimitedError) as exc:
+        messages.error(request, str(exc))
+        return []
 
 
 def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
     user = request.user
     can_edit = policy.may_edit_course(user, course)  # type: ignore[arg-type]
     q = request.GET.get("q", "").strip()
-    found = selectors.person_list(user, q)[:20] if q and can_edit else []  # type: ignore[arg-type]
+    found = searched_persons(request, q)[:20] if q and can_edit else []
     participants = list(selectors.course_participants(course))
     from khuyencong.training.views_bulk import settle_table  # the bulk page module imports this one
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, requested_format
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
 from khuyencong.training.masking import mask_national_id, mask_phone
@@ -47,12 +47,21 @@ PERSON_TABLE = Table(columns=(
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     listing = Listing.from_request(request, PERSON_TABLE)
-    items = listing.order(selectors.person_list(request.user, q))  # type: ignore[arg-type]
+    status = 200
+    try:
+        items = listing.order(services.person_search(actor=request.user, q=q))  # type: ignore[arg-type]
+    except (PermissionDeniedError, RateLimitedError) as exc:
+        # An ID search refused to this role (403) or beyond the per-minute limit (429): no rows, the reason.
+        status = 429 if isinstance(exc, RateLimitedError) else 403
+        if requested_format(request) is not None:
+            return HttpResponse(str(exc), status=status, content_type="text/plain; charset=utf-8")
+        messages.error(request, str(exc))
+        items = Person.objects.none()
     if response := export_list(request, items, person_columns(), filename="hoc-vien", sheet_name=_("Học viên")):
         return response
     return render(request, "training/person_list.html", {
         "listing": listing.present(items), "q": q, "can_create": policy.may_edit(request.user),
-        "export": export_links(request)})
+        "export": export_links(request)}, status=status)
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:

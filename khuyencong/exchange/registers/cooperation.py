@@ -25,12 +25,14 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models.functions import Collate
+from django.urls import reverse
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import is_active_member, visible_commune_ids
 from khuyencong.cooperation import services
 from khuyencong.cooperation.models import Activity, ActivityKind, ActivityParticipant, Agreement, Partner
 from khuyencong.cooperation.selectors import activities_for, agreements_for, partners_for
+from khuyencong.core import review
 from khuyencong.core.collation import COLLATION
 from khuyencong.core.text import fold
 from khuyencong.exchange.normalise import UnitDirectory
@@ -52,6 +54,7 @@ from khuyencong.training.masking import mask_national_id
 from khuyencong.training.models import Gender, Person, PersonRole
 from khuyencong.training.policy import PERSONAL_DATA
 from khuyencong.training.selectors import persons_for
+from khuyencong.training.services.persons import hold_person_id
 
 _PARTNER = "Phòng Thương mại và Công nghiệp Sanjo (SCCI)"
 _PARTNER_HELP = "Tên đối tác đúng như ở trang “Đối tác” (cùng với quốc gia để nhận diện)."
@@ -363,9 +366,12 @@ class References:
         if len(found) > 1:
             raise RowProblem("title", "Có nhiều hoạt động cùng tên và ngày bắt đầu trong hệ thống; hãy sửa trên "
                                       "trang “Hợp tác quốc tế” trước khi nhập.")
-        if not found and Activity.objects.filter(title=title, start_date=start).exists():
-            raise RowProblem("title", "Hoạt động này do địa bàn khác tổ chức; bạn không có quyền sửa. Hãy bỏ "
-                                      "dòng này hoặc liên hệ Sở Công Thương.")
+        other = None if found else Activity.objects.filter(title=title, start_date=start).first()
+        if other is not None:  # organised by another area: neither said nor hidden from the province
+            review.hold(register="cooperation.activity", field="title", record=other, actor=self.actor,
+                        label=f"{other.title} ({other.start_date:%d/%m/%Y})",
+                        url=reverse("cooperation:activity_detail", args=[other.pk]))
+            raise RowProblem("title", review.held_message("tên và ngày bắt đầu hoạt động"))
         return found[0] if found else None
 
     def activity(self, title: Any, start: Any) -> Activity:
@@ -391,15 +397,15 @@ class References:
             found = visible.filter(national_id=national_id).first()
             if found is not None:
                 return found
-            if Person.objects.filter(national_id=national_id).exists():
-                raise RowProblem("national_id", "Người có số định danh này thuộc địa bàn bạn không quản lý; "
-                                                "hãy bỏ dòng này hoặc liên hệ Sở Công Thương.")
+            if (elsewhere := Person.objects.filter(national_id=national_id).first()) is not None:
+                hold_person_id(self.actor, elsewhere)
+                raise RowProblem("national_id", review.held_message("số định danh"))
             return None
         commune = self.unit(values.get("commune"), on=None, field="commune")
         same = visible.filter(search_name=fold(text(values.get("full_name"))), birth_date=values.get("birth_date"),
                               commune__code=commune.code if commune else "")
-        if national_id:  # masked: the last three digits must agree
-            same = same.filter(national_id__endswith=national_id[-3:])
+        if national_id:  # masked: the visible last digits must agree (two today, three in older exports)
+            same = same.filter(national_id__endswith=national_id.replace("*", ""))
         matches = list(same[:2])
         if len(matches) > 1:
             raise RowProblem("full_name", "Có nhiều người cùng họ tên, ngày sinh và xã/phường; hãy ghi số định "

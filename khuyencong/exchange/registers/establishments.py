@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import sees_personal_data
+from khuyencong.core import review
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.text import fold
 from khuyencong.establishments import services
@@ -148,9 +149,10 @@ class EstablishmentsRegister:
                                     for k, v in row.values.items()}
             data["tax_code"] = (data["tax_code"] or "").replace(" ", "") or None
             existing = lookup.by_key(data["tax_code"] or "", data["name"], data["commune"].code)
-            taken = data["tax_code"] and Establishment.objects.filter(tax_code=data["tax_code"]).exists()
+            taken = data["tax_code"] and Establishment.objects.filter(tax_code=data["tax_code"]).first()
             if existing is None and taken:
-                ctx.problem(sheet, row, "tax_code", "Mã số thuế này thuộc một cơ sở ngoài phạm vi bạn quản lý.")
+                services.hold_tax_code(ctx.actor, taken)
+                ctx.problem(sheet, row, "tax_code", review.held_message("mã số thuế"))
                 continue
             try:
                 self._save(existing, data, ctx, sheet, lookup)

@@ -24,9 +24,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from khuyencong.accounts.models import User
+from khuyencong.core import review
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns, reference_values
@@ -477,8 +479,9 @@ class SchemesRegister:
         code = v["code"]
         existing = Scheme.objects.filter(code=code).select_related("activity_type", "plan").first()
         if existing is not None and not visible_schemes(ctx.actor).filter(pk=existing.pk).exists():
-            raise RowProblem("code", "Mã đề án này đã được dùng cho một đề án ngoài phạm vi bạn quản lý; "
-                             "hãy dùng mã khác.")
+            review.hold(register="schemes.scheme", field="code", record=existing, actor=ctx.actor,
+                        label=f"{existing.code} · {existing.title}", url=reverse("schemes:detail", args=[existing.pk]))
+            raise RowProblem("code", review.held_message("mã đề án"))
         on = v["planned_start"] or timezone.localdate()
         data = {
             "title": v["title"], "funding_source": v["funding_source"],

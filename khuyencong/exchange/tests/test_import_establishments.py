@@ -163,7 +163,9 @@ def test_a_row_naming_a_record_the_user_may_not_see_is_refused_without_overwriti
     b_record = imported(book(row(commune="26596")), personas["province_officer"])
     assert b_record.committed
     result = imported(book(row(commune="26560", name="Tên bị ghi đè")), personas["commune_officer_a"])
-    assert any("ngoài phạm vi" in m for _s, _r, _c, m in messages(result)) and not result.committed
+    # The same words as any unusable tax code: nothing says the code exists in another commune (issue 21).
+    assert any("chuyển Sở Công Thương xem xét" in m for _s, _r, _c, m in messages(result)) and not result.committed
+    assert not any("ngoài phạm vi" in m for _s, _r, _c, m in messages(result))
     assert Establishment.objects.get(tax_code=VALID_TAX_CODES[0]).name == "Cơ sở mộc Long Phước"
 
 

@@ -156,9 +156,9 @@ def test_export_imports_back_and_into_an_empty_database_gives_the_same_figures(o
 def test_masked_id_numbers_of_an_auditor_export_still_name_the_person(personas, officer, known) -> None:
     assert load(full_book(known), officer).committed
     rows = list(REGISTER.export_rows(PARTICIPANTS, actor=personas["auditor"]))
-    assert sorted(r[2] for r in rows) == ["", "*********001", "*********001", "*********002"]
+    assert sorted(r[2] for r in rows) == ["", "**********01", "**********01", "**********02"]
     ctx = ImportContext(actor=officer)
-    masked = next(r for r in rows if r[2] == "*********001")
+    masked = next(r for r in rows if r[2] == "**********01")
     values = dict(zip([c.field for c in PARTICIPANTS.columns], masked, strict=True))
     REGISTER.import_rows(PARTICIPANTS, [Row(2, values)], ctx)
     assert ctx.problems == [] and ctx.outcome(PARTICIPANTS).unchanged == 1
@@ -194,7 +194,8 @@ def test_person_or_activity_the_actor_may_not_see(personas, officer, known) -> N
     assert not result.committed
     assert where(result) == [
         ("Trang “Người tham gia”, dòng 2, cột “Số định danh cá nhân (CCCD)”",
-         "Người có số định danh này thuộc địa bàn bạn không quản lý; hãy bỏ dòng này hoặc liên hệ Sở Công Thương."),
+         "Không thể ghi nhận mục này với số định danh đã nhập. Hồ sơ đã được chuyển Sở Công Thương xem xét; "
+         "cán bộ Sở sẽ liên hệ với bạn."),
         ("Trang “Người tham gia”, dòng 3, cột “Tên hoạt động”",
          "Không tìm thấy hoạt động “Khóa đào tạo tại Sanjo về gia công kim loại” bắt đầu ngày 07/10/2019 trong "
          "phạm vi bạn quản lý. Hãy ghi hoạt động ở trang “Hoạt động” hoặc kiểm tra lại tên và ngày bắt đầu."),
@@ -203,8 +204,8 @@ def test_person_or_activity_the_actor_may_not_see(personas, officer, known) -> N
     assert load(book(partners=[SANJO], agreements=[MOU], activities=[COURSE]), officer).committed
     refused = load(book(partners=[SANJO], agreements=[MOU], activities=[COURSE]), personas["commune_officer_b"])
     assert ("Trang “Hoạt động”, dòng 2, cột “Tên hoạt động”",
-            "Hoạt động này do địa bàn khác tổ chức; bạn không có quyền sửa. Hãy bỏ dòng này hoặc liên hệ Sở "
-            "Công Thương.") in where(refused)
+            "Không thể ghi nhận mục này với tên và ngày bắt đầu hoạt động đã nhập. Hồ sơ đã được chuyển Sở Công "
+            "Thương xem xét; cán bộ Sở sẽ liên hệ với bạn.") in where(refused)
     assert Activity.objects.count() == 2 and ActivityParticipant.objects.count() == 0
 
 

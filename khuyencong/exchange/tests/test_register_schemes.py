@@ -233,7 +233,7 @@ def test_a_scheme_code_outside_the_actors_area_is_not_overwritten(personas, offi
     run(full_book(), officer)
     row = scheme_row("MM-02", progress="proposed", plan_year=None, appraisal_score=None, beneficiaries="")
     result = run(book(schemes=[{**row, "implementing_unit": "26596"}]), personas["commune_officer_b"])
-    assert_refused(result, "Đề án", 2, "Mã đề án", "ngoài phạm vi bạn quản lý")
+    assert_refused(result, "Đề án", 2, "Mã đề án", "đã được chuyển Sở Công Thương xem xét")
     assert Scheme.objects.get(code="MM-02").status == SchemeStatus.CANCELLED
 
 

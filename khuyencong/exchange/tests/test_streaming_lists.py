@@ -228,7 +228,7 @@ def test_api_person_export_keeps_the_serializer_masking(personas, world) -> None
     api = APIClient()
     api.force_authenticate(personas["auditor"])
     rows = csv_rows(api.get("/api/v1/persons", {"format": "csv"}))
-    assert set(column(rows, "national_id")) == {"", "*********234"}  # officials without an ID number: empty
+    assert set(column(rows, "national_id")) == {"", "**********34"}  # officials without an ID number: empty
     assert set(column(rows, "phone")) == {"", "09******78"}
 
 

@@ -34,8 +34,8 @@ def display_for(showroom, establishment, **extra) -> ShowroomDisplay:  # type: i
 MATRIX = {
     "province_admin": (2, 201, 200, 204, 302),
     "province_officer": (2, 201, 200, 204, 302),
-    "commune_officer_a": (1, 201, 200, 403, 403),
-    "commune_officer_b": (1, 403, 403, 403, 403),
+    "commune_officer_a": (1, 201, 200, 403, 404),  # part_b is outside their area: 404 like an unknown id
+    "commune_officer_b": (1, 403, 403, 404, 403),
     "council_member": (2, 403, 403, 403, 403),
     "establishment_rep": (1, 403, 403, 403, 404),
     "auditor": (2, 403, 403, 403, 403),

@@ -44,8 +44,10 @@ def test_detail_getters_raise_404_outside_scope(personas, part_a) -> None:
         selectors.fair_get(personas["outsider"], part_a.fair_id)
     with pytest.raises(Http404):
         selectors.establishment_fair_history(personas["commune_officer_b"], part_a.establishment_id)
-    # staff who may edit participations load the record so the service can answer a clear 403
-    assert selectors.participation_get_for_update(personas["commune_officer_b"], part_a.pk) == part_a
+    # outside the area an edit loads nothing: 404 like an unknown id, not a 403 that confirms it exists
+    with pytest.raises(Http404):
+        selectors.participation_get_for_update(personas["commune_officer_b"], part_a.pk)
+    assert selectors.participation_get_for_update(personas["commune_officer_a"], part_a.pk) == part_a
     with pytest.raises(Http404):
         selectors.participation_get_for_update(personas["auditor"], 10**9)
 

@@ -19,7 +19,7 @@ PAGE_MATRIX = {
     "province_admin": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "province_officer": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "commune_officer_a": (200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403, 200),
-    "commune_officer_b": (200, 200, 403, 403, 200, 403, 200, 404, 200, 200, 403, 200),
+    "commune_officer_b": (200, 200, 403, 403, 200, 404, 200, 404, 200, 200, 403, 200),
     "council_member": (200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403),
     "establishment_rep": (200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403),
     "auditor": (200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403),
@@ -165,11 +165,11 @@ def test_outcomes_before_fair_is_400(personas, future_fair, est_a) -> None:
     assert not FairParticipation.objects.exists()
 
 
-def test_commune_officer_editing_other_commune_gets_403(personas, part_b) -> None:
+def test_commune_officer_editing_other_commune_gets_404_like_unknown(personas, part_b) -> None:
     response = client_for(personas["commune_officer_a"]).post(
         reverse("fairs:participation-edit", args=[part_b.pk]),
         {"kind": "fair", "booths": "3", "support_vnd": "1", "version": "1"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     part_b.refresh_from_db()
     assert part_b.booths == 1 and part_b.support_vnd == 10_000_000
 

@@ -76,7 +76,7 @@ def test_drill_down_page(figures, personas, django_assert_max_num_queries) -> No
     assert response.context["page"].paginator.count == 285 == response.context["figure"]
     assert len(response.context["rows"]) == 25
     body = response.content.decode()
-    assert "*********" in body  # ID numbers masked (last three digits only)
+    assert "*********" in body  # ID numbers masked (last two digits only)
     second = client.get("/bao-cao/chi-tieu/demo_models.count/", {**params, "page": 1})
     assert second.context["page"].paginator.count == 6
 

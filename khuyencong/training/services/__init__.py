@@ -26,7 +26,7 @@ from khuyencong.training.services.persons import (
     person_restrict,
     person_update,
 )
-from khuyencong.training.services.privacy import person_export, person_unmask_id
+from khuyencong.training.services.privacy import person_export, person_search, person_unmask_id
 
 __all__ = [
     "TRANSITIONS",
@@ -50,6 +50,7 @@ __all__ = [
     "person_export",
     "person_merge",
     "person_restrict",
+    "person_search",
     "person_unmask_id",
     "person_update",
 ]

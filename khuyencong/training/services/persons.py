@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
+from khuyencong.core import review
 from khuyencong.core import services as core
 from khuyencong.core.text import fold, normalize
 from khuyencong.training import policy
@@ -80,9 +82,16 @@ def _refuse_known_id(actor: User, person: Person) -> None:
     if policy.in_area(actor, existing.commune_id):
         message = _("Số định danh này đã có trong hệ thống: %(name)s (hồ sơ số %(pk)s). Hãy dùng hồ sơ đó.") % {
             "name": existing.full_name, "pk": existing.pk}
-    else:  # do not reveal a person outside the actor's area
-        message = _("Số định danh này đã được ghi nhận cho một người thuộc địa bàn khác; hãy liên hệ Sở Công Thương.")
-    raise ValidationError({"national_id": message}, code="duplicate_id")
+        raise ValidationError({"national_id": message}, code="duplicate_id")
+    # Outside the actor's area: neither "exists" nor "elsewhere"; a province officer settles it.
+    hold_person_id(actor, existing)
+    raise ValidationError({"national_id": review.held_message(_("số định danh"))}, code="held_for_review")
+
+
+def hold_person_id(actor: User, existing: Person) -> None:
+    """Send a collision on the ID number of a person outside the actor's area to a province officer."""
+    review.hold(register="training.person", field="national_id", record=existing, actor=actor,
+                label=existing.full_name, url=reverse("training:person_detail", args=[existing.pk]))
 
 
 def suspected_duplicates(person: Person) -> list[Person]:

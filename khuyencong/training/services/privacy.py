@@ -1,4 +1,5 @@
-"""Personal-data actions that must leave a trace: unmasking an ID number and a data-subject export.
+"""Personal-data actions that must leave a trace: unmasking an ID number, searching by one, and a
+data-subject export.
 
 Law 91/2025/QH15 and Decree 356/2025/NĐ-CP: access to personal data is logged, and a data subject may
 obtain everything held about them (answered within 2 working days).
@@ -8,18 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
-from khuyencong.training import policy
+from khuyencong.core import ratelimit
+from khuyencong.core.errors import RateLimitedError
+from khuyencong.training import policy, selectors
 from khuyencong.training.models import AccessKind, FollowUp, Person, PersonalDataAccess
 
 NO_RIGHT = _("Vai trò của bạn không được xem số định danh đầy đủ của người này.")
 
 
-def _log(actor: User, person: Person, kind: str) -> PersonalDataAccess:
+def _log(actor: User, person: Person | None, kind: str) -> PersonalDataAccess:
     entry = PersonalDataAccess(actor=actor, person=person, kind=kind)
     entry._history_user = actor  # type: ignore[attr-defined]
     entry.save()
@@ -32,6 +37,43 @@ def person_unmask_id(*, actor: User, person: Person) -> str:
     require(policy.sees_personal_data(actor, person), str(NO_RIGHT))
     _log(actor, person, AccessKind.UNMASKED_ID)
     return person.national_id or ""
+
+
+ID_LENGTH = 12
+
+
+def id_query(q: str) -> str | None:
+    """The digits of a search that is an ID number search (digits and spaces only), else None."""
+    digits = "".join((q or "").split())
+    return digits if digits.isdigit() else None
+
+
+@transaction.atomic
+def person_search(*, actor: User, q: str) -> QuerySet[Person]:
+    """The person search of the list page, the API, the pickers and the enrolment boxes.
+
+    A name search is a plain scoped read. An ID number search (issue 21) confirms or denies a guess,
+    so it is reserved to roles that may see full IDs, limited per user and minute (RateLimitedError,
+    a 429) and logged: one access-log row per person found, or one without a person when nobody
+    matched (the number searched is not stored: the log must not become a list of ID numbers).
+    """
+    digits = id_query(q)
+    if digits is None:
+        return selectors.person_list(actor, q)
+    require(policy.may_search_by_id(actor), _(
+        "Vai trò của bạn không được tìm học viên theo số định danh; hãy tìm theo họ tên."))
+    if len(digits) != ID_LENGTH:  # no ID number has this shape: nothing to find, nothing to guess
+        return Person.objects.none()
+    limit = settings.PERSON_ID_LOOKUPS_PER_MINUTE
+    if not ratelimit.allow("person_id_search", actor.pk, limit):
+        raise RateLimitedError(_(
+            "Bạn đã tìm theo số định danh quá %(n)s lần trong một phút; hãy thử lại sau ít phút.") % {"n": limit})
+    found = selectors.persons_with_id(actor, digits)
+    for person in found:
+        _log(actor, person, AccessKind.ID_SEARCH)
+    if not found:
+        _log(actor, None, AccessKind.ID_SEARCH)
+    return found
 
 
 def _iso(value: Any) -> Any:

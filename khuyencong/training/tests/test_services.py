@@ -80,7 +80,7 @@ def test_duplicate_id_outside_area_is_not_named(personas, person_a) -> None:
         services.person_create(actor=personas["commune_officer_b"],
                                data=person_data(national_id=MAN_1990, commune=unit(COMMUNE_B)))
     message = exc.value.message_dict["national_id"][0]
-    assert "Nguyễn Văn An" not in message and "địa bàn khác" in message
+    assert "Nguyễn Văn An" not in message and "địa bàn khác" not in message and "chuyển Sở" in message
 
 
 def test_suspected_duplicate_needs_confirmation(personas) -> None:

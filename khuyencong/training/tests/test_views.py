@@ -178,7 +178,7 @@ def test_id_masked_and_unmask_logged(personas, person_a) -> None:
     url = reverse("training:person_detail", args=[person_a.pk])
     for persona in ("province_officer", "auditor"):
         html = client_for(personas[persona]).get(url).content.decode()
-        assert MAN_1990 not in html and "*********001" in html
+        assert MAN_1990 not in html and "**********01" in html
     assert "0912345678" in client_for(personas["province_officer"]).get(url).content.decode()
     assert "0912345678" not in client_for(personas["auditor"]).get(url).content.decode()
     unmask = reverse("training:person_unmask", args=[person_a.pk])

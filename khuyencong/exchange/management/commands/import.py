@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from khuyencong.accounts.policy import other_provinces_allowed
+from khuyencong.core import review
 from khuyencong.exchange.management.commands._actor import actor_named, add_user_argument
 from khuyencong.exchange.pipeline import max_upload_bytes, run_import
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         if options["system"] and not actor.is_superuser:
             raise CommandError("--system chỉ dành cho quản trị hệ thống.")
         scope = other_provinces_allowed() if options["system"] else contextlib.nullcontext()
-        with scope:
+        with scope, review.collecting():
             result = run_import(path.read_bytes(), filename=path.name, actor=actor, dry_run=options["dry_run"],
                                 register_code=options["register"])
         for name, outcome in result.outcomes.items():

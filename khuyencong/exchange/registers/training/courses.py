@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.urls import reverse
 
+from khuyencong.core import review
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.text import normalize
 from khuyencong.exchange.normalise import CellError
@@ -101,7 +103,10 @@ def _import_courses(sheet: SheetSpec, rows: list[Row], ctx: ImportContext) -> No
                 outcome.created += 1
                 continue
             if not _may_edit_unit(ctx, course.organising_unit_id):
-                ctx.problem(sheet, row, "code", "Mã lớp này đã được dùng cho một lớp thuộc địa bàn khác.")
+                review.hold(register="training.course", field="code", record=course, actor=ctx.actor,
+                            label=f"{course.code} · {course.title}",
+                            url=reverse("training:course_detail", args=[course.pk]))
+                ctx.problem(sheet, row, "code", review.held_message("mã lớp"))
                 continue
             changes = _changes(course, values)
             if not changes:

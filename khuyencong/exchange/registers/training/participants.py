@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from khuyencong.accounts.models import User
+from khuyencong.core import review
 from khuyencong.core.bulk import BulkInsert, write_history
 from khuyencong.core.text import fold
 from khuyencong.exchange.registers.training.common import (
@@ -36,7 +37,7 @@ from khuyencong.training.models import Course, Participation, ParticipationEvent
 from khuyencong.training.services.participations import RESTRICTED, TRANSITIONS, due_dates
 from khuyencong.training.services.persons import _derive as derive_person
 from khuyencong.training.services.persons import _validate as validate_person
-from khuyencong.training.services.persons import identity_errors
+from khuyencong.training.services.persons import hold_person_id, identity_errors
 
 _PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "gender", "ethnicity", "commune", "role",
                   "phone", "employer")
@@ -151,8 +152,9 @@ class _ParticipantImport:
                        values: dict[str, Any]) -> Person | None:
         assert isinstance(person, Person)
         if not _may_edit_unit(self.ctx, person.commune_id):
-            self.ctx.problem(self.sheet, row, "national_id", "Số định danh này đã được ghi nhận cho một người thuộc "
-                                                             "địa bàn khác; hãy liên hệ Sở Công Thương.")
+            # The same words as any other unusable ID; a province officer gets the case (issue 21).
+            hold_person_id(self.ctx.actor, person)
+            self.ctx.problem(self.sheet, row, "national_id", review.held_message("số định danh"))
             return None
         changes = _person_changes(person, values)
         if not changes:
