@@ -27,8 +27,17 @@ def operations(*methods: str) -> list[tuple[str, str]]:
     return [(path, method) for path, ops in RAW["paths"].items() for method in ops if method in wanted]
 
 
+def body(response: Any) -> bytes:
+    """The answer's bytes; a streamed answer (file download) is read once and kept for the next reader."""
+    if not response.streaming:
+        return bytes(response.content)
+    content = b"".join(response.streaming_content)
+    response.streaming_content = [content]
+    return content
+
+
 def _as_schemathesis(response: Any, method: str, url: str) -> SchemathesisResponse:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = body(response)
     headers = {name: [value] for name, value in response.headers.items()}
     return SchemathesisResponse(status_code=response.status_code, headers=headers, content=content,
                                 request=requests.Request(method=method.upper(), url=f"http://testserver{url}").prepare(),
