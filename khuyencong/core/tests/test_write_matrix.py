@@ -503,6 +503,9 @@ def test_every_write_operation_has_a_payload_and_an_expectation() -> None:
     assert keys == set(EXPECTED), (sorted(keys - set(EXPECTED)), sorted(set(EXPECTED) - keys))
     for key, answers in EXPECTED.items():
         assert set(answers) == set(PERSONAS), (key, set(PERSONAS) ^ set(answers))
+        # The house rules no table edit may break: these never write, and nobody is answered with a 5xx.
+        assert all(answers[p] >= 400 for p in ("auditor", "outsider", "anonymous", "commune_officer_b")), key
+        assert all(code < 500 for code in answers.values()), key
 
 
 def test_deleting_a_record_other_records_point_at_is_a_400_naming_them(personas, est_a) -> None:
