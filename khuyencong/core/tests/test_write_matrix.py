@@ -17,6 +17,7 @@ against the response schema of the operation.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from khuyencong.core.tests.schema_check import assert_matches_schema, operations
+from khuyencong.core.tests.schema_check import RAW, assert_matches_schema, operations
 from khuyencong.testing.fixtures import COMMUNE_A, OLD_DAY, make_establishment, make_user
 
 PERSONAS = ["province_admin", "province_officer", "commune_officer_a", "commune_officer_b", "council_member",
@@ -57,6 +58,7 @@ def _world(personas: dict[str, Any], est_a: Any, est_b: Any) -> dict[str, Any]:
         Programme,
         SupportNorm,
     )
+    from khuyencong.schemes.services import attachment_add, disbursement_create
     from khuyencong.schemes.tests.conftest import activity as activity_type
     from khuyencong.schemes.tests.conftest import make_scheme, walk
     from khuyencong.testing.fixtures import unit
@@ -116,12 +118,15 @@ def _world(personas: dict[str, Any], est_a: Any, est_b: Any) -> dict[str, Any]:
     report = issued_report_issue(actor=admin, number="01/BC-SCT", issued_on=dt.date(2026, 11, 20),
                                  signer_name="Nguyễn Văn Ký", signer_title="Giám đốc", date_from=dt.date(2026, 1, 1),
                                  date_to=dt.date(2026, 6, 30), area_code=COMMUNE_A)
+    # One row in every list a list-valued action answers (the others already have theirs).
+    disbursement_create(actor=admin, scheme=contracted, date=dt.date(2026, 4, 1), amount=5_000_000, note="")
+    attachment_add(actor=admin, scheme=scheme, kind="decision", upload=_pdf())
     return {
         "est_a": est_a, "est_b": est_b, "scheme": scheme, "programme": programme, "plan": plan,
         "norm": SupportNorm.objects.order_by("pk").first(),
         "machinery": MachineryItem.objects.create(scheme=scheme, name="Máy rang", quantity=1, unit_price=10_000_000),
         "communication_item": CommunicationOutput.objects.create(scheme=kinds["communication"], kind="article",
-                                                            title="Bài báo"),
+                                                                 title="Bài báo"),
         "assessment": CleanerProductionAssessment.objects.create(scheme=kinds["cleaner_production"],
                                                                  establishment=est_a,
                                                                  assessed_on=dt.date(2026, 5, 1)),
@@ -475,7 +480,7 @@ def world(personas, est_a, est_b, settings, tmp_path, monkeypatch, small_pdf) ->
 
 
 def test_every_write_operation_answers_each_role_as_the_policy_says(personas, world) -> None:
-    """One world for all cases (building it is the slow part); each call is undone by its savepoint."""
+    """One world for all 684 cases; each call is undone by its savepoint."""
     wrong = []
     for persona in PERSONAS:
         client = _client(personas, persona)
@@ -518,3 +523,38 @@ def test_deleting_a_record_other_records_point_at_is_a_400_naming_them(personas,
     assert response.status_code == 400
     assert "Không thể xóa vì còn hồ sơ liên quan" in response.json()["__all__"][0]
     assert Establishment.objects.filter(pk=est_a.pk).exists()
+
+
+# Every list-valued action of one record (GET …/{id}/<name> answering a JSON array) → the record it is
+# read on and who reads it; each of these lists has at least one row in the world.
+LIST_ACTIONS = {
+    "/api/v1/activities/{id}/participants": ("activity", "province_admin"),
+    "/api/v1/courses/{id}/participants": ("course", "commune_officer_a"),
+    "/api/v1/nominations/{id}/scores": ("nomination", "council_member"),
+    "/api/v1/rounds/{id}/results": ("closed", "province_officer"),
+    "/api/v1/schemes/{id}/attachments": ("scheme", "province_officer"),
+    "/api/v1/schemes/{id}/disbursements": ("contracted", "province_officer"),
+    "/api/v1/schemes/{id}/machinery-items": ("scheme", "commune_officer_a"),
+    "/api/v1/schemes/{id}/communication-outputs": ("communication", "province_admin"),
+    "/api/v1/schemes/{id}/cleaner-production-assessments": ("cleaner_production", "province_admin"),
+    "/api/v1/showrooms/{id}/displays": ("showroom", "establishment_rep"),
+}
+
+
+def _answers_an_array(operation: dict[str, Any]) -> bool:
+    content = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+    schema = content.get("schema", {})
+    return schema.get("type") == "array" or "Paginated" in schema.get("$ref", "")
+
+
+def test_every_list_valued_action_answers_rows_as_its_schema_says(personas, world) -> None:
+    """The lists the schema used to promise as paginated objects, each read with real rows and checked."""
+    found = {path for path, method in operations("get") if re.fullmatch(r"/api/v1/[\w-]+/\{id\}/[\w-]+", path)
+             and _answers_an_array(RAW["paths"][path][method])}
+    assert found == set(LIST_ACTIONS), (sorted(found - set(LIST_ACTIONS)), sorted(set(LIST_ACTIONS) - found))
+    for path, (record, persona) in LIST_ACTIONS.items():
+        url = path.replace("{id}", str(world[record].pk))
+        response = _client(personas, persona).get(url)
+        assert response.status_code == 200, (url, persona, response.status_code)
+        assert isinstance(response.json(), list) and response.json(), (url, response.json())
+        assert_matches_schema(path, "get", url, response)
