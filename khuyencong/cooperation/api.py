@@ -80,7 +80,7 @@ def _split_version(payload: serializers.Serializer) -> tuple[dict[str, Any], int
 
 class ActivityOutputSerializer(serializers.ModelSerializer):
     organising_unit = serializers.CharField(source="organising_unit.code")
-    participant_count = serializers.IntegerField(read_only=True, required=False)
+    participant_count = serializers.IntegerField(read_only=True)
     kind = choice_field(ActivityKind.choices, read_only=True)
 
     class Meta:
@@ -227,11 +227,12 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         payload = ActivityInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         activity = services.activity_create(actor=request.user, data=payload.to_service_data(request.user))  # type: ignore[arg-type]
+        activity = selectors.activity_get(request.user, activity.pk)  # type: ignore[arg-type]  # with its count
         return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses={200: ParticipantOutputSerializer(many=True)})
     @extend_schema(methods=["post"], request=ParticipantInputSerializer, responses={201: ParticipantOutputSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def participants(self, request: Request, pk: str | None = None) -> Response:
         activity = self.get_object()
         if request.method == "GET":

@@ -53,8 +53,9 @@ def activity_list(user: User, *, kind: str = "", partner: str = "") -> QuerySet[
 
 
 def activity_get(user: User, pk: Any) -> Activity:
+    """One activity in the caller's scope, with ``participant_count`` as in the list; 404 otherwise."""
     try:
-        return activities_for(user).get(pk=int(pk))
+        return activities_for(user).annotate(participant_count=Count("participants")).get(pk=int(pk))
     except (Activity.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.core.models import TrackedModel
@@ -56,4 +59,12 @@ def delete_record(instance: models.Model, *, actor: Any) -> None:
     """Delete a record; the history library keeps a '-' row naming who deleted it."""
     refuse_read_only(actor)
     instance._history_user = actor  # type: ignore[attr-defined]
-    instance.delete()
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        # Other records still point at this one (a scheme's beneficiary, a fair's participation…):
+        # a 400 that names them, never a 500.
+        linked = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        kinds = ", ".join(sorted({str(obj._meta.verbose_name) for obj in linked}))
+        message = _("Không thể xóa vì còn hồ sơ liên quan: %(kinds)s.") % {"kinds": kinds}
+        raise ValidationError({"__all__": message}) from None

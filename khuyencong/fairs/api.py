@@ -450,7 +450,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(methods=["get"], responses={200: DisplayOutputSerializer(many=True)})
     @extend_schema(methods=["post"], request=DisplayInputSerializer, responses={201: DisplayOutputSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def displays(self, request: Request, pk: str | None = None) -> Response:
         """Displays at this showroom that the caller may see; POST puts an establishment's products on display."""
         showroom = self.get_object()

@@ -325,7 +325,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ResultOut(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request: Request, pk: str) -> Response:
         selection_round = self.get_object()
         return self.action_rows(request, selectors.results_for(self._user(), selection_round), ResultOut,
@@ -355,7 +355,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
 
     @extend_schema(methods=["get"], responses={200: ScoreOut(many=True)})
     @extend_schema(methods=["post"], request=SheetIn, responses={200: ScoreOut(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def scores(self, request: Request, pk: str) -> Response:
         if request.method == "POST":
             # Recused jurors get the service's 403 with its reason; strangers still get 404.

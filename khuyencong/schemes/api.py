@@ -85,7 +85,8 @@ class SchemeOutputSerializer(serializers.ModelSerializer):
     activity_type = serializers.CharField(source="activity_type.code")
     beneficiaries = BeneficiarySerializer(many=True)
     disbursed = serializers.IntegerField()
-    implementing_unit_code = serializers.CharField(source="implementing_unit.code", default=None)
+    # Optional on a proposal: null until an implementing unit is named.
+    implementing_unit_code = serializers.CharField(source="implementing_unit.code", default=None, allow_null=True)
     status = serializers.CharField(help_text=STATUS_HELP)
 
     class Meta:
@@ -354,7 +355,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
 
     @extend_schema(methods=["get"], responses=DisbursementSerializer(many=True))
     @extend_schema(methods=["post"], request=DisbursementInputSerializer, responses={201: DisbursementSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def disbursements(self, request: Request, pk: str | None = None) -> Response:
         scheme = self.get_object()
         if request.method == "GET":

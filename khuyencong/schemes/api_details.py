@@ -186,7 +186,7 @@ class SchemeDetailsMixin:
 
     @extend_schema(methods=["get"], responses=MachineryItemSerializer(many=True))
     @extend_schema(methods=["post"], request=MachineryItemInputSerializer, responses={201: MachineryItemSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="machinery-items")
+    @action(detail=True, methods=["get", "post"], url_path="machinery-items", pagination_class=None)
     def machinery_items(self, request: Request, pk: str | None = None) -> Response:
         return self._items(request, "machinery")
 
@@ -198,7 +198,7 @@ class SchemeDetailsMixin:
     @extend_schema(methods=["get"], responses=CommunicationOutputSerializer(many=True))
     @extend_schema(methods=["post"], request=CommunicationInputSerializer,
                    responses={201: CommunicationOutputSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="communication-outputs")
+    @action(detail=True, methods=["get", "post"], url_path="communication-outputs", pagination_class=None)
     def communication_outputs(self, request: Request, pk: str | None = None) -> Response:
         return self._items(request, "communication")
 
@@ -209,7 +209,7 @@ class SchemeDetailsMixin:
 
     @extend_schema(methods=["get"], responses=AssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="cleaner-production-assessments")
+    @action(detail=True, methods=["get", "post"], url_path="cleaner-production-assessments", pagination_class=None)
     def cleaner_production_assessments(self, request: Request, pk: str | None = None) -> Response:
         return self._items(request, "assessment")
 
@@ -221,7 +221,8 @@ class SchemeDetailsMixin:
     @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": AttachmentInputSerializer},
                    responses={201: AttachmentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser],
+            pagination_class=None)
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         """Documents of the scheme; upload as multipart (same type, content and size checks as the page)."""
         scheme = self.get_object()

@@ -204,14 +204,14 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(self.get_serializer(course).data)
 
     @extend_schema(responses={200: ParticipantSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def participants(self, request: Request, pk: str | None = None) -> Response:
         course = self.get_object()
         rows = selectors.course_participants(course).select_related("course")
         return self.action_rows(request, rows, ParticipantSerializer, filename=f"hoc-vien-lop-{course.pk}")
 
     @extend_schema(request=EnrolInputSerializer, responses={201: ParticipantSerializer(many=True)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def enrol(self, request: Request, pk: str | None = None) -> Response:
         """Enrol one person (person_id) or a list of ID numbers (national_ids, all-or-nothing)."""
         course = self.get_object()
