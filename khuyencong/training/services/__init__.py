@@ -1,11 +1,15 @@
 """Writes on training records. Web pages, the API and importers all come here."""
 
 from khuyencong.training.services.bulk import (
+    EnrolRow,
     FollowUpRow,
     SettleRow,
     followups_record_many,
     participations_complete_many,
     participations_drop_many,
+    participants_enrol_by_ids,
+    participants_enrol_many,
+    participants_enrol_picked,
     participations_settle_many,
 )
 from khuyencong.training.services.courses import course_create, course_update
@@ -16,7 +20,6 @@ from khuyencong.training.services.participations import (
     participant_complete,
     participant_drop,
     participant_enrol,
-    participants_enrol_by_ids,
 )
 from khuyencong.training.services.persons import (
     consent_record,
@@ -29,6 +32,7 @@ from khuyencong.training.services.persons import (
 from khuyencong.training.services.privacy import person_export, person_unmask_id
 
 __all__ = [
+    "EnrolRow",
     "TRANSITIONS",
     "FollowUpRow",
     "SettleRow",
@@ -43,6 +47,8 @@ __all__ = [
     "participant_drop",
     "participant_enrol",
     "participants_enrol_by_ids",
+    "participants_enrol_many",
+    "participants_enrol_picked",
     "participations_complete_many",
     "participations_drop_many",
     "participations_settle_many",
