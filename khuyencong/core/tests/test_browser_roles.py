@@ -114,7 +114,7 @@ def test_commune_officer_enters_the_follow_ups_due(open_as, est) -> None:
     shoot(page, "commune-home")
     page.goto(f"{page.base}/dao-tao/lop/{course.pk}/theo-doi/")
     row = page.locator("tr", has_text="Lê Văn Cường")
-    row.locator("input[type=date]").fill("2026-11-21")
+    row.locator("input[data-datepicker]").fill("21/11/2026")
     row.locator("select").select_option("employed")
     shoot(page, "commune-follow-ups")
     page.click("button:has-text('Lưu các dòng đã điền')")
