@@ -164,7 +164,7 @@ class PickedPeopleField(forms.ModelMultipleChoiceField):
     one (scope, restriction, already enrolled) and names the row, so the field only reads numbers.
     The queryset (already scoped) only renders the chosen names back after an error."""
 
-    def clean(self, value: Any) -> list[int]:
+    def clean(self, value: Any) -> list[int]:  # type: ignore[override]  # ids, not a queryset: see above
         picked = [str(v).strip() for v in (value or []) if str(v).strip()]
         if not picked:
             raise ValidationError(_("Chưa chọn học viên nào."), code="required")
@@ -172,6 +172,9 @@ class PickedPeopleField(forms.ModelMultipleChoiceField):
         if wrong:
             raise ValidationError(_("Mã học viên không hợp lệ: %(v)s.") % {"v": ", ".join(wrong[:5])}, code="invalid")
         return [int(v) for v in picked]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
 
 
 class EnrolPickForm(forms.Form):
@@ -186,7 +189,6 @@ class EnrolPickForm(forms.Form):
         field = self.fields["people"]
         assert isinstance(field, PickedPeopleField)
         field.queryset = person_list(user)
-        field.label_from_instance = person_label  # type: ignore[method-assign]
 
 
 class CompleteForm(forms.Form):

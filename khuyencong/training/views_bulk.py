@@ -54,7 +54,7 @@ def _editable_course(request: HttpRequest, pk: int) -> Course:
 def course_enrol_picked(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol the people picked with the person picker; all of them or, if any is refused, none."""
     course = _editable_course(request, pk)
-    form = EnrolPickForm(request.POST, user=request.user)
+    form = EnrolPickForm(request.POST, user=request.user)  # type: ignore[arg-type]
     if form.is_valid():
         created = run_service(form, lambda: services.participants_enrol_picked(
             actor=request.user, course=course, person_ids=form.cleaned_data["people"],  # type: ignore[arg-type]

@@ -146,7 +146,8 @@ def scoring(est) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from khuyencong.products.tests.conftest import make_product, make_round
 
     officer = make_user("canbotinh", Role.PROVINCE_OFFICER)
-    people = {"juror": make_user("giamkhao1", Role.COUNCIL_MEMBER), "secretary": make_user("thuky", Role.COUNCIL_MEMBER)}
+    people = {"juror": make_user("giamkhao1", Role.COUNCIL_MEMBER),
+              "secretary": make_user("thuky", Role.COUNCIL_MEMBER)}
     selection_round = make_round(officer, year=2016, organiser=est.commune.parent)
     council = services.council_create(actor=officer, selection_round=selection_round, name="Hội đồng bình chọn 2016")
     services.council_member_add(actor=officer, council=council, user=people["secretary"], role=MemberRole.SECRETARY)

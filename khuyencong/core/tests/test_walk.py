@@ -131,7 +131,7 @@ def _walk(client: Client) -> dict[str, tuple[int, str]]:
         response = client.get(url)
         answers[url] = (response.status_code, "/")
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
-            nav, targets = links(url, response.content.decode())
+            _menu, targets = links(url, response.content.decode())
             second += [(target, url) for target in targets]  # the menu is the same on every page
     for url, found_on in second:
         if shape(url) not in seen:

@@ -5,11 +5,11 @@ from khuyencong.training.services.bulk import (
     FollowUpRow,
     SettleRow,
     followups_record_many,
-    participations_complete_many,
-    participations_drop_many,
     participants_enrol_by_ids,
     participants_enrol_many,
     participants_enrol_picked,
+    participations_complete_many,
+    participations_drop_many,
     participations_settle_many,
 )
 from khuyencong.training.services.courses import course_create, course_update
@@ -32,8 +32,8 @@ from khuyencong.training.services.persons import (
 from khuyencong.training.services.privacy import person_export, person_unmask_id
 
 __all__ = [
-    "EnrolRow",
     "TRANSITIONS",
+    "EnrolRow",
     "FollowUpRow",
     "SettleRow",
     "consent_record",

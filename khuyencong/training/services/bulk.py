@@ -26,10 +26,10 @@ from khuyencong.training import policy
 from khuyencong.training.models import Course, FollowUp, Participation, ParticipationStatus, Person
 from khuyencong.training.services.participations import (
     follow_up_record,
+    parse_id_lines,
     participant_complete,
     participant_drop,
     participant_enrol,
-    parse_id_lines,
 )
 
 OUTCOMES = (ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED)
@@ -185,15 +185,17 @@ def followups_record_many(*, actor: User, course: Course, rows: Sequence[FollowU
 def _enrol_row(actor: User, course: Course, row: EnrolRow, seen: set[int]) -> Participation | str:
     """Enrol one row through ``participant_enrol`` (same rules as enrolling one person); else its error."""
     person = row.person
+    not_found = _("Dòng %(n)d: không tìm thấy học viên “%(v)s” trong địa bàn của bạn.") % {
+        "n": row.number, "v": row.given}
     if person is None:
-        return _("Dòng %(n)d: không tìm thấy học viên “%(v)s” trong địa bàn của bạn.") % {"n": row.number, "v": row.given}
+        return not_found
     if person.pk in seen:
         return _("Dòng %(n)d: “%(name)s” bị lặp trong danh sách.") % {"n": row.number, "name": person.full_name}
     seen.add(person.pk)
     try:
         return participant_enrol(actor=actor, course=course, person=person)
     except PermissionDeniedError:  # a person outside the actor's communes reads as not found
-        return _("Dòng %(n)d: không tìm thấy học viên “%(v)s” trong địa bàn của bạn.") % {"n": row.number, "v": row.given}
+        return not_found
     except ValidationError as exc:
         return _("Dòng %(n)d (%(name)s): %(m)s") % {"n": row.number, "name": person.full_name,
                                                      "m": " ".join(exc.messages)}
