@@ -6,19 +6,21 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import visible_commune_ids
-from khuyencong.core.forms import PickerSelect, VNDateInput, VNDMoneyField
+from khuyencong.core.forms import PickerSelect, PickerSelectMultiple, VNDateInput, VNDMoneyField
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.geo.models import AdministrativeUnit, valid_on
 from khuyencong.schemes.models import Scheme
 from khuyencong.schemes.selectors import visible_schemes
 from khuyencong.training.models import Course, CourseType, FollowUp, Person, PersonConsent
-from khuyencong.training.selectors import course_types_on
+from khuyencong.training.pickers import person_label
+from khuyencong.training.selectors import course_types_on, person_list
 
 COURSE_FIELDS = ["code", "title", "course_type", "scheme", "organiser", "organising_unit", "trainer",
                  "venue_unit", "abroad_country", "abroad_city", "start_date", "end_date", "planned_participants",
@@ -153,6 +155,40 @@ class CourseFilterForm(forms.Form):
 class EnrolListForm(forms.Form):
     national_ids = forms.CharField(label=_("Danh sách số định danh (mỗi dòng một số)"),
                                    widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    # The course's version when the page was opened: enrolling into a course changed meanwhile is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PickedPeopleField(forms.ModelMultipleChoiceField):
+    """The people picked, as ids in the order picked, duplicates kept: the enrol service checks each
+    one (scope, restriction, already enrolled) and names the row, so the field only reads numbers.
+    The queryset (already scoped) only renders the chosen names back after an error."""
+
+    def clean(self, value: Any) -> list[int]:  # type: ignore[override]  # ids, not a queryset: see above
+        picked = [str(v).strip() for v in (value or []) if str(v).strip()]
+        if not picked:
+            raise ValidationError(_("Chưa chọn học viên nào."), code="required")
+        wrong = [v for v in picked if not v.isdigit()]
+        if wrong:
+            raise ValidationError(_("Mã học viên không hợp lệ: %(v)s.") % {"v": ", ".join(wrong[:5])}, code="invalid")
+        return [int(v) for v in picked]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
+class EnrolPickForm(forms.Form):
+    """Pick many people with the search-as-you-type person picker, then enrol them together."""
+
+    people = PickedPeopleField(label=_("Chọn học viên (gõ tên để tìm, chọn nhiều người)"),
+                               queryset=Person.objects.none(), widget=PickerSelectMultiple("persons"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        assert isinstance(field, PickedPeopleField)
+        field.queryset = person_list(user)
 
 
 class CompleteForm(forms.Form):

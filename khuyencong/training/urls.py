@@ -10,6 +10,7 @@ urlpatterns = [
     path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
     path("lop/<int:pk>/ghi-danh/", views.course_enrol, name="course_enrol"),
     path("lop/<int:pk>/ghi-danh-theo-danh-sach/", views.course_enrol_list, name="course_enrol_list"),
+    path("lop/<int:pk>/ghi-danh-nhieu-nguoi/", views_bulk.course_enrol_picked, name="course_enrol_picked"),
     path("lop/<int:pk>/ket-qua-ca-lop/", views_bulk.course_settle, name="course_settle"),
     path("lop/<int:pk>/theo-doi/", views_bulk.course_follow_ups, name="course_follow_ups"),
     path("hoc-vien/<int:pk>/hoan-thanh/", views.participation_complete, name="participation_complete"),

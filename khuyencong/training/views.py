@@ -29,7 +29,14 @@ from khuyencong.exchange.streaming import (
     unless_bad_filters,
 )
 from khuyencong.training import policy, selectors, services
-from khuyencong.training.forms import CompleteForm, CourseFilterForm, CourseForm, EnrolListForm, FollowUpForm
+from khuyencong.training.forms import (
+    CompleteForm,
+    CourseFilterForm,
+    CourseForm,
+    EnrolListForm,
+    EnrolPickForm,
+    FollowUpForm,
+)
 from khuyencong.training.models import Course
 from khuyencong.training.selectors import CourseFilters
 
@@ -131,7 +138,14 @@ def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[
 
     settle = settle_table(participants, extra.pop("settle_posted", None)) if can_edit else []
     return {"course": course, "participants": participants, "can_edit": can_edit, "settle": settle,
-            "q": q, "found": found, "list_form": extra.pop("list_form", None) or EnrolListForm(), **extra}
+            "q": q, "found": found, **_enrol_forms(user, course, extra), **extra}
+
+
+def _enrol_forms(user: Any, course: Course, extra: dict[str, Any]) -> dict[str, Any]:
+    """The two bulk enrolment forms (paste ID numbers, pick people), carrying the course version seen."""
+    seen = {"version": course.version}
+    return {"list_form": extra.pop("list_form", None) or EnrolListForm(initial=seen),
+            "pick_form": extra.pop("pick_form", None) or EnrolPickForm(user=user, initial=seen)}
 
 
 def participant_columns() -> list[ExportColumn]:
@@ -207,7 +221,8 @@ def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnrolListForm(request.POST)
     if form.is_valid():
         created = run_service(form, lambda: services.participants_enrol_by_ids(
-            actor=request.user, course=course, text=form.cleaned_data["national_ids"]))  # type: ignore[arg-type]
+            actor=request.user, course=course, text=form.cleaned_data["national_ids"],  # type: ignore[arg-type]
+            expected_version=form.cleaned_data["version"]))
         if created is not None:
             messages.success(request, _("Đã ghi danh %(n)d học viên.") % {"n": len(created)})
             return redirect("training:course_detail", pk=course.pk)

@@ -1,4 +1,5 @@
-"""Whole-class pages: settle the participants of a course in one step, record its follow-ups in one grid."""
+"""Whole-class pages: enrol many picked people, settle the participants of a course in one step, record its
+follow-ups in one grid."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.training import policy, selectors, services
-from khuyencong.training.forms import FollowUpForm
+from khuyencong.training.forms import EnrolPickForm, FollowUpForm
 from khuyencong.training.models import Course, Participation, ParticipationStatus
 from khuyencong.training.services import FollowUpRow, SettleRow
 from khuyencong.training.views import _detail_context, run_service
@@ -46,6 +47,22 @@ def _editable_course(request: HttpRequest, pk: int) -> Course:
     if not policy.may_edit_course(request.user, course):  # type: ignore[arg-type]
         raise PermissionDenied
     return course
+
+
+@login_required
+@require_POST
+def course_enrol_picked(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol the people picked with the person picker; all of them or, if any is refused, none."""
+    course = _editable_course(request, pk)
+    form = EnrolPickForm(request.POST, user=request.user)  # type: ignore[arg-type]
+    if form.is_valid():
+        created = run_service(form, lambda: services.participants_enrol_picked(
+            actor=request.user, course=course, person_ids=form.cleaned_data["people"],  # type: ignore[arg-type]
+            expected_version=form.cleaned_data["version"]))
+        if created is not None:
+            messages.success(request, _("Đã ghi danh %(n)d học viên.") % {"n": len(created)})
+            return redirect("training:course_detail", pk=course.pk)
+    return render(request, "training/course_detail.html", _detail_context(request, course, pick_form=form), status=400)
 
 
 @login_required

@@ -1,9 +1,13 @@
 """Writes on training records. Web pages, the API and importers all come here."""
 
 from khuyencong.training.services.bulk import (
+    EnrolRow,
     FollowUpRow,
     SettleRow,
     followups_record_many,
+    participants_enrol_by_ids,
+    participants_enrol_many,
+    participants_enrol_picked,
     participations_complete_many,
     participations_drop_many,
     participations_settle_many,
@@ -16,7 +20,6 @@ from khuyencong.training.services.participations import (
     participant_complete,
     participant_drop,
     participant_enrol,
-    participants_enrol_by_ids,
 )
 from khuyencong.training.services.persons import (
     consent_record,
@@ -30,6 +33,7 @@ from khuyencong.training.services.privacy import person_export, person_search, p
 
 __all__ = [
     "TRANSITIONS",
+    "EnrolRow",
     "FollowUpRow",
     "SettleRow",
     "consent_record",
@@ -43,6 +47,8 @@ __all__ = [
     "participant_drop",
     "participant_enrol",
     "participants_enrol_by_ids",
+    "participants_enrol_many",
+    "participants_enrol_picked",
     "participations_complete_many",
     "participations_drop_many",
     "participations_settle_many",

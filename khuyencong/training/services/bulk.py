@@ -1,4 +1,4 @@
-"""Whole-class work: settle many participants, record many follow-ups — all rows or none.
+"""Whole-class work: enrol many people, settle many participants, record many follow-ups — all rows or none.
 
 Each row goes through the single-record service (same policy, same validation, its own history row
 and event); the batch runs in one transaction, so one refused row leaves nothing saved. Every error
@@ -21,10 +21,16 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError
 from khuyencong.training import policy
-from khuyencong.training.models import Course, FollowUp, Participation, ParticipationStatus
-from khuyencong.training.services.participations import follow_up_record, participant_complete, participant_drop
+from khuyencong.training.models import Course, FollowUp, Participation, ParticipationStatus, Person
+from khuyencong.training.services.participations import (
+    follow_up_record,
+    parse_id_lines,
+    participant_complete,
+    participant_drop,
+    participant_enrol,
+)
 
 OUTCOMES = (ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED)
 
@@ -47,6 +53,18 @@ class FollowUpRow:
     participation_id: int
     seen_follow_ups: int
     data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnrolRow:
+    """One line of a bulk enrolment: its number in the list the user gave, what was given, whom it names.
+
+    ``person`` is None when nobody the actor may see answers to ``given`` (unknown and out of area alike).
+    """
+
+    number: int
+    given: str
+    person: Person | None
 
 
 def _row_error(number: int, participation: Participation | None, messages: Sequence[str]) -> str:
@@ -162,3 +180,80 @@ def followups_record_many(*, actor: User, course: Course, rows: Sequence[FollowU
 
     return _run_rows([(n, found.get(row.participation_id), service(row)) for n, row in enumerate(rows, start=1)],
                      FollowUp)
+
+
+def _enrol_row(actor: User, course: Course, row: EnrolRow, seen: set[int]) -> Participation | str:
+    """Enrol one row through ``participant_enrol`` (same rules as enrolling one person); else its error."""
+    person = row.person
+    not_found = _("Dòng %(n)d: không tìm thấy học viên “%(v)s” trong địa bàn của bạn.") % {
+        "n": row.number, "v": row.given}
+    if person is None:
+        return not_found
+    if person.pk in seen:
+        return _("Dòng %(n)d: “%(name)s” bị lặp trong danh sách.") % {"n": row.number, "name": person.full_name}
+    seen.add(person.pk)
+    try:
+        return participant_enrol(actor=actor, course=course, person=person)
+    except PermissionDeniedError:  # a person outside the actor's communes reads as not found
+        return not_found
+    except ValidationError as exc:
+        return _("Dòng %(n)d (%(name)s): %(m)s") % {"n": row.number, "name": person.full_name,
+                                                     "m": " ".join(exc.messages)}
+
+
+@transaction.atomic
+def participants_enrol_many(*, actor: User, course: Course, rows: Sequence[EnrolRow],
+                            expected_version: int | None = None, refused: Sequence[tuple[int, str]] = (),
+                            field: str = "rows") -> list[Participation]:
+    """Enrol everyone in ``rows`` (a pasted list or a pick), each through ``participant_enrol``; all or none.
+
+    ``refused`` are (line number, message) of lines the caller could not even read (a malformed ID
+    number): they are reported together with the rows' own errors, in line order, under ``field``.
+    ``expected_version`` is the course's version when the user opened the page: if the course was changed
+    meanwhile (dates, type — which decide the follow-up milestones), the whole list is refused as stale.
+    """
+    require(policy.may_edit_course(actor, course), _("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
+    if expected_version is not None and expected_version != course.version:
+        raise StaleEditError()
+    if not rows and not refused:
+        raise ValidationError({field: _("Danh sách trống: hãy dán mỗi dòng một số định danh hoặc chọn học viên.")},
+                              code="empty")
+    created, errors = _enrol_rows(actor, course, rows)
+    if errors or refused:  # raising undoes the rows already enrolled: the transaction holds them all
+        raise ValidationError({field: [message for _n, message in sorted([*refused, *errors])]}, code="rows")
+    return created
+
+
+def _enrol_rows(actor: User, course: Course, rows: Sequence[EnrolRow],
+                ) -> tuple[list[Participation], list[tuple[int, str]]]:
+    """Every row tried (so the user sees all the wrong lines at once); (line number, message) per failure."""
+    seen: set[int] = set()
+    created, errors = [], []
+    for row in rows:
+        result = _enrol_row(actor, course, row, seen)
+        if isinstance(result, str):
+            errors.append((row.number, result))
+        else:
+            created.append(result)
+    return created, errors
+
+
+def _rows_by_national_id(entries: Sequence[tuple[int, str]]) -> list[EnrolRow]:
+    people = {p.national_id: p for p in Person.objects.filter(national_id__in=[v for _n, v in entries])}
+    return [EnrolRow(number, value, people.get(value)) for number, value in entries]
+
+
+def participants_enrol_by_ids(*, actor: User, course: Course, text: str,
+                              expected_version: int | None = None) -> list[Participation]:
+    """Enrol a pasted list of ID numbers (one per line): all of them, or none if any line is wrong."""
+    entries, malformed = parse_id_lines(text)
+    return participants_enrol_many(actor=actor, course=course, rows=_rows_by_national_id(entries),
+                                   expected_version=expected_version, refused=malformed, field="national_ids")
+
+
+def participants_enrol_picked(*, actor: User, course: Course, person_ids: Sequence[int],
+                              expected_version: int | None = None) -> list[Participation]:
+    """Enrol the people picked one by one in the person picker (ids in the order picked); all or none."""
+    people = Person.objects.in_bulk(list(person_ids))
+    return participants_enrol_many(actor=actor, course=course, expected_version=expected_version, field="people",
+                                   rows=[EnrolRow(n, str(pk), people.get(pk)) for n, pk in enumerate(person_ids, 1)])

@@ -79,8 +79,8 @@ def participant_enrol(*, actor: User, course: Course, person: Person) -> Partici
     return _enrol(actor, course, person)
 
 
-def _parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[str]]:
-    """(line number, ID) for each non-empty line, and the format errors by line number."""
+def parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(line number, ID) for each non-empty line, and (line number, message) for each malformed one."""
     entries, errors = [], []
     for number, raw in enumerate(text.splitlines(), start=1):
         value = re.sub(r"[\s.]", "", raw)
@@ -89,46 +89,11 @@ def _parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[str]]:
         try:
             validate_national_id(value)
         except ValidationError as exc:
-            errors.append(_("Dòng %(n)d (“%(v)s”): %(m)s") % {"n": number, "v": raw.strip(), "m": exc.messages[0]})
+            errors.append((number, _("Dòng %(n)d (“%(v)s”): %(m)s") % {
+                "n": number, "v": raw.strip(), "m": exc.messages[0]}))
             continue
         entries.append((number, value))
     return entries, errors
-
-
-def _resolve_lines(actor: User, course: Course, entries: list[tuple[int, str]]) -> tuple[list[Person], list[str]]:
-    people = {p.national_id: p for p in Person.objects.filter(national_id__in=[v for _n, v in entries])}
-    enrolled = set(Participation.objects.filter(course=course, person__in=people.values())
-                   .values_list("person_id", flat=True))
-    found, errors, seen = [], [], set()
-    for number, value in entries:
-        person = people.get(value)
-        args = {"n": number, "v": value}
-        if value in seen:
-            errors.append(_("Dòng %(n)d: số định danh %(v)s bị lặp trong danh sách.") % args)
-        elif person is None or not policy.may_edit_person(actor, person):
-            errors.append(_("Dòng %(n)d: không tìm thấy học viên có số định danh %(v)s trong địa bàn của bạn.") % args)
-        elif person.pk in enrolled:
-            errors.append(_("Dòng %(n)d: “%(name)s” đã có trong lớp.") % {**args, "name": person.full_name})
-        elif person.restricted:
-            errors.append(_("Dòng %(n)d: ") % args + RESTRICTED % {"name": person.full_name})
-        else:
-            found.append(person)
-        seen.add(value)
-    return found, errors
-
-
-@transaction.atomic
-def participants_enrol_by_ids(*, actor: User, course: Course, text: str) -> list[Participation]:
-    """Enrol a pasted list of ID numbers (one per line): all of them, or none if any line is wrong."""
-    require(policy.may_edit_course(actor, course), _("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
-    entries, errors = _parse_id_lines(text)
-    people, lookup_errors = _resolve_lines(actor, course, entries)
-    errors += lookup_errors
-    if not entries and not errors:
-        errors.append(_("Danh sách trống: hãy dán mỗi dòng một số định danh."))
-    if errors:
-        raise ValidationError({"national_ids": errors}, code="lines")
-    return [_enrol(actor, course, person) for person in people]
 
 
 def _transition(actor: User, participation: Participation, to: str, note: str = "") -> Participation:

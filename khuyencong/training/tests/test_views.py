@@ -19,6 +19,7 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
+# The course list asks the menu's check (training.list): roles without training in their menu get 403.
 # persona → (course list, course detail A, course create, course edit A, person list, person detail A,
 #            person create, person edit A, follow-ups due)
 PAGE_MATRIX = {
