@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "khuyencong.core.middleware_cache.NoStoreDownloadsMiddleware",
     "khuyencong.accounts.sessions.SessionTimeoutMiddleware",
     "khuyencong.accounts.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

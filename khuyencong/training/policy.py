@@ -51,9 +51,16 @@ def may_edit_person(user: User, person: Any) -> bool:
     return may_edit(user) and in_area(user, person.commune_id)
 
 
+def sees_full_ids(user: Any) -> bool:
+    """The role part of the unmask rule: may this role see full ID numbers of anyone at all?
+
+    Files that hold persons' data as a whole (a stored import file) are for these roles only."""
+    return is_active_member(user) and user.role in PERSONAL_DATA
+
+
 def sees_personal_data(user: User, person: Any) -> bool:
     """Full ID and phone: province admin/officer, and commune officers of the person's own commune."""
-    if not is_active_member(user) or user.role not in PERSONAL_DATA:
+    if not sees_full_ids(user):
         return False
     communes = visible_commune_ids(user)
     return communes is None or person.commune_id in communes

@@ -26,7 +26,7 @@ from khuyencong.training.services.persons import (
     person_restrict,
     person_update,
 )
-from khuyencong.training.services.privacy import person_export, person_unmask_id
+from khuyencong.training.services.privacy import disclosure_log, person_export, person_unmask_id
 
 __all__ = [
     "TRANSITIONS",
@@ -36,6 +36,7 @@ __all__ = [
     "consent_withdraw",
     "course_create",
     "course_update",
+    "disclosure_log",
     "follow_up_record",
     "follow_up_update",
     "followups_record_many",
