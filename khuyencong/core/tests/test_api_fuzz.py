@@ -39,10 +39,13 @@ def in_process_requests():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def admin_headers(personas, est_a, in_process_requests) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from rest_framework.authtoken.models import Token
+    from khuyencong.accounts.models import TokenScope
+    from khuyencong.accounts.tokens import token_issue
 
-    token = Token.objects.create(user=personas["province_admin"])
-    return {"Authorization": f"Token {token.key}"}
+    # An administrator's account needs a second factor: only an explicitly issued token works for it.
+    _token, key = token_issue(actor=None, user=personas["province_admin"], scope=TokenScope.READ_WRITE,
+                              second_factor_waived=True)
+    return {"Authorization": f"Token {key}"}
 
 
 @schema.parametrize()
