@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "khuyencong.core.middleware_cache.NoStoreDownloadsMiddleware",
     "khuyencong.accounts.sessions.SessionTimeoutMiddleware",
     "khuyencong.accounts.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -192,7 +193,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "khuyencong.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -297,6 +298,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3600)
 
 # Prometheus scrape token; without one, /metrics answers only requests from the machine itself.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Days an API token is valid unless its issuer says otherwise (accounts/tokens.py).
+API_TOKEN_DAYS = env.int("KHUYENCONG_API_TOKEN_DAYS", default=90)
 
 # Business settings.
 PROVINCE_CODE = env.str("KHUYENCONG_PROVINCE_CODE", default="79")

@@ -41,3 +41,59 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role else str(_("Chưa phân vai trò"))
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Chỉ đọc")
+    READ_WRITE = "read_write", _("Đọc và ghi")
+
+
+class ApiToken(models.Model):
+    """A key for the API without a session (``Authorization: Token <key>``), see ``accounts/tokens.py``.
+
+    Only the SHA-256 of the key is stored (the key is shown once, at issue); ``prefix`` tells tokens
+    apart on screens and in the trail. The history of this model is the trail of issue and revocation.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên gọi"), max_length=100, blank=True)
+    key_digest = models.CharField(_("băm SHA-256 của khóa"), max_length=64, unique=True)
+    prefix = models.CharField(_("đầu khóa"), max_length=8)
+    scope = models.CharField(_("phạm vi"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ)
+    # Accounts that need a second factor may use a token only if an administrator said so when
+    # issuing it (the command ``issue_token --second-factor-waived`` or the admin): a token never
+    # asks for the second factor.
+    second_factor_waived = models.BooleanField(_("được cấp riêng thay cho xác thực hai bước"), default=False)
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(User, verbose_name=_("người cấp"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}… · {self.get_scope_display()}"
+
+
+class ApiTokenUse(models.Model):
+    """One API request made with a token: the per-token trail (refused writes of read-only tokens too)."""
+
+    token = models.ForeignKey(ApiToken, verbose_name=_("khóa API"), on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    method = models.CharField(_("phương thức"), max_length=10)
+    path = models.CharField(_("địa chỉ"), max_length=255)
+    allowed = models.BooleanField(_("được phép"), default=True)
+
+    class Meta:
+        verbose_name = _("lượt dùng khóa API")
+        verbose_name_plural = _("lượt dùng khóa API")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.method} {self.path}"

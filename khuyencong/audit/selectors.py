@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from khuyencong.accounts.models import Role, User
 
@@ -63,5 +63,6 @@ def personal_data_access(filters: AuditFilters) -> QuerySet:  # type: ignore[typ
     if filters.text:
         from khuyencong.core.text import fold
 
-        rows = rows.filter(person__search_name__contains=fold(filters.text))
+        # A person's name, or for disclosures of many persons the export or file named in ``subject``.
+        rows = rows.filter(Q(person__search_name__contains=fold(filters.text)) | Q(subject__icontains=filters.text))
     return _dated(rows, "at", filters)

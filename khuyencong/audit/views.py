@@ -34,8 +34,14 @@ def _record_label(row: object) -> str:
 def access_columns() -> list[ExportColumn]:
     return [
         col(_("Thời điểm"), "at"), col(_("Người truy cập"), "actor.username"),
-        col(_("Học viên"), "person.full_name"), col(_("Nội dung"), "get_kind_display"),
+        col(_("Học viên"), _accessed), col(_("Số người"), "count"), col(_("Nội dung"), "get_kind_display"),
     ]
+
+
+def _accessed(row: object) -> str:
+    """One person's name, or what a disclosure of many persons at once was (an export, an import file)."""
+    person = getattr(row, "person", None)
+    return person.full_name if person is not None else getattr(row, "subject", "")
 
 
 def change_columns() -> list[ExportColumn]:

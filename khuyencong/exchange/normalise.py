@@ -42,6 +42,14 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _unneutralised(text: str) -> str:
+    """Exports put an apostrophe before text a spreadsheet could take for a formula (``'=…``, ``'-…``,
+    ``streaming.neutralise``); the text read back is the text that was exported."""
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return text[1:]
+    return text
+
+
 def read_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed into a number cell: 1079.0 → "1079"
@@ -49,7 +57,7 @@ def read_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    text = _unneutralised(str(value))
     if _CONTROL.search(text):
         raise CellError("Ô chứa ký tự điều khiển không hiển thị được (ví dụ do dán từ phần mềm khác): "
                         "hãy gõ lại nội dung ô.")

@@ -57,6 +57,12 @@ class SheetSpec:
     title: str                      # what one row is, for the instructions
     columns: tuple[Column, ...]
     key: tuple[str, ...]            # fields forming the natural key (unique within a file)
+    # Personal data (Decree 356/2025): the fields written in full only for whoever may see them (masked
+    # otherwise), and the fields that tell one person from another on the sheet. A register with such
+    # a sheet keeps its stored import files from roles that may not see full ID numbers, and an export
+    # writing any of these fields in full is logged with the number of persons (``export.py``).
+    personal: tuple[str, ...] = ()
+    person_key: tuple[str, ...] = ()
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
@@ -111,6 +117,10 @@ class ImportContext:
 
     def outcome(self, sheet: SheetSpec) -> Outcome:
         return self.outcomes.setdefault(sheet.name, Outcome())
+
+
+def carries_personal_data(register: Register) -> bool:
+    return any(sheet.personal for sheet in register.sheets)
 
 
 class Register(Protocol):

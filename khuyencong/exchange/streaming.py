@@ -77,6 +77,9 @@ class ExportColumn:
 
     header: str | Promise
     value: str | Accessor
+    # A personal-data column (ID number, phone) masked for some readers: an export writing it in full
+    # for any record is logged (``ListDisclosure``).
+    personal: bool = False
 
     def read(self, record: Any) -> Any:
         if callable(self.value):
@@ -119,6 +122,11 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return f"'{value}"
     return value
+
+
+def shown_in_full(value: Any) -> bool:
+    """Is a personal-data cell (ID number, phone) written unmasked? Masks always contain ``*``."""
+    return isinstance(value, str) and bool(value.strip()) and "*" not in value
 
 
 def plain_value(value: Any) -> Any:
@@ -288,15 +296,55 @@ def requested_format(request: HttpRequest) -> str | None:
     return None if value is None else value.strip().lower()
 
 
+@dataclass(frozen=True)
+class ListDisclosure:
+    """Who asks for a list export, and what it is (its address), for the personal-data access log."""
+
+    actor: Any
+    subject: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> ListDisclosure:
+        return cls(request.user, f"Xuất danh sách {request.get_full_path()}")
+
+    def log(self, count: int) -> None:
+        if count <= 0:  # every personal cell masked: nothing disclosed, nothing to log
+            return
+        from khuyencong.training.models import AccessKind
+        from khuyencong.training.services import disclosure_log
+
+        disclosure_log(actor=self.actor, kind=AccessKind.LIST_EXPORT, subject=self.subject, count=count)
+
+
+def _counted(rows: Iterable[list[Any]], personal: list[int], disclosure: ListDisclosure) -> Iterator[list[Any]]:
+    """The rows as they are, counting those with a personal cell in full; logged once the rows are out.
+
+    A CSV is streamed: the count is known only after the last row (or when the client went away,
+    then it is what was sent), so the log row is written when the generator ends.
+    """
+    count = 0
+    try:
+        for row in rows:
+            if any(shown_in_full(row[i]) for i in personal):
+                count += 1
+            yield row
+    finally:
+        disclosure.log(count)
+
+
 def export_table(fmt: str, *, filename: str, sheet_name: str, columns: Sequence[ExportColumn],
-                 items: Iterable[Any]) -> HttpResponse:
+                 items: Iterable[Any], disclosure: ListDisclosure | None = None) -> HttpResponse:
     """``items`` (a filtered, scoped queryset) as CSV or XLSX; ``fmt`` must be one of FORMATS.
 
     The answer is a ``StreamingHttpResponse`` or a ``FileResponse``; it is typed ``HttpResponse`` so
-    that the list views keep their signature.
+    that the list views keep their signature. With ``disclosure``, records whose personal columns
+    were written in full are counted into the personal-data access log.
     """
     headers = [c.header for c in columns]
-    rows = ([c.read(record) for c in columns] for record in records(items))
+    rows: Iterable[list[Any]] = ([c.read(record) for c in columns] for record in records(items))
+    personal = [i for i, c in enumerate(columns) if c.personal]
+    if disclosure is not None and personal:
+        rows = _counted(rows, personal, disclosure)
     stamped = f"{filename}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == CSV:
         return cast(HttpResponse, csv_response(stamped, headers, rows))
@@ -355,7 +403,8 @@ def export_list(request: HttpRequest, items: Iterable[Any], columns: Sequence[Ex
     if bad:
         assert filters is not None
         return HttpResponseBadRequest(bad_filters_message(filters), content_type="text/plain; charset=utf-8")
-    return export_table(fmt, filename=filename, sheet_name=sheet_name, columns=columns, items=items)
+    return export_table(fmt, filename=filename, sheet_name=sheet_name, columns=columns, items=items,
+                        disclosure=ListDisclosure.of(request))
 
 
 def export_links(request: HttpRequest) -> dict[str, str]:
@@ -397,6 +446,7 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
     in the serializer); nested objects become ``commune.code``, ``commune.name`` columns.
     """
     columns: list[ExportColumn] = []
+    personal = getattr(serializer, "personal_fields", ())  # fields masked for some readers
     for name, field in serializer.fields.items():
         if field.write_only:
             continue
@@ -406,7 +456,7 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
                 columns.append(ExportColumn(child.header, _nested(field, child)))
             continue
         typed = isinstance(field, _TYPED_FIELDS) and not isinstance(field, serializers.SerializerMethodField)
-        columns.append(ExportColumn(header, _reader(field, typed)))
+        columns.append(ExportColumn(header, _reader(field, typed), personal=name in personal))
     return columns
 
 
@@ -517,7 +567,8 @@ class ExportableListMixin:
         items = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         columns = serializer_columns(self.get_serializer())  # type: ignore[attr-defined]
         name = self.export_filename
-        return export_table(fmt, filename=name, sheet_name=name, columns=columns, items=items)
+        return export_table(fmt, filename=name, sheet_name=name, columns=columns, items=items,
+                            disclosure=ListDisclosure.of(request))
 
     def action_rows(self, request: Request, items: Iterable[Any], serializer_class: type[serializers.Serializer],
                     *, filename: str) -> Any:
@@ -526,4 +577,5 @@ class ExportableListMixin:
         if fmt not in FORMATS:
             return Response(serializer_class(items, many=True).data)
         return export_table(fmt, filename=filename, sheet_name=filename,
-                            columns=serializer_columns(serializer_class()), items=items)
+                            columns=serializer_columns(serializer_class()), items=items,
+                            disclosure=ListDisclosure.of(request))

@@ -21,8 +21,11 @@ from khuyencong.exchange import jobs, registry
 from khuyencong.exchange.forms import UploadForm
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import max_upload_bytes
-from khuyencong.exchange.spec import Register
+from khuyencong.exchange.spec import Register, carries_personal_data
 from khuyencong.exchange.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
+from khuyencong.training import policy as training_policy
+from khuyencong.training import services as training_services
+from khuyencong.training.models import AccessKind
 
 PAGE_SIZE = 25
 RECENT_JOBS = 10
@@ -236,17 +239,36 @@ def job_problems(request: HttpRequest, pk: int) -> FileResponse:
                          [_("Trang"), _("Dòng"), _("Cột"), _("Lỗi")], rows)
 
 
+def _file_job(user: Any, pk: int) -> ImportJob:
+    """The job whose stored file ``user`` may download, else the 404 of an unknown job.
+
+    A file holds its persons' data in full, whatever the reader's masking would be, so a register with
+    personal data (``spec.carries_personal_data``) gives its files only to roles that may see full ID
+    numbers (the training policy's unmask rule); the job itself stays listed for the auditor.
+    """
+    job = jobs.job_get(user, pk)
+    try:
+        personal = carries_personal_data(registry.get(job.register))
+    except KeyError:
+        personal = True  # a register no longer known: assume the worst
+    if personal and not training_policy.sees_full_ids(user):
+        raise Http404(_("Không tìm thấy lần nhập dữ liệu này."))  # word for word the unknown job's 404
+    return job
+
+
 @login_required
 @require_GET
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
-    """The file exactly as uploaded (auditors open what changed the data)."""
-    job = jobs.job_get(request.user, pk)  # type: ignore[arg-type]
+    """The file exactly as uploaded (auditors open what changed the data); every download is logged."""
+    job = _file_job(request.user, pk)
     if not job.file:
         raise Http404(_("Tệp của lần nhập này không còn lưu."))
     try:
         stream = job.file.open("rb")
     except OSError:
         raise Http404(_("Tệp của lần nhập này không còn lưu.")) from None
+    training_services.disclosure_log(actor=request.user, kind=AccessKind.IMPORT_FILE, count=job.rows_total,  # type: ignore[arg-type]
+                                     subject=f"Lần nhập #{job.pk} ({job.register}): {job.filename}")
     response = FileResponse(stream, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition(job.filename or f"lan-nhap-{job.pk}")
     return response

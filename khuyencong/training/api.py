@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiTypes,
@@ -230,6 +232,8 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):
+    # Masked for some readers; a list export writing them in full is logged (exchange.streaming).
+    personal_fields = ("national_id", "phone")
     national_id = serializers.SerializerMethodField(help_text="Luôn che; dùng POST …/unmask để xem (có ghi nhật ký)")
     phone = serializers.SerializerMethodField()
     commune = UnitRefSerializer()
@@ -307,6 +311,7 @@ class MergeInputSerializer(serializers.Serializer):
     create=extend_schema(request=PersonInputSerializer, responses={201: PersonOutputSerializer}),
     partial_update=extend_schema(request=PersonInputSerializer, responses={200: PersonOutputSerializer}),
 )
+@method_decorator(never_cache, name="dispatch")  # persons' data (phones in full for some roles): no cache copy
 class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
 

@@ -272,6 +272,10 @@ class AccessKind(models.TextChoices):
     UNMASKED_ID = "unmasked_id", _("Xem số định danh đầy đủ")
     EXPORT = "export", _("Xuất toàn bộ dữ liệu (yêu cầu của chủ thể dữ liệu)")
     ID_SEARCH = "id_search", _("Tra cứu theo số định danh")
+    # Disclosures of many persons at once (one row each, with the number of persons).
+    REGISTER_EXPORT = "register_export", _("Xuất sổ dữ liệu theo mẫu nhập (dữ liệu đầy đủ)")
+    LIST_EXPORT = "list_export", _("Xuất danh sách có dữ liệu cá nhân đầy đủ")
+    IMPORT_FILE = "import_file", _("Tải tệp nhập đã lưu")
 
 
 class PersonalDataAccess(models.Model):
@@ -280,10 +284,14 @@ class PersonalDataAccess(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người truy cập"), null=True,
                               on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    # Empty for an ID search that matched nobody: the attempt is logged, the searched number is not.
+    # Empty for an ID search that matched nobody (the attempt is logged, the searched number is not) and for a
+    # disclosure of many persons at once (an export, a stored import file): ``count`` says how many and
+    # ``subject`` what was disclosed.
     person = models.ForeignKey(Person, verbose_name=_("học viên"), on_delete=models.CASCADE, null=True, blank=True,
                                related_name="data_accesses")
     kind = models.CharField(_("nội dung"), max_length=20, choices=AccessKind.choices)
+    count = models.PositiveIntegerField(_("số người"), default=1)
+    subject = models.CharField(_("dữ liệu được truy cập"), max_length=255, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
@@ -292,7 +300,7 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.actor} · {self.person_id} · {self.kind}"
+        return f"{self.actor} · {self.person_id or self.subject} · {self.kind}"
 
 
 class PersonMerge(models.Model):

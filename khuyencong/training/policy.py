@@ -51,9 +51,16 @@ def may_edit_person(user: User, person: Any) -> bool:
     return may_edit(user) and in_area(user, person.commune_id)
 
 
+def sees_full_ids(user: Any) -> bool:
+    """The role part of the unmask rule: may this role see full ID numbers of anyone at all?
+
+    Files that hold persons' data as a whole (a stored import file) are for these roles only."""
+    return is_active_member(user) and user.role in PERSONAL_DATA
+
+
 def sees_personal_data(user: User, person: Any) -> bool:
     """Full ID and phone: province admin/officer, and commune officers of the person's own commune."""
-    if not is_active_member(user) or user.role not in PERSONAL_DATA:
+    if not sees_full_ids(user):
         return False
     communes = visible_commune_ids(user)
     return communes is None or person.commune_id in communes
@@ -62,8 +69,8 @@ def sees_personal_data(user: User, person: Any) -> bool:
 def may_search_by_id(user: Any) -> bool:
     """Exact search by national ID: only roles that may see full IDs (for their own area's persons).
 
-    Anyone else could confirm a guessed number against a masked one (issue 21)."""
-    return is_active_member(user) and user.role in PERSONAL_DATA
+    Anyone else could confirm a guessed number against a masked one."""
+    return sees_full_ids(user)
 
 
 def scope_training(records: QuerySet[Any], user: User, *, commune_path: str) -> QuerySet[Any]:

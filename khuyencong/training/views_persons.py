@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
@@ -79,12 +80,14 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
     }
 
 
+@never_cache  # the person's data in full for whoever may see it: no copy in any cache
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
     return render(request, "training/person_detail.html", _person_context(request, person))
 
 
+@never_cache
 @login_required
 @require_POST
 def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,6 +100,7 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/person_detail.html", _person_context(request, person, full_id=full_id))
 
 
+@never_cache
 @login_required
 @require_POST
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -171,6 +175,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return _person_form(request, None)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:

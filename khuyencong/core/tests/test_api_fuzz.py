@@ -51,10 +51,13 @@ def in_process_requests():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def role_headers(personas, est_a, in_process_requests) -> Iterator[tuple[str, dict[str, str]]]:  # type: ignore[no-untyped-def]
     """An endless round of (role, token header) over ROLES, one per generated case."""
-    from rest_framework.authtoken.models import Token
+    from khuyencong.accounts.models import TokenScope
+    from khuyencong.accounts.tokens import token_issue
 
-    tokens = {role: Token.objects.create(user=personas[role]).key for role in ROLES}
-    return itertools.cycle([(role, {"Authorization": f"Token {key}"}) for role, key in tokens.items()])
+    # An administrator's account needs a second factor: only an explicitly issued token works for it.
+    keys = {role: token_issue(actor=None, user=personas[role], scope=TokenScope.READ_WRITE,
+                              second_factor_waived=True)[1] for role in ROLES}
+    return itertools.cycle([(role, {"Authorization": f"Token {key}"}) for role, key in keys.items()])
 
 
 @schema.parametrize()

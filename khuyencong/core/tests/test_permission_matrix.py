@@ -134,9 +134,9 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
 
 
 def test_an_outsider_with_a_token_is_treated_the_same(personas, world) -> None:
-    from rest_framework.authtoken.models import Token
+    from khuyencong.accounts.tokens import token_issue
 
     user = make_user("ngoai", "")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(actor=None, user=user)[1]}")
     assert "LEAKA" not in client.get("/api/v1/establishments").content.decode()

@@ -55,11 +55,11 @@ def test_anonymous_refused(est_a) -> None:
 
 
 def test_token_authentication(personas) -> None:
-    from rest_framework.authtoken.models import Token
+    from khuyencong.accounts.tokens import token_issue
 
-    token = Token.objects.create(user=personas["province_officer"])
+    _token, key = token_issue(actor=None, user=personas["province_officer"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(LIST).status_code == 200
 
 

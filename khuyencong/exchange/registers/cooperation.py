@@ -132,6 +132,8 @@ PARTICIPANTS = SheetSpec(
     name="Người tham gia",
     title="Một lượt một cán bộ, công chức, viên chức tham gia một hoạt động",
     key=("activity", "activity_start_date", "national_id", "full_name", "birth_date", "commune"),
+    personal=("national_id",),
+    person_key=("national_id", "full_name", "birth_date", "commune"),
     columns=(
         Column("Tên hoạt động", "activity", required=True, max_length=255, help=_ACTIVITY_HELP, example=_ACTIVITY),
         Column("Ngày bắt đầu hoạt động", "activity_start_date", Kind.DATE, required=True,

@@ -29,7 +29,7 @@ from khuyencong.training.services.persons import (
     person_restrict,
     person_update,
 )
-from khuyencong.training.services.privacy import person_export, person_search, person_unmask_id
+from khuyencong.training.services.privacy import disclosure_log, person_export, person_search, person_unmask_id
 
 __all__ = [
     "TRANSITIONS",
@@ -40,6 +40,7 @@ __all__ = [
     "consent_withdraw",
     "course_create",
     "course_update",
+    "disclosure_log",
     "follow_up_record",
     "follow_up_update",
     "followups_record_many",

@@ -31,6 +31,18 @@ def _log(actor: User, person: Person | None, kind: str) -> PersonalDataAccess:
     return entry
 
 
+def disclosure_log(*, actor: User, kind: str, subject: str, count: int) -> PersonalDataAccess:
+    """One access-log row for a disclosure of many persons at once: who, what, how many, when.
+
+    Register and list exports log only when they wrote someone's data in full (``count`` > 0); a
+    stored import file is logged on every download, ``count`` being its rows (it is not read for it).
+    """
+    entry = PersonalDataAccess(actor=actor, kind=kind, subject=subject[:255], count=count)
+    entry._history_user = actor  # type: ignore[attr-defined]
+    entry.save()
+    return entry
+
+
 @transaction.atomic
 def person_unmask_id(*, actor: User, person: Person) -> str:
     """Return the full ID number and log the view; roles without the right are refused."""

@@ -69,12 +69,16 @@ _PERSON_KEY_COLUMNS = (
            help="Mã hoặc tên xã/phường (trước hoặc sau sắp xếp 2025)."),
 )
 
+_PERSON = ("national_id", "full_name", "birth_date", "birth_year", "commune")
+
 PARTICIPANTS = SheetSpec(
     name="Học viên",
     title="Một học viên trong một lớp (một lượt tham gia)",
     # The pipeline refuses rows repeating this whole key; repeats of CCCD + course with a different name
     # are found by the register, which knows the person's identity.
     key=("course", "national_id", "full_name", "birth_date", "birth_year", "commune"),
+    personal=("national_id", "phone"),
+    person_key=_PERSON,
     columns=(
         *_PERSON_KEY_COLUMNS,
         Column("Giới tính", "gender", Kind.CHOICE, required=True, choices=_labels(Gender.choices), example="Nam"),
@@ -93,6 +97,8 @@ FOLLOW_UPS = SheetSpec(
     name="Theo dõi việc làm",
     title="Kết quả theo dõi việc làm của một học viên sau khóa học, vào một ngày",
     key=("course", "national_id", "full_name", "birth_date", "birth_year", "commune", "date"),
+    personal=("national_id",),
+    person_key=_PERSON,
     columns=(
         *_PERSON_KEY_COLUMNS,
         Column("Ngày theo dõi", "date", Kind.DATE, required=True, example=dt.date(2020, 9, 20)),
