@@ -60,7 +60,6 @@ def id_query(q: str) -> str | None:
     return digits if digits.isdigit() else None
 
 
-@transaction.atomic
 def person_search(*, actor: User, q: str) -> QuerySet[Person]:
     """The person search of the list page, the API, the pickers and the enrolment boxes.
 
@@ -80,11 +79,12 @@ def person_search(*, actor: User, q: str) -> QuerySet[Person]:
     if not ratelimit.allow("person_id_search", actor.pk, limit):
         raise RateLimitedError(_(
             "Bạn đã tìm theo số định danh quá %(n)s lần trong một phút; hãy thử lại sau ít phút.") % {"n": limit})
-    found = selectors.persons_with_id(actor, digits)
-    for person in found:
-        _log(actor, person, AccessKind.ID_SEARCH)
-    if not found:
-        _log(actor, None, AccessKind.ID_SEARCH)
+    with transaction.atomic():  # the answer and its log rows together (a name search writes nothing)
+        found = selectors.persons_with_id(actor, digits)
+        for person in found:
+            _log(actor, person, AccessKind.ID_SEARCH)
+        if not found:
+            _log(actor, None, AccessKind.ID_SEARCH)
     return found
 
 
