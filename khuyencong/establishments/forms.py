@@ -13,6 +13,7 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import visible_commune_ids
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
 from khuyencong.geo.models import AdministrativeUnit, valid_on
+from khuyencong.geo.pickers import UnitCodePicker
 
 FIELDS = [
     "name", "legal_form", "tax_code", "business_registration_no", "representative_name", "representative_phone",
@@ -80,7 +81,9 @@ class EstablishmentForm(forms.ModelForm):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
-    unit = forms.CharField(label=_("Mã đơn vị hành chính"), required=False, max_length=10)
+    unit = forms.CharField(label=_("Địa bàn"), required=False, max_length=10,
+                           widget=UnitCodePicker(blank=_("Tất cả")),
+                           help_text=_("Gõ tên tỉnh, huyện (cũ) hoặc xã, phường để tìm."))
     sector_group = forms.ChoiceField(label=_("Nhóm ngành"), required=False,
                                      choices=[("", _("Tất cả")), *SectorGroup.choices])
     legal_form = forms.ChoiceField(label=_("Loại hình"), required=False,

@@ -14,6 +14,7 @@ from khuyencong.core.forms import PickerSelect, PickerSelectMultiple, VNDateInpu
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, Showroom, ShowroomDisplay
+from khuyencong.geo.pickers import UnitCodePicker
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products.models import Product
 from khuyencong.schemes.models import Scheme
@@ -66,8 +67,9 @@ def _unit_from_code(code: str, day: dt.date | None) -> Any:
 
 
 class FairForm(_ServiceForm):
-    venue_code = forms.CharField(label=_("Mã đơn vị hành chính nơi tổ chức (trong nước)"), max_length=10,
-                                 required=False, help_text=_("Mã GSO của tỉnh hoặc xã/phường, ví dụ 79 hoặc 26560."))
+    venue_code = forms.CharField(label=_("Nơi tổ chức (trong nước)"), max_length=10, required=False,
+                                 widget=UnitCodePicker(),
+                                 help_text=_("Gõ tên tỉnh hoặc xã, phường để tìm; để trống nếu tổ chức ở nước ngoài."))
     booth_support_vnd = VNDMoneyField(label=_("Hỗ trợ gian hàng mỗi cơ sở (đồng)"), min_value=0, initial=0)
     service_fields = [*FAIR_FIELDS, "venue_unit"]
 
@@ -173,7 +175,8 @@ class FilterForm(forms.Form):
 
 
 class ShowroomForm(_ServiceForm):
-    location_code = forms.CharField(label=_("Mã đơn vị hành chính (địa bàn)"), max_length=10)
+    location_code = forms.CharField(label=_("Địa bàn"), max_length=10, widget=UnitCodePicker(),
+                                    help_text=_("Gõ tên tỉnh hoặc xã, phường để tìm."))
     service_fields = [*SHOWROOM_FIELDS, "location_unit"]
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core.forms import PickerSelect
 from khuyencong.core.pickers import LIMIT
 from khuyencong.core.text import fold
 from khuyencong.geo.models import AdministrativeUnit
@@ -48,3 +49,28 @@ def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, 
         units = units.filter(Q(parent__code=params["parent"]) | Q(parent__parent__code=params["parent"]))
     by = "code" if params.get("value") == "code" else "pk"
     return [(str(getattr(unit, by)), unit_label(unit)) for unit in units.order_by("level", "search_name")[:LIMIT]]
+
+
+def label_for_code(code: str, on: dt.date | None = None) -> str:
+    """A unit code as the picker shows it: the unit's name as drawn on ``on`` (or its last version)."""
+    from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+
+    try:
+        return unit_label(unit_by_code(code, on=on or timezone.localdate()))
+    except UnitNotFound:
+        last = AdministrativeUnit.objects.filter(code=code).select_related("parent").order_by("-valid_from").first()
+        return unit_label(last) if last else code
+
+
+class UnitCodePicker(PickerSelect):
+    """The unit picker for a field that holds a unit *code* (filters, venues): officials type a name,
+    choose, and the form receives the code; the current code is shown by its name, never as digits."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, blank: Any = "") -> None:
+        super().__init__("units", attrs=attrs, params={"value": "code"})
+        self.blank = blank
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
+        code = next((str(v) for v in value if v), "")
+        self.choices = [("", self.blank), *([(code, label_for_code(code))] if code else [])]
+        return forms.Select.optgroups(self, name, value, attrs)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.forms import PickerSelect, VNDateInput
@@ -33,16 +32,9 @@ def period_presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
 
 def area_label(code: str, on: dt.date | None) -> str:
     """The picker's current option: the unit's name as drawn on ``on`` (or its last version)."""
-    from khuyencong.geo.models import AdministrativeUnit
-    from khuyencong.geo.pickers import unit_label
-    from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+    from khuyencong.geo.pickers import label_for_code
 
-    try:
-        return unit_label(unit_by_code(code, on=on or timezone.localdate()))
-    except UnitNotFound:
-        last = (AdministrativeUnit.objects.filter(code=code).select_related("parent")
-                .order_by("-valid_from").first())
-        return unit_label(last) if last else code
+    return label_for_code(code, on)
 
 
 class ReportForm(forms.Form):

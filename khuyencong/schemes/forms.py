@@ -13,6 +13,7 @@ from khuyencong.core.forms import PickerSelectMultiple, VNDateInput, VNDecimalFi
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
+from khuyencong.geo.pickers import UnitCodePicker
 from khuyencong.schemes.models import ActivityType, AnnualPlan, AttachmentKind, FundingSource, Scheme, SchemeStatus
 from khuyencong.schemes.services.lifecycle import AMENDABLE, FIELDS, allowed_targets
 from khuyencong.schemes.services.schemes import EDITABLE
@@ -42,7 +43,9 @@ class FilterForm(forms.Form):
     activity_type = forms.ChoiceField(label=_("Loại hoạt động"), required=False)
     funding_source = forms.ChoiceField(label=_("Nguồn kinh phí"), required=False, choices=_all(FundingSource.choices))
     status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=_all(SchemeStatus.choices))
-    unit = forms.CharField(label=_("Mã đơn vị hành chính"), required=False, max_length=10)
+    unit = forms.CharField(label=_("Địa bàn"), required=False, max_length=10,
+                           widget=UnitCodePicker(blank=_("Tất cả")),
+                           help_text=_("Gõ tên tỉnh, huyện (cũ) hoặc xã, phường để tìm."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -138,3 +138,12 @@ def test_list_page_query_count_constant(personas, django_assert_max_num_queries)
     client = client_for(personas["province_officer"])
     with django_assert_max_num_queries(8):
         assert client.get(reverse("establishments:list")).status_code == 200
+
+
+def test_the_area_filter_is_chosen_by_name_not_typed_as_a_code(personas) -> None:
+    """The filter holds a unit code, but the page shows a picker and the chosen unit by its name."""
+    page = client_for(personas["province_officer"]).get(reverse("establishments:list"), {"unit": COMMUNE_A})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-picker="units"' in html and 'data-picker-value="code"' in html
+    assert f'<option value="{COMMUNE_A}" selected>Phường Bà Rịa' in html
+    assert "Mã đơn vị hành chính" not in html
