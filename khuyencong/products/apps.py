@@ -19,6 +19,7 @@ class ProductsConfig(AppConfig):
         todo.register("products.missing_sheets", product_todo.missing_score_sheets)
         todo.register("products.rounds_to_start", product_todo.rounds_to_start)
         todo.register("products.open_rounds", product_todo.open_rounds)
+        todo.register("products.certificates_expiring", product_todo.certificates_expiring)
 
         from khuyencong.core import pickers
         from khuyencong.products import pickers as sources

@@ -90,3 +90,25 @@ def open_rounds(user: Any, *, today: dt.date) -> TodoList | None:
     return TodoList(title=_("Đợt bình chọn sản phẩm đang nhận hồ sơ"), count=stats["n"],
                     oldest_due=stats["oldest"], items=items, url=reverse("products:list"),
                     explanation=_("Đăng ký sản phẩm và nộp hồ sơ trước hạn ghi bên cạnh."))
+
+
+EXPIRY_AHEAD_DAYS = 90  # a recognition lapses: re-nominate in time (the next round takes months)
+
+
+def certificates_expiring(user: Any, *, today: dt.date) -> TodoList | None:
+    """Province staff and representatives: recognitions in their scope that lapse within three months."""
+    if getattr(user, "role", "") not in {*policy.PROVINCE_MANAGERS, Role.ESTABLISHMENT_REP}:
+        return None
+    if not policy.may_view(user):
+        return None
+    expiring = (selectors.certificates_for(user)
+                .filter(revoked=False, valid_until__gte=today,
+                        valid_until__lte=today + dt.timedelta(days=EXPIRY_AHEAD_DAYS))
+                .order_by("valid_until", "pk"))
+    stats = expiring.aggregate(n=Count("pk"), oldest=Min("valid_until"))
+    items = [TodoItem(label=f"{c.product.name} · {c.level.label}", url=reverse("products:certificate", args=[c.pk]),
+                      due=c.valid_until, note=_("chứng nhận số %(n)s hết hiệu lực") % {"n": c.number})
+             for c in expiring[:SHOWN]]
+    return TodoList(title=_("Chứng nhận sản phẩm tiêu biểu sắp hết hiệu lực"), count=stats["n"],
+                    oldest_due=stats["oldest"], items=items, url=reverse("products:list"),
+                    explanation=_("Hết hiệu lực trong 90 ngày tới: cần đăng ký bình chọn lại nếu muốn giữ danh hiệu."))

@@ -56,3 +56,23 @@ def test_juror_home_page(client, scoring_round, jury) -> None:
     client.force_login(jury["j1"])
     page = client.get("/").content.decode()
     assert "Hồ sơ bạn cần chấm điểm" in page and scoring_round.name in page
+
+
+def test_recognitions_lapsing_within_three_months_are_listed_for_staff_and_owner(
+        personas, est_a, district, django_assert_max_num_queries) -> None:
+    from khuyencong.products.tests.conftest import make_product, recognise
+    from khuyencong.products.todo import certificates_expiring
+
+    officer = personas["province_officer"]
+    old = make_round(officer, year=2023, deadline=dt.date(2023, 11, 30), organiser=district)
+    soon = recognise(make_product(est_a, "Nước mắm Phước Hải"), old, decided_on=dt.date(2023, 12, 20), number="9/QĐ")
+    later = recognise(make_product(est_a, "Bánh tráng"), old, decided_on=dt.date(2023, 12, 21), number="10/QĐ")
+    type(soon).objects.filter(pk=soon.pk).update(valid_until=TODAY + dt.timedelta(days=30))
+    type(later).objects.filter(pk=later.pk).update(valid_until=TODAY + dt.timedelta(days=200))
+    for user in (officer, personas["establishment_rep"]):
+        with django_assert_max_num_queries(6):
+            found = certificates_expiring(user, today=TODAY)
+        assert found is not None and found.count == 1 and found.items[0].due == TODAY + dt.timedelta(days=30)
+        assert found.items[0].url == f"/san-pham/chung-nhan/{soon.pk}/"
+    assert certificates_expiring(personas["auditor"], today=TODAY) is None
+    assert certificates_expiring(personas["commune_officer_b"], today=TODAY) is None
