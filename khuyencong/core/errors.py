@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BaseForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +29,36 @@ class RateLimitedError(Exception):
     def __init__(self, message: str | None = None) -> None:
         default = _("Bạn đã tra cứu quá nhiều lần trong thời gian ngắn; hãy thử lại sau ít phút.")
         super().__init__(message or str(default))
+
+
+# What a service raises for a request it refuses. A form shows the first two on itself; a refusal of the
+# user's right is a 403 page on the web, but a problem on its row in an import.
+FORM_ERRORS: tuple[type[Exception], ...] = (ValidationError, StaleEditError)
+SERVICE_ERRORS: tuple[type[Exception], ...] = (*FORM_ERRORS, PermissionDeniedError)
+
+
+def problems(exc: Exception) -> dict[str | None, list[str]]:
+    """A service error's messages by field name (``None``: the record as a whole), for any caller to place.
+
+    One conversion for the web, the API and imports, so a ValidationError without fields, a stale edit
+    and a refusal read the same wherever they surface.
+    """
+    if isinstance(exc, ValidationError):
+        if not hasattr(exc, "error_dict"):
+            return {None: [str(m) for m in exc.messages]}
+        out: dict[str | None, list[str]] = {}
+        for name, errors in exc.error_dict.items():
+            key = None if name == NON_FIELD_ERRORS else name
+            out.setdefault(key, []).extend(m for e in errors for m in ValidationError(e).messages)
+        return out
+    if isinstance(exc, StaleEditError):
+        return {None: [str(exc.message)]}
+    return {None: [str(exc)]}
+
+
+def add_to_form(form: BaseForm, exc: Exception) -> None:
+    """Put a service error on ``form``: on its field when the form has it, else above the form."""
+    for name, messages in problems(exc).items():
+        target = name if name is not None and name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

@@ -7,7 +7,8 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Trao đổi dữ liệu (Excel/CSV)"
 
     def ready(self) -> None:
-        # Registers add themselves to the registry on import.
+        from django.utils.module_loading import autodiscover_modules
+
         from khuyencong.core import permissions, todo
         from khuyencong.exchange import (
             jobs,
@@ -17,3 +18,6 @@ class ExchangeConfig(AppConfig):
 
         permissions.register("exchange.use", jobs.may_exchange)
         todo.register("exchange.imports", exchange_todo.imports_to_look_at)
+        # Each domain app keeps its import/export sheets in its own ``sheets`` module (or package), which
+        # registers them on import, the way apps register models with the admin: exchange knows no domain.
+        autodiscover_modules("sheets")
