@@ -11,12 +11,12 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.sheets import SHEET
 from khuyencong.exchange import registry
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.layout import INSTRUCTIONS, LISTS, build_template
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import run_import
-from khuyencong.exchange.registers.establishments import SHEET
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.testing.fixtures import VALID_TAX_CODES
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from khuyencong.cooperation import counting
 from khuyencong.cooperation.models import Activity, ActivityParticipant, Agreement, Partner
+from khuyencong.cooperation.sheets import ACTIVITIES, AGREEMENTS, PARTICIPANTS, PARTNERS
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.cooperation import ACTIVITIES, AGREEMENTS, PARTICIPANTS, PARTNERS
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.spec import ImportContext, Row
 from khuyencong.exchange.testing import workbook_bytes

@@ -14,15 +14,6 @@ from khuyencong.accounts.models import Role
 from khuyencong.exchange import registry
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.products import (
-    CERTIFICATES,
-    MEMBERS,
-    NOMINATIONS,
-    PRODUCTS,
-    ROUNDS,
-    SCORES,
-    ProductsRegister,
-)
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.products import counting
 from khuyencong.products.models import (
@@ -38,6 +29,15 @@ from khuyencong.products.models import (
     RoundEvent,
     Score,
     SelectionRound,
+)
+from khuyencong.products.sheets import (
+    CERTIFICATES,
+    MEMBERS,
+    NOMINATIONS,
+    PRODUCTS,
+    ROUNDS,
+    SCORES,
+    ProductsRegister,
 )
 from khuyencong.testing.fixtures import OLD_DAY, OLD_IN_A, make_user, unit
 
