@@ -34,6 +34,10 @@ class RowProblem(Exception):
         self.message = message
 
 
+# What writing a row may raise and is reported on that row: the register's own refusal or a service's.
+ROW_ERRORS: tuple[type[Exception], ...] = (RowProblem, *SERVICE_ERRORS)
+
+
 def placed(sheet: SheetSpec, exc: Exception,
            field_map: Mapping[str, str] | None = None) -> list[tuple[str | None, str]]:
     """What a register or a service refused, as (column field, message) pairs: each message under its
@@ -92,7 +96,7 @@ def run_rows(sheet: SheetSpec, rows: Iterable[Row], ctx: ImportContext,
     for row in rows:
         try:
             result = write(row)
-        except (RowProblem, *SERVICE_ERRORS) as exc:
+        except ROW_ERRORS as exc:
             report(ctx, sheet, row, exc, field_map)
             continue
         setattr(outcome, result, getattr(outcome, result) + 1)

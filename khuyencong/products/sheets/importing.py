@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from khuyencong.core.errors import SERVICE_ERRORS, problems
 from khuyencong.core.text import fold, normalize
-from khuyencong.exchange.rows import RowProblem, placed
+from khuyencong.exchange.rows import ROW_ERRORS, RowProblem, placed
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products import services
@@ -58,7 +58,7 @@ def import_sheet(sheet: SheetSpec, rows: list[Row], ctx: ImportContext) -> None:
                 raise RowProblem(sheet.key[-1], "Dòng này trùng khoá với một dòng phía trên trong cùng tệp.")
             seen.add(key)
             result = handle(row, ctx, state)
-        except (RowProblem, *SERVICE_ERRORS) as error:
+        except ROW_ERRORS as error:
             _report(ctx, sheet, row, error)
             continue
         setattr(outcome, result, getattr(outcome, result) + 1)
