@@ -13,7 +13,7 @@ from khuyencong.exchange.spec import Column, Kind, SheetSpec
 
 INTRO = """# Import formats
 
-Generated from the register specifications (`khuyencong/exchange/registers/`) by
+Generated from the register specifications (the `sheets` module of each domain app) by
 `khuyencong import_formats > docs/import-formats.md`; a test fails when this file is stale.
 Templates with these columns, an instructions sheet and drop-down lists are downloaded from
 "Nhập/xuất dữ liệu" or with `khuyencong export_register CODE --template --output FILE`.

@@ -1,4 +1,4 @@
-"""Row helpers shared by the registers: problems on a row, change detection, references and units.
+"""Row helpers shared by the registers: problems on a row, change detection, units.
 
 A register's ``import_rows`` writes each row through a service; what the service refuses becomes
 problems on that row (:func:`report`), each under its column when there is one.
@@ -10,15 +10,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model
 
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import SERVICE_ERRORS, problems
 from khuyencong.core.text import normalize
-from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.normalise import CellError, UnitDirectory
-from khuyencong.exchange.registers.establishments import EstablishmentLookup
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -37,9 +34,14 @@ class RowProblem(Exception):
         self.message = message
 
 
-def report(ctx: ImportContext, sheet: SheetSpec, row: Row, exc: Exception,
-           field_map: Mapping[str, str] | None = None) -> None:
-    """Turn what a service raised into problems on ``row``, each on its column when there is one."""
+# What writing a row may raise and is reported on that row: the register's own refusal or a service's.
+ROW_ERRORS: tuple[type[Exception], ...] = (RowProblem, *SERVICE_ERRORS)
+
+
+def placed(sheet: SheetSpec, exc: Exception,
+           field_map: Mapping[str, str] | None = None) -> list[tuple[str | None, str]]:
+    """What a register or a service refused, as (column field, message) pairs: each message under its
+    column when the sheet has one (model fields renamed through ``field_map``), else on the whole row."""
     fields = {c.field for c in sheet.columns}
 
     def column_of(name: str | None) -> str | None:
@@ -47,19 +49,15 @@ def report(ctx: ImportContext, sheet: SheetSpec, row: Row, exc: Exception,
         return name if name in fields else None
 
     if isinstance(exc, RowProblem):
-        ctx.problem(sheet, row, column_of(exc.field), exc.message)
-    elif isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    ctx.problem(sheet, row, column_of(name), message)
-        else:
-            for message in exc.messages:
-                ctx.problem(sheet, row, None, message)
-    elif isinstance(exc, StaleEditError):
-        ctx.problem(sheet, row, None, str(exc.message))
-    else:  # PermissionDeniedError
-        ctx.problem(sheet, row, None, str(exc))
+        return [(column_of(exc.field), exc.message)]
+    return [(column_of(name), message) for name, messages in problems(exc).items() for message in messages]
+
+
+def report(ctx: ImportContext, sheet: SheetSpec, row: Row, exc: Exception,
+           field_map: Mapping[str, str] | None = None) -> None:
+    """Turn what a service raised into problems on ``row``, each on its column when there is one."""
+    for column, message in placed(sheet, exc, field_map):
+        ctx.problem(sheet, row, column, message)
 
 
 def differs(record: Model, data: Mapping[str, Any]) -> bool:
@@ -98,22 +96,10 @@ def run_rows(sheet: SheetSpec, rows: Iterable[Row], ctx: ImportContext,
     for row in rows:
         try:
             result = write(row)
-        except (RowProblem, ValidationError, PermissionDeniedError, StaleEditError) as exc:
+        except ROW_ERRORS as exc:
             report(ctx, sheet, row, exc, field_map)
             continue
         setattr(outcome, result, getattr(outcome, result) + 1)
-
-
-def find_establishment(lookup: EstablishmentLookup, values: Mapping[str, Any]) -> Establishment:
-    """The establishment a row names (tax code, else name + commune), among those the actor sees.
-
-    One outside the actor's scope is reported exactly like a missing one: an import never reveals it.
-    """
-    try:
-        return lookup.find(dict(values))
-    except LookupError as exc:
-        column = "establishment_tax_code" if values.get("establishment_tax_code") else "establishment_name"
-        raise RowProblem(column, f"{exc} Hãy nhập cơ sở vào danh sách cơ sở trước hoặc kiểm tra lại.") from None
 
 
 LEVELS = ("commune", "district", "province")

@@ -124,7 +124,7 @@ def carries_personal_data(register: Register) -> bool:
 
 
 class Register(Protocol):
-    """One workbook kind. Implementations live in ``exchange/registers/`` and call ``register()``."""
+    """One workbook kind. Each domain app implements its own in its ``sheets`` module and calls ``register()``."""
 
     code: str                       # "establishments", used in URLs and the CLI
     title: str                      # Vietnamese, e.g. "Cơ sở CNNT"

@@ -30,9 +30,9 @@ from django.utils import timezone
 
 from khuyencong.accounts.models import User
 from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.sheets import SHEET
 from khuyencong.exchange import jobs, pipeline, reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
-from khuyencong.exchange.registers.establishments import SHEET
 from khuyencong.exchange.tasks import TASK_OPTIONS, run_import_job
 from khuyencong.exchange.tests.test_views import (
     client_for,

@@ -18,8 +18,8 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.sheets import SHEET
 from khuyencong.exchange.models import ImportJob, ImportStatus
-from khuyencong.exchange.registers.establishments import SHEET
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B, VALID_TAX_CODES
 

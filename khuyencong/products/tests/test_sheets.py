@@ -9,20 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.models import F
 
 from khuyencong.accounts.models import Role
+from khuyencong.core.errors import StaleEditError
 from khuyencong.exchange import registry
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.products import (
-    CERTIFICATES,
-    MEMBERS,
-    NOMINATIONS,
-    PRODUCTS,
-    ROUNDS,
-    SCORES,
-    ProductsRegister,
-)
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.products import counting
 from khuyencong.products.models import (
@@ -39,6 +32,16 @@ from khuyencong.products.models import (
     Score,
     SelectionRound,
 )
+from khuyencong.products.sheets import (
+    CERTIFICATES,
+    MEMBERS,
+    NOMINATIONS,
+    PRODUCTS,
+    ROUNDS,
+    SCORES,
+    ProductsRegister,
+)
+from khuyencong.products.sheets.state import ImportState
 from khuyencong.testing.fixtures import OLD_DAY, OLD_IN_A, make_user, unit
 
 JURORS = ("giamkhao1", "giamkhao2", "giamkhao3")
@@ -325,6 +328,29 @@ def test_a_recused_juror_may_not_be_given_scores(officer, est_a):  # type: ignor
     assert (sheet, row, column) == (SCORES.name, 2, "Giám khảo (tên đăng nhập)")
     assert "xung đột lợi ích" in message
     assert Score.objects.get(member=seat, criterion__code="1").points == 32
+
+
+def test_a_score_saved_by_someone_else_during_the_import_is_a_problem_on_its_row(  # type: ignore[no-untyped-def]
+        officer, est_a, monkeypatch):
+    """A stale edit (the score changed after the import read it) is reported on its row, never a crash."""
+    assert run(history_book(est_a), officer).committed
+    read = ImportState.scores_of
+
+    def read_then_someone_saves(state: ImportState, selection_round: SelectionRound) -> Any:
+        scores = read(state, selection_round)
+        Score.objects.filter(nomination__round=selection_round).update(version=F("version") + 1)
+        return scores
+
+    monkeypatch.setattr(ImportState, "scores_of", read_then_someone_saves)
+
+    def rescore(rows: dict[str, list[list[Any]]]) -> None:
+        rows[SCORES.name][0][-1] = 33
+
+    result = run(history_book(est_a, edit=rescore), officer)
+
+    assert only_problem(result) == (SCORES.name, 2, None, str(StaleEditError.message))
+    assert not result.committed
+    assert Score.objects.get(member__user__username=JURORS[0], criterion__code="1").points == 32
 
 
 def test_exporting_every_sheet_takes_the_same_few_queries_whatever_the_number_of_rounds(  # type: ignore[no-untyped-def]

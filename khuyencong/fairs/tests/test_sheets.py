@@ -11,12 +11,12 @@ import pytest
 from khuyencong.accounts.policy import other_provinces_allowed
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.fairs import DISPLAYS, FAIRS, PARTICIPATIONS, SHOWROOMS
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.spec import ImportContext, Row
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.fairs import counting
 from khuyencong.fairs.models import Fair, FairParticipation, Showroom, ShowroomDisplay
+from khuyencong.fairs.sheets import DISPLAYS, FAIRS, PARTICIPATIONS, SHOWROOMS
 from khuyencong.testing.fixtures import COMMUNE_A, VALID_TAX_CODES, make_establishment, unit
 
 pytestmark = pytest.mark.django_db

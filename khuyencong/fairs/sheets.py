@@ -27,14 +27,18 @@ from django.core.exceptions import ValidationError
 
 from khuyencong.accounts.models import User
 from khuyencong.core.text import fold
+from khuyencong.establishments.sheets import (
+    EstablishmentLookup,
+    find_establishment,
+    reference_columns,
+    reference_values,
+)
 from khuyencong.exchange.normalise import UnitDirectory
-from khuyencong.exchange.registers.establishments import EstablishmentLookup, reference_columns, reference_values
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.rows import (
     RowProblem,
     differs,
     duplicate_message,
-    find_establishment,
     find_unit,
     first_seen,
     labelled,

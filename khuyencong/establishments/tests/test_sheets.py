@@ -11,12 +11,12 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.sheets import SHEET
 from khuyencong.exchange import registry
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.layout import INSTRUCTIONS, LISTS, build_template
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import run_import
-from khuyencong.exchange.registers.establishments import SHEET
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.testing.fixtures import VALID_TAX_CODES
 
@@ -200,21 +200,6 @@ def test_cli_import_and_export(officer, est_a, tmp_path, capsys):
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import", str(broken), "--user", officer.username)
     assert "dòng 2, cột “Ngày đăng ký”" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("code", [r.code for r in registry.all_registers()])
-def test_every_register_has_a_template_with_instructions_and_its_sheets(db, code):
-    register = registry.get(code)
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(build_template(register)))
-    assert workbook.sheet_names == [INSTRUCTIONS, LISTS, *(s.name for s in register.sheets)]
-    for spec in register.sheets:
-        assert workbook.get_sheet_by_name(spec.name).to_python() == [[c.header for c in spec.columns]]
-    instructions = str(workbook.get_sheet_by_name(INSTRUCTIONS).to_python())
-    assert all(f"Trang “{s.name}”" in instructions for s in register.sheets)
-
-
-def test_all_registers_are_known():
-    assert [r.code for r in registry.all_registers()] == list(registry.ORDER)
 
 
 def test_progress_is_reported_while_reading_and_writing(officer, monkeypatch):
