@@ -10,7 +10,6 @@ import pytest
 
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.schemes import PLANS, PROGRAMMES, SCHEMES, SchemesRegister
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.spec import ImportContext, Row
 from khuyencong.exchange.testing import workbook_bytes
@@ -26,6 +25,7 @@ from khuyencong.schemes.models import (
     SchemeEvent,
     SchemeStatus,
 )
+from khuyencong.schemes.sheets import PLANS, PROGRAMMES, SCHEMES, SchemesRegister
 
 pytestmark = pytest.mark.django_db
 REGISTER = get("schemes")
