@@ -28,6 +28,7 @@ from khuyencong.schemes.sheets.specs import (
     CLOSING,
     DEMONSTRATIONS,
     DISBURSEMENTS,
+    FIELD_COLUMNS,
     MACHINERY,
     PLANS,
     PROGRAMMES,
@@ -61,7 +62,7 @@ class SchemesRegister:
     def import_rows(self, sheet: SheetSpec, rows: list[Row], ctx: ImportContext) -> None:
         refs = References(ctx.actor)
         write = HANDLERS[sheet.name][1]
-        each_row(sheet, rows, ctx, lambda row: write(row, ctx, sheet, refs))
+        each_row(sheet, rows, ctx, lambda row: write(row, ctx, sheet, refs), FIELD_COLUMNS)
 
 
 register(SchemesRegister())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from khuyencong.accounts.models import User
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import SERVICE_ERRORS, problems
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.registers.establishments import EstablishmentLookup
 from khuyencong.exchange.rows import RowProblem
@@ -20,37 +20,31 @@ from khuyencong.schemes.models import ActivityType, AnnualPlan, FundingSource, S
 from khuyencong.schemes.selectors import plans_for, visible_schemes
 from khuyencong.schemes.sheets.specs import NAME_AND_COMMUNE, SEPARATOR
 
-# Model/service error keys → the column that shows them, per sheet.
-_ERROR_FIELDS = {"plan": "plan_year", "target": "progress", "note": "cancel_reason"}
+# What a row may raise: its own problem (a bad reference) or any refusal of the services.
+ROW_ERRORS: tuple[type[Exception], ...] = (RowProblem, *SERVICE_ERRORS)
 
 
-def _report(ctx: ImportContext, sheet: SheetSpec, row: Row, error: Exception) -> None:
-    fields = {c.field for c in sheet.columns}
-    if isinstance(error, RowProblem):
-        ctx.problem(sheet, row, error.field if error.field in fields else None, error.message)
-    elif isinstance(error, ValidationError):
-        if not hasattr(error, "error_dict"):
-            ctx.problem(sheet, row, None, "; ".join(error.messages))
-            return
-        for key, messages in error.error_dict.items():
-            field = _ERROR_FIELDS.get(key, key)
-            text = "; ".join(m for e in messages for m in ValidationError(e).messages)
-            ctx.problem(sheet, row, field if field in fields else None, text)
-    else:  # PermissionDeniedError, StaleEditError
-        ctx.problem(sheet, row, None, str(getattr(error, "message", None) or error))
+def report(ctx: ImportContext, sheet: SheetSpec, row: Row, error: Exception,
+           field_columns: Mapping[str, str]) -> None:
+    """A refused row's problems, one per column; ``field_columns`` maps a service's field to its column."""
+    columns = {c.field for c in sheet.columns}
+    if isinstance(error, RowProblem):  # raised here, already naming its column
+        ctx.problem(sheet, row, error.field if error.field in columns else None, error.message)
+        return
+    for name, messages in problems(error).items():
+        column = field_columns.get(name, name) if name is not None else None
+        ctx.problem(sheet, row, column if column in columns else None, "; ".join(messages))
 
 
-WRITE_ERRORS = (RowProblem, ValidationError, PermissionDeniedError, StaleEditError)
-
-
-def each_row(sheet: SheetSpec, rows: list[Row], ctx: ImportContext, write: Any) -> None:
+def each_row(sheet: SheetSpec, rows: list[Row], ctx: ImportContext, write: Callable[[Row], None],
+             field_columns: Mapping[str, str]) -> None:
     """Write every row in its own savepoint: a refused row leaves nothing behind and the next row goes on."""
     for row in rows:
         try:
             with transaction.atomic():
                 write(row)
-        except WRITE_ERRORS as error:
-            _report(ctx, sheet, row, error)
+        except ROW_ERRORS as error:
+            report(ctx, sheet, row, error, field_columns)
 
 
 # ---------------------------------------------------------------- references

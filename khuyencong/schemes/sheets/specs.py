@@ -23,6 +23,8 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
 MONEY = ("total_cost", "public_support", "counterpart_capital")
 IMPORT_NOTE = "Ghi nhận khi nhập dữ liệu từ tệp."
 NO_REASON = "Không có lý do hủy được ghi nhận trên hệ thống."
+# Service error keys → the column that shows them (a service names the model field, a sheet its column).
+FIELD_COLUMNS = {"plan": "plan_year", "target": "progress", "note": "cancel_reason"}
 SEPARATOR = re.compile(r"\s*;\s*")
 NAME_AND_COMMUNE = re.compile(r"^(?P<name>.*\S)\s*\((?P<commune>\d{5})\)$")
 
