@@ -11,6 +11,7 @@ from django.db import transaction
 
 from khuyencong.accounts.models import User
 from khuyencong.core.errors import SERVICE_ERRORS, problems
+from khuyencong.core.text import normalize
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.registers.establishments import EstablishmentLookup
 from khuyencong.exchange.rows import RowProblem
@@ -68,6 +69,14 @@ class References:
         if found is None:
             raise RowProblem(field, f"Không có đề án mã “{code}” trong phạm vi bạn quản lý.")
         return found
+
+    def establishment(self, values: dict[str, Any]) -> Establishment:
+        """The establishment a row's reference columns name; one outside the actor's area reads as unknown."""
+        try:
+            return self.establishments.find(values)
+        except LookupError as error:
+            column = "establishment_tax_code" if values.get("establishment_tax_code") else "establishment_name"
+            raise RowProblem(column, str(error)) from None
 
     def establishment_list(self, text: str, field: str) -> list[Establishment]:
         found: list[Establishment] = []
@@ -139,4 +148,11 @@ def same(a: Any, b: Any) -> bool:
 
 def changed_fields(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {k: value for k, value in data.items() if not same(getattr(instance, k), value)}
+
+
+def differs_from_file(instance: Any, data: dict[str, Any]) -> list[str]:
+    """Fields of ``instance`` that a file row ``data`` contradicts. A file's text reads back with its
+    whitespace collapsed, so a line break typed on the web is not a difference."""
+    return [k for k, value in data.items()
+            if not same(normalize(current) if isinstance(current := getattr(instance, k), str) else current, value)]
 

@@ -2,17 +2,21 @@
 
 These sheets come after "Đề án": the services refuse disbursements and details once a scheme is settled
 or cancelled, so only the last sheet settles or cancels it. A disbursement or machinery item is named by
-the scheme code and its number within the scheme (1, 2, 3… in date / entry order).
+the scheme code and its number within the scheme (1, 2, 3… in date / entry order), and so are a
+communication output and a cleaner-production assessment (in entry order).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from khuyencong.exchange.rows import RowProblem
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.schemes import services
 from khuyencong.schemes.models import DemonstrationModel
-from khuyencong.schemes.sheets.common import References, changed_fields
-from khuyencong.schemes.sheets.specs import IMPORT_NOTE, S
+from khuyencong.schemes.sheets.common import References, changed_fields, differs_from_file
+from khuyencong.schemes.sheets.specs import FIELD_COLUMNS, IMPORT_NOTE, S
 
 
 def import_disbursement(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:
@@ -80,6 +84,48 @@ def import_demonstration(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: R
     services.demonstration_save(actor=ctx.actor, scheme=scheme, data=changes,
                                 adopters=None if same_adopters else adopters, expected_version=None)
     outcome.updated += 1
+
+
+def import_communication(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:
+    v = row.values
+    scheme = refs.scheme(v["scheme_code"])
+    data = {"kind": v["kind"], "title": v["title"], "quantity": 1 if v["quantity"] is None else v["quantity"],
+            "reach": v["reach"]}
+    _add_numbered(row, ctx, sheet, list(scheme.communication_outputs.order_by("pk")), data,
+                  lambda: services.communication_output_add(actor=ctx.actor, scheme=scheme, data=data))
+
+
+def import_assessment(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:
+    v = row.values
+    scheme = refs.scheme(v["scheme_code"])
+    data = {"establishment": refs.establishment(v), "assessed_on": v["assessed_on"], "findings": v["findings"] or "",
+            "annual_savings_vnd": v["annual_savings_vnd"] or 0, "energy_saving_kwh": v["energy_saving_kwh"],
+            "water_saving_m3": v["water_saving_m3"]}
+    _add_numbered(row, ctx, sheet, list(scheme.cleaner_production_assessments.order_by("pk")), data,
+                  lambda: services.cleaner_production_assessment_add(actor=ctx.actor, scheme=scheme, data=data))
+
+
+def _add_numbered(row: Row, ctx: ImportContext, sheet: SheetSpec, recorded: Sequence[Any], data: dict[str, Any],
+                  add: Callable[[], Any]) -> None:
+    """Item ``number`` of a scheme: unchanged when recorded alike, added when it is the next one, else refused.
+
+    Numbers must follow on (1, 2, 3…): an item added out of turn would take the next number and the
+    same file, imported again, would add it once more.
+    """
+    number = row.values["number"]
+    if not 1 <= number <= len(recorded) + 1:
+        raise RowProblem("number", f"Số thứ tự {number} không liền sau các mục đã có của đề án ({len(recorded)} "
+                         "mục): hãy đánh số 1, 2, 3… liên tiếp trong mỗi đề án.")
+    outcome = ctx.outcome(sheet)
+    if number > len(recorded):
+        add()
+        outcome.created += 1
+        return
+    differing = differs_from_file(recorded[number - 1], data)
+    if differing:
+        raise RowProblem(FIELD_COLUMNS.get(differing[0], differing[0]), f"Mục số {number} của đề án đã ghi nhận "
+                         "khác với dòng này; hãy sửa trên trang đề án (xóa rồi thêm lại).")
+    outcome.unchanged += 1
 
 
 def import_closing(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:

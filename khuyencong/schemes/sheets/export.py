@@ -10,7 +10,15 @@ from django.db.models import Prefetch, QuerySet
 from khuyencong.accounts.models import User
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.registers.establishments import reference_values
-from khuyencong.schemes.models import DemonstrationModel, Disbursement, MachineryItem, Scheme, SchemeEvent
+from khuyencong.schemes.models import (
+    CleanerProductionAssessment,
+    CommunicationOutput,
+    DemonstrationModel,
+    Disbursement,
+    MachineryItem,
+    Scheme,
+    SchemeEvent,
+)
 from khuyencong.schemes.selectors import plans_for, programmes_for, visible_schemes
 from khuyencong.schemes.sheets.common import reference_text
 from khuyencong.schemes.sheets.lifecycle import progress_of
@@ -83,6 +91,20 @@ def demonstrations(actor: User) -> Rows:
     for m in models:
         yield [m.scheme.code, *reference_values(m.host_establishment), m.technology, m.workers_employed,
                m.avg_worker_income_vnd, "; ".join(reference_text(e) for e in m.adopters.all())]
+
+
+def communication(actor: User) -> Rows:
+    items = (CommunicationOutput.objects.filter(scheme__in=_visible(actor).values("pk")).select_related("scheme")
+             .order_by("scheme__code", "pk"))
+    yield from numbered(items, lambda c, n: [c.scheme.code, n, c.kind, c.title, c.quantity, c.reach])
+
+
+def assessments(actor: User) -> Rows:
+    items = (CleanerProductionAssessment.objects.filter(scheme__in=_visible(actor).values("pk"))
+             .select_related("scheme", "establishment__commune").order_by("scheme__code", "pk"))
+    yield from numbered(items, lambda a, n: [a.scheme.code, n, *reference_values(a.establishment), a.assessed_on,
+                                             a.findings, a.annual_savings_vnd, a.energy_saving_kwh,
+                                             a.water_saving_m3])
 
 
 def closing(actor: User) -> Rows:

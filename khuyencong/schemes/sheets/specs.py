@@ -6,7 +6,7 @@ import re
 
 from khuyencong.exchange.registers.establishments import reference_columns
 from khuyencong.exchange.spec import Column, Kind, SheetSpec
-from khuyencong.schemes.models import ActivityType, FundingSource, ProgrammeLevel, SchemeStatus
+from khuyencong.schemes.models import ActivityType, CommunicationKind, FundingSource, ProgrammeLevel, SchemeStatus
 
 S = SchemeStatus
 # The lifecycle up to acceptance, in order; settlement and cancellation are on the last sheet.
@@ -24,7 +24,8 @@ MONEY = ("total_cost", "public_support", "counterpart_capital")
 IMPORT_NOTE = "Ghi nhận khi nhập dữ liệu từ tệp."
 NO_REASON = "Không có lý do hủy được ghi nhận trên hệ thống."
 # Service error keys → the column that shows them (a service names the model field, a sheet its column).
-FIELD_COLUMNS = {"plan": "plan_year", "target": "progress", "note": "cancel_reason"}
+FIELD_COLUMNS = {"plan": "plan_year", "target": "progress", "note": "cancel_reason",
+                 "establishment": "establishment_name"}
 SEPARATOR = re.compile(r"\s*;\s*")
 NAME_AND_COMMUNE = re.compile(r"^(?P<name>.*\S)\s*\((?P<commune>\d{5})\)$")
 
@@ -40,6 +41,7 @@ def activity_type_choices() -> list[tuple[str, str]]:
 LEVEL_CHOICES = [(c.value, str(c.label)) for c in ProgrammeLevel]
 SOURCE_CHOICES = [(c.value, str(c.label)) for c in FundingSource]
 PROGRESS_CHOICES = [(s.value, str(s.label)) for s in PROGRESS]
+COMMUNICATION_CHOICES = [(c.value, str(c.label)) for c in CommunicationKind]
 CLOSING_CHOICES = [(S.SETTLED.value, str(S.SETTLED.label)), (S.CANCELLED.value, str(S.CANCELLED.label))]
 _LEVEL = Column("Cấp chương trình", "level", Kind.CHOICE, required=True, choices=LEVEL_CHOICES,
                 help="Chương trình quốc gia hoặc chương trình địa phương.", example="Chương trình quốc gia")
@@ -48,6 +50,9 @@ _START = Column("Năm bắt đầu giai đoạn", "start_year", Kind.INTEGER, re
 _SCHEME_CODE = Column("Mã đề án", "scheme_code", required=True, max_length=40,
                       help="Mã đề án như trên trang “Đề án” (đề án phải có sẵn hoặc ở trang “Đề án”).",
                       example="MM-2024-001")
+# A machinery item, communication output or assessment is named by its number within its scheme.
+_ITEM_NUMBER = Column("Số thứ tự", "number", Kind.INTEGER, required=True,
+                      help="1, 2, 3… trong đề án; mã đề án + số thứ tự là khoá nhận diện.", example=1)
 
 PROGRAMMES = SheetSpec("Chương trình", "một chương trình khuyến công nhiều năm", (
     _LEVEL,
@@ -143,8 +148,7 @@ DISBURSEMENTS = SheetSpec("Giải ngân", "một lần giải ngân cho một đ
 
 MACHINERY = SheetSpec("Máy móc thiết bị", "một máy móc, thiết bị được hỗ trợ", (
     _SCHEME_CODE,
-    Column("Số thứ tự", "number", Kind.INTEGER, required=True,
-           help="1, 2, 3… trong đề án; mã đề án + số thứ tự là khoá nhận diện.", example=1),
+    _ITEM_NUMBER,
     Column("Tên máy móc, thiết bị", "name", required=True, max_length=255, example="Máy sấy"),
     Column("Số lượng", "quantity", Kind.INTEGER, required=True, help="Số nguyên lớn hơn 0.", example=2),
     Column("Đơn giá (đồng)", "unit_price", Kind.MONEY, required=True, example=300_000_000),
@@ -165,6 +169,32 @@ DEMONSTRATIONS = SheetSpec("Mô hình trình diễn", "mô hình trình diễn k
            help="Như cột “Cơ sở thụ hưởng” của trang “Đề án”: MST hoặc “Tên cơ sở (mã xã/phường)”, cách nhau "
            "bằng “;”."),
 ), key=("scheme_code",))
+
+COMMUNICATION = SheetSpec("Sản phẩm truyền thông", "một sản phẩm thông tin tuyên truyền của một đề án", (
+    _SCHEME_CODE,
+    _ITEM_NUMBER,
+    Column("Loại sản phẩm truyền thông", "kind", Kind.CHOICE, required=True, choices=COMMUNICATION_CHOICES,
+           example="Tin, bài"),
+    Column("Tên / nội dung", "title", required=True, max_length=300,
+           example="Phóng sự về mô hình sấy hạt điều tiết kiệm năng lượng"),
+    Column("Số lượng", "quantity", Kind.INTEGER, help="Số nguyên lớn hơn 0; để trống: 1.", example=1),
+    Column("Số lượt tiếp cận", "reach", Kind.INTEGER, help="Số lượt người đọc, xem, nghe (nếu có); số nguyên "
+           "không âm.", example=25_000),
+), key=("scheme_code", "number"))
+
+ASSESSMENTS = SheetSpec("Đánh giá sản xuất sạch hơn", "một lần đánh giá sản xuất sạch hơn tại một cơ sở", (
+    _SCHEME_CODE,
+    _ITEM_NUMBER,
+    *reference_columns(),
+    Column("Ngày đánh giá", "assessed_on", Kind.DATE, required=True, help="dd/mm/yyyy.", example="15/06/2024"),
+    Column("Kết quả đánh giá", "findings", max_length=8000),
+    Column("Tiết kiệm hằng năm (đồng)", "annual_savings_vnd", Kind.MONEY, help="Số nguyên, đồng; để trống: 0.",
+           example=120_000_000),
+    Column("Tiết kiệm điện (kWh/năm)", "energy_saving_kwh", Kind.INTEGER, help="Số nguyên không âm (nếu có).",
+           example=45_000),
+    Column("Tiết kiệm nước (m³/năm)", "water_saving_m3", Kind.INTEGER, help="Số nguyên không âm (nếu có).",
+           example=1_200),
+), key=("scheme_code", "number"))
 
 CLOSING = SheetSpec("Quyết toán, hủy", "quyết toán hoặc hủy một đề án", (
     _SCHEME_CODE,

@@ -42,6 +42,7 @@ def book(**sheets: list[dict[str, Any]]) -> bytes:
     """A workbook with every sheet of the register; ``sheets`` maps a spec's attribute-like key to its rows."""
     by_name = {"programmes": "Chương trình", "plans": "Kế hoạch năm", "schemes": "Đề án",
                "disbursements": "Giải ngân", "machinery": "Máy móc thiết bị", "demonstrations": "Mô hình trình diễn",
+               "communication": "Sản phẩm truyền thông", "assessments": "Đánh giá sản xuất sạch hơn",
                "closing": "Quyết toán, hủy"}
     content = {}
     for spec in REGISTER.sheets:
