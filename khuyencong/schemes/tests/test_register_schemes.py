@@ -10,7 +10,6 @@ import pytest
 
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.schemes import PLANS, PROGRAMMES, SCHEMES, SchemesRegister
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.spec import ImportContext, Row
 from khuyencong.exchange.testing import workbook_bytes
@@ -26,6 +25,7 @@ from khuyencong.schemes.models import (
     SchemeEvent,
     SchemeStatus,
 )
+from khuyencong.schemes.sheets import PLANS, PROGRAMMES, SCHEMES, SchemesRegister
 
 pytestmark = pytest.mark.django_db
 REGISTER = get("schemes")
@@ -42,6 +42,7 @@ def book(**sheets: list[dict[str, Any]]) -> bytes:
     """A workbook with every sheet of the register; ``sheets`` maps a spec's attribute-like key to its rows."""
     by_name = {"programmes": "Chương trình", "plans": "Kế hoạch năm", "schemes": "Đề án",
                "disbursements": "Giải ngân", "machinery": "Máy móc thiết bị", "demonstrations": "Mô hình trình diễn",
+               "communication": "Sản phẩm truyền thông", "assessments": "Đánh giá sản xuất sạch hơn",
                "closing": "Quyết toán, hủy"}
     content = {}
     for spec in REGISTER.sheets:
