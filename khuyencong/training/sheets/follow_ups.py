@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from khuyencong.core.errors import PermissionDeniedError
-from khuyencong.exchange.registers.training.common import (
+from khuyencong.training.sheets.common import (
     _course_code,
     _courses_by_code,
     _employer,
@@ -16,9 +16,9 @@ from khuyencong.exchange.registers.training.common import (
     _state,
     _unknown_course,
 )
-from khuyencong.exchange.registers.training.courses import _changes
-from khuyencong.exchange.registers.training.participants import _flush_new
-from khuyencong.exchange.registers.training.persons import _PersonReader
+from khuyencong.training.sheets.courses import _changes
+from khuyencong.training.sheets.participants import _flush_new
+from khuyencong.training.sheets.persons import _PersonReader
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import services
 from khuyencong.training.models import FollowUp, Participation

@@ -29,7 +29,7 @@ Courses organised by other provinces are exported like the rest: an ordinary imp
 the forms do, and a system administrator's migration between installations (``import --system``)
 carries them.
 
-Modules: ``sheets`` (columns and keys), ``common`` (import state, validators, keys, lookups),
+Modules: ``specs`` (columns and keys), ``common`` (import state, validators, keys, lookups),
 ``persons`` (the person columns), ``participants``, ``courses``, ``follow_ups`` (one per sheet) and
 ``export``. Names with a leading underscore are private to this package.
 """
@@ -40,11 +40,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from khuyencong.accounts.models import User
-from khuyencong.exchange.registers.training.courses import _import_courses
-from khuyencong.exchange.registers.training.export import _export_courses, _export_follow_ups, _export_participants
-from khuyencong.exchange.registers.training.follow_ups import _import_follow_ups
-from khuyencong.exchange.registers.training.participants import _flush_new, _ParticipantImport
-from khuyencong.exchange.registers.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
+from khuyencong.training.sheets.courses import _import_courses
+from khuyencong.training.sheets.export import _export_courses, _export_follow_ups, _export_participants
+from khuyencong.training.sheets.follow_ups import _import_follow_ups
+from khuyencong.training.sheets.participants import _flush_new, _ParticipantImport
+from khuyencong.training.sheets.specs import COURSES, FOLLOW_UPS, PARTICIPANTS
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from khuyencong.core.text import fold
-from khuyencong.exchange.registers.training.common import (
+from khuyencong.training.sheets.common import (
     _PERSON_VALIDATORS,
     _chunks,
     _employer,

@@ -16,7 +16,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core import review
 from khuyencong.core.bulk import BulkInsert, write_history
 from khuyencong.core.text import fold
-from khuyencong.exchange.registers.training.common import (
+from khuyencong.training.sheets.common import (
     _PARTICIPATION_VALIDATORS,
     _chunks,
     _course_code,
@@ -30,8 +30,8 @@ from khuyencong.exchange.registers.training.common import (
     _units,
     _unknown_course,
 )
-from khuyencong.exchange.registers.training.persons import _PersonReader
-from khuyencong.exchange.registers.training.sheets import BATCH, IMPORT_NOTE, PARTICIPANTS
+from khuyencong.training.sheets.persons import _PersonReader
+from khuyencong.training.sheets.specs import BATCH, IMPORT_NOTE, PARTICIPANTS
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training.models import Course, Participation, ParticipationEvent, ParticipationStatus, Person
 from khuyencong.training.services.participations import RESTRICTED, TRANSITIONS, due_dates

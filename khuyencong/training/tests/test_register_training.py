@@ -13,7 +13,7 @@ from khuyencong.core import review
 from khuyencong.core.models import HeldDuplicate
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.training import COURSES, FOLLOW_UPS, PARTICIPANTS
+from khuyencong.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B

@@ -13,8 +13,8 @@ from khuyencong.core import review
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.text import normalize
 from khuyencong.exchange.normalise import CellError
-from khuyencong.exchange.registers.training.common import _chunks, _may_edit_unit, _report, _state, _units
-from khuyencong.exchange.registers.training.sheets import COURSES
+from khuyencong.training.sheets.common import _chunks, _may_edit_unit, _report, _state, _units
+from khuyencong.training.sheets.specs import COURSES
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.schemes.selectors import visible_schemes
