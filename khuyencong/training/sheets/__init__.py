@@ -40,14 +40,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from khuyencong.accounts.models import User
+from khuyencong.exchange.registry import register
+from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
+from khuyencong.training import policy
 from khuyencong.training.sheets.courses import _import_courses
 from khuyencong.training.sheets.export import _export_courses, _export_follow_ups, _export_participants
 from khuyencong.training.sheets.follow_ups import _import_follow_ups
 from khuyencong.training.sheets.participants import _flush_new, _ParticipantImport
 from khuyencong.training.sheets.specs import COURSES, FOLLOW_UPS, PARTICIPANTS
-from khuyencong.exchange.registry import register
-from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
-from khuyencong.training import policy
 
 
 class TrainingRegister:
