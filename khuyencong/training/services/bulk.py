@@ -1,7 +1,8 @@
 """Whole-class work: enrol many people, settle many participants, record many follow-ups — all rows or none.
 
 Each row goes through the single-record service (same policy, same validation, its own history row
-and event); the batch runs in one transaction, so one refused row leaves nothing saved. Every error
+and event) — enrolments through the ``roster.ParticipantBatch`` that ``participant_enrol`` and imports
+use too; the batch runs in one transaction, so one refused row leaves nothing saved. Every error
 names the row (its number in the submitted table and the trainee's name) so the user can fix it.
 A row carries what the user saw when the table was opened (the participation's version, the number
 of follow-ups already recorded); if any of that changed meanwhile, the whole batch is refused as a

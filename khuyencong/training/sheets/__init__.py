@@ -14,12 +14,13 @@ Natural keys (documented in ``docs/import-formats.md``):
 * a follow-up by participation + follow-up date.
 
 The participant sheet is the high-volume path (100,000-row files): it prefetches courses, persons
-and participations by key, validates in Python with the model's own field validators and the
-training services' person checks (``identity_errors``, ``due_dates``, the status transitions), and
-writes new persons, participations and their status events set-wise (``core.bulk``: ``COPY`` on
-PostgreSQL, history rows copied by the database), changed ones with ``bulk_update_with_history``, so
-every created or changed record still has its history row. Courses and follow-ups are few and go
-through the training services one by one.
+and participations by key and checks each row's cells with the model's own field validators; every
+record it creates or changes goes through the training app's ``ParticipantBatch`` — the rules and the
+write path of ``participant_enrol`` and the bulk enrol page (person checks, enrolment, the status
+transitions, follow-up milestones) — which writes new persons, participations and their status events
+set-wise (``core.bulk``: ``COPY`` on PostgreSQL, history rows copied by the database) and changed ones
+with ``bulk_update_with_history``, so every created or changed record still has its history row.
+Courses and follow-ups are few and go through the training services one by one.
 
 Personal data: the export writes full ID numbers and phones only for persons the actor may see
 unmasked (``training.policy.sees_personal_data``); for others it writes the masked values, and the
