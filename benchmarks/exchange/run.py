@@ -93,7 +93,7 @@ def _workbook(rows: int, courses: list[str], communes: list[str]) -> tuple[bytes
     """The participants workbook: ~70 % of persons attend one course, the others two or three."""
     import xlsxwriter
 
-    from khuyencong.exchange.registers.training import COURSES, FOLLOW_UPS, PARTICIPANTS
+    from khuyencong.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
 
     rng = random.Random(8)
     buffer = io.BytesIO()
@@ -260,7 +260,7 @@ def _exported_cells(actor: Any) -> list[tuple[str, list[str], list[list[Any]]]]:
     """What the register export writes, as plain cells (unit codes, choice labels), read before timing (d)."""
     from khuyencong.exchange.export import _cell_writer
     from khuyencong.exchange.layout import Formats
-    from khuyencong.exchange.registers.training import TRAINING
+    from khuyencong.training.sheets import TRAINING
 
     formats = Formats(__import__("xlsxwriter").Workbook(io.BytesIO(), {"in_memory": True}))
     recorder = _CellRecorder()
@@ -297,7 +297,7 @@ def main() -> None:
 
     from khuyencong.exchange.export import write_register
     from khuyencong.exchange.pipeline import run_import
-    from khuyencong.exchange.registers.training import TRAINING
+    from khuyencong.training.sheets import TRAINING
 
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     actor, courses, communes = _setup(args.courses)

@@ -19,9 +19,9 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from khuyencong.exchange.models import ImportJob, ImportStatus
-from khuyencong.exchange.registers.training import COURSES
 from khuyencong.testing.fixtures import COMMUNE_B
 from khuyencong.training.models import AccessKind, PersonalDataAccess
+from khuyencong.training.sheets import COURSES
 from khuyencong.training.tests.conftest import MAN_1990, WOMAN_1995, enrol, make_course, make_person
 
 pytestmark = pytest.mark.django_db

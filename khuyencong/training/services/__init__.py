@@ -19,23 +19,27 @@ from khuyencong.training.services.participations import (
     follow_up_update,
     participant_complete,
     participant_drop,
-    participant_enrol,
 )
 from khuyencong.training.services.persons import (
     consent_record,
     consent_withdraw,
+    hold_person_id,
     person_create,
     person_merge,
     person_restrict,
     person_update,
 )
 from khuyencong.training.services.privacy import disclosure_log, person_export, person_search, person_unmask_id
+from khuyencong.training.services.roster import NewPerson, ParticipantBatch, StoredParticipation, participant_enrol
 
 __all__ = [
     "TRANSITIONS",
     "EnrolRow",
     "FollowUpRow",
+    "NewPerson",
+    "ParticipantBatch",
     "SettleRow",
+    "StoredParticipation",
     "consent_record",
     "consent_withdraw",
     "course_create",
@@ -44,6 +48,7 @@ __all__ = [
     "follow_up_record",
     "follow_up_update",
     "followups_record_many",
+    "hold_person_id",
     "participant_complete",
     "participant_drop",
     "participant_enrol",

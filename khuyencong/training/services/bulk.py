@@ -1,7 +1,8 @@
 """Whole-class work: enrol many people, settle many participants, record many follow-ups — all rows or none.
 
 Each row goes through the single-record service (same policy, same validation, its own history row
-and event); the batch runs in one transaction, so one refused row leaves nothing saved. Every error
+and event) — enrolments through the ``roster.ParticipantBatch`` that ``participant_enrol`` and imports
+use too; the batch runs in one transaction, so one refused row leaves nothing saved. Every error
 names the row (its number in the submitted table and the trainee's name) so the user can fix it.
 A row carries what the user saw when the table was opened (the participation's version, the number
 of follow-ups already recorded); if any of that changed meanwhile, the whole batch is refused as a
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, StaleEditError, problems
 from khuyencong.training import policy
 from khuyencong.training.models import Course, FollowUp, Participation, ParticipationStatus, Person
 from khuyencong.training.services.participations import (
@@ -29,8 +30,8 @@ from khuyencong.training.services.participations import (
     parse_id_lines,
     participant_complete,
     participant_drop,
-    participant_enrol,
 )
+from khuyencong.training.services.roster import ParticipantBatch
 
 OUTCOMES = (ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED)
 
@@ -76,12 +77,11 @@ def _row_error(number: int, participation: Participation | None, messages: Seque
 
 def _labelled(exc: ValidationError, labelled: type[FollowUp] | None) -> list[str]:
     """The error's messages; for grid cells prefixed by the field's Vietnamese label (which cell is wrong)."""
-    if labelled is None or not hasattr(exc, "error_dict"):
-        return exc.messages
-    labels = {f.name: str(f.verbose_name) for f in labelled._meta.fields if f.name != "participation"}
+    labels = {f.name: str(f.verbose_name) for f in labelled._meta.fields
+              if f.name != "participation"} if labelled is not None else {}
     out = []
-    for name, messages in exc.message_dict.items():
-        label = labels.get(name)
+    for name, messages in problems(exc).items():
+        label = labels.get(name) if name is not None else None
         out += [f"{label[:1].upper()}{label[1:]}: {m}" if label else m for m in messages]
     return out
 
@@ -182,8 +182,8 @@ def followups_record_many(*, actor: User, course: Course, rows: Sequence[FollowU
                      FollowUp)
 
 
-def _enrol_row(actor: User, course: Course, row: EnrolRow, seen: set[int]) -> Participation | str:
-    """Enrol one row through ``participant_enrol`` (same rules as enrolling one person); else its error."""
+def _enrol_row(batch: ParticipantBatch, course: Course, row: EnrolRow, seen: set[int]) -> str | None:
+    """Add one row to the batch (the rules of ``participant_enrol``, which uses it too); else its error."""
     person = row.person
     not_found = _("Dòng %(n)d: không tìm thấy học viên “%(v)s” trong địa bàn của bạn.") % {
         "n": row.number, "v": row.given}
@@ -193,19 +193,20 @@ def _enrol_row(actor: User, course: Course, row: EnrolRow, seen: set[int]) -> Pa
         return _("Dòng %(n)d: “%(name)s” bị lặp trong danh sách.") % {"n": row.number, "name": person.full_name}
     seen.add(person.pk)
     try:
-        return participant_enrol(actor=actor, course=course, person=person)
+        batch.enrol(person, course)
     except PermissionDeniedError:  # a person outside the actor's communes reads as not found
         return not_found
     except ValidationError as exc:
         return _("Dòng %(n)d (%(name)s): %(m)s") % {"n": row.number, "name": person.full_name,
                                                      "m": " ".join(exc.messages)}
+    return None
 
 
 @transaction.atomic
 def participants_enrol_many(*, actor: User, course: Course, rows: Sequence[EnrolRow],
                             expected_version: int | None = None, refused: Sequence[tuple[int, str]] = (),
                             field: str = "rows") -> list[Participation]:
-    """Enrol everyone in ``rows`` (a pasted list or a pick), each through ``participant_enrol``; all or none.
+    """Enrol everyone in ``rows`` (a pasted list or a pick), under the rules of ``participant_enrol``; all or none.
 
     ``refused`` are (line number, message) of lines the caller could not even read (a malformed ID
     number): they are reported together with the rows' own errors, in line order, under ``field``.
@@ -218,24 +219,25 @@ def participants_enrol_many(*, actor: User, course: Course, rows: Sequence[Enrol
     if not rows and not refused:
         raise ValidationError({field: _("Danh sách trống: hãy dán mỗi dòng một số định danh hoặc chọn học viên.")},
                               code="empty")
-    created, errors = _enrol_rows(actor, course, rows)
-    if errors or refused:  # raising undoes the rows already enrolled: the transaction holds them all
+    batch = ParticipantBatch(actor)
+    batch.load_participations([row.person.pk for row in rows if row.person is not None], [course.pk])
+    errors = _enrol_rows(batch, course, rows)
+    if errors or refused:  # nothing is written: the batch is dropped
         raise ValidationError({field: [message for _n, message in sorted([*refused, *errors])]}, code="rows")
-    return created
+    ids = batch.write()
+    stored = Participation.objects.select_related("person").in_bulk(ids)
+    return [stored[pk] for pk in ids]
 
 
-def _enrol_rows(actor: User, course: Course, rows: Sequence[EnrolRow],
-                ) -> tuple[list[Participation], list[tuple[int, str]]]:
+def _enrol_rows(batch: ParticipantBatch, course: Course, rows: Sequence[EnrolRow]) -> list[tuple[int, str]]:
     """Every row tried (so the user sees all the wrong lines at once); (line number, message) per failure."""
     seen: set[int] = set()
-    created, errors = [], []
+    errors = []
     for row in rows:
-        result = _enrol_row(actor, course, row, seen)
-        if isinstance(result, str):
+        result = _enrol_row(batch, course, row, seen)
+        if result is not None:
             errors.append((row.number, result))
-        else:
-            created.append(result)
-    return created, errors
+    return errors
 
 
 def _rows_by_national_id(entries: Sequence[tuple[int, str]]) -> list[EnrolRow]:

@@ -1,4 +1,4 @@
-"""Enrolment, the participation state machine and follow-ups after training."""
+"""The participation state machine and follow-ups after training; enrolment is ``roster``'s."""
 
 from __future__ import annotations
 
@@ -53,30 +53,6 @@ def refresh_due_dates(participation: Participation, *, actor: User) -> None:
 def _refuse_restricted(person: Person) -> None:
     if person.restricted:
         raise ValidationError({"person": RESTRICTED % {"name": person.full_name}}, code="restricted")
-
-
-def _check_can_enrol(actor: User, course: Course, person: Person) -> None:
-    require(policy.may_edit_course(actor, course), _("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
-    require(policy.may_edit_person(actor, person), _("Bạn chỉ được ghi danh học viên thuộc xã/phường mình phụ trách."))
-    _refuse_restricted(person)
-    if Participation.objects.filter(course=course, person=person).exists():
-        raise ValidationError({"person": _("“%(name)s” đã có trong lớp %(code)s.") % {
-            "name": person.full_name, "code": course.code}}, code="duplicate")
-
-
-def _enrol(actor: User, course: Course, person: Person) -> Participation:
-    participation = Participation(course=course, person=person)
-    refresh_due_dates(participation, actor=actor)
-    core.save_new(participation, actor=actor)
-    ParticipationEvent.objects.create(participation=participation, to_status=S.ENROLLED, by=actor)
-    return participation
-
-
-@transaction.atomic
-def participant_enrol(*, actor: User, course: Course, person: Person) -> Participation:
-    """Add one person to a course; a person appears at most once per course."""
-    _check_can_enrol(actor, course, person)
-    return _enrol(actor, course, person)
 
 
 def parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

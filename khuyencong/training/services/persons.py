@@ -15,6 +15,7 @@ from khuyencong.accounts.policy import require
 from khuyencong.core import review
 from khuyencong.core import services as core
 from khuyencong.core.text import fold, normalize
+from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training import policy
 from khuyencong.training.models import (
     FollowUp,
@@ -42,10 +43,16 @@ def _clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def derived_identity(full_name: str, birth_date: Any, birth_year: int | None) -> tuple[str, int | None]:
+    """The search name and birth year stored with a person (a known birth date decides the year).
+
+    On plain values so that a 100,000-row import derives them as a form does, without building records.
+    """
+    return fold(full_name), birth_date.year if birth_date else birth_year
+
+
 def _derive(person: Person) -> None:
-    person.search_name = fold(person.full_name)
-    if person.birth_date:
-        person.birth_year = person.birth_date.year
+    person.search_name, person.birth_year = derived_identity(person.full_name, person.birth_date, person.birth_year)
 
 
 def identity_errors(national_id: str | None, birth_year: int | None, gender: str | None) -> dict[str, str]:
@@ -65,12 +72,26 @@ def identity_errors(national_id: str | None, birth_year: int | None, gender: str
     return {}
 
 
-def _validate(person: Person) -> None:
-    errors = identity_errors(person.national_id, person.birth_year, person.gender)
-    if person.commune_id and person.commune.level != "commune":
+def person_errors(national_id: str | None, birth_year: int | None, gender: str | None,
+                  commune: AdministrativeUnit | None) -> dict[str, str]:
+    """Every check of a person's own values (identity digits, commune level), by field; on plain values."""
+    errors = identity_errors(national_id, birth_year, gender)
+    if commune is not None and commune.level != "commune":
         errors["commune"] = _("Hãy chọn đơn vị cấp xã/phường/đặc khu.")
+    return errors
+
+
+def _validate(person: Person) -> None:
+    errors = person_errors(person.national_id, person.birth_year, person.gender,
+                           person.commune if person.commune_id else None)
     if errors:
         raise ValidationError(errors)
+
+
+def person_prepare(person: Person) -> None:
+    """Derive and check a changed person's values as ``person_update`` does (raises ValidationError)."""
+    _derive(person)
+    _validate(person)
 
 
 def _refuse_known_id(actor: User, person: Person) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
-from khuyencong.core.errors import PermissionDeniedError
-from khuyencong.exchange.registers.training.common import (
+from khuyencong.core.errors import SERVICE_ERRORS
+from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
+from khuyencong.training import services
+from khuyencong.training.models import FollowUp, Participation
+from khuyencong.training.sheets.common import (
     _course_code,
     _courses_by_code,
     _employer,
@@ -16,12 +17,9 @@ from khuyencong.exchange.registers.training.common import (
     _state,
     _unknown_course,
 )
-from khuyencong.exchange.registers.training.courses import _changes
-from khuyencong.exchange.registers.training.participants import _flush_new
-from khuyencong.exchange.registers.training.persons import _PersonReader
-from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
-from khuyencong.training import services
-from khuyencong.training.models import FollowUp, Participation
+from khuyencong.training.sheets.courses import _changes
+from khuyencong.training.sheets.participants import _flush_new
+from khuyencong.training.sheets.persons import _PersonReader
 
 _FOLLOW_UP_FIELDS = ("status", "employer_text", "employer", "monthly_income_vnd", "note")
 
@@ -82,5 +80,5 @@ def _save_follow_up(sheet: SheetSpec, row: Row, ctx: ImportContext, participatio
         else:
             ctx.problem(sheet, row, "date", "Đã có nhiều kết quả theo dõi khác nhau vào ngày này; hãy sửa trên "
                                             "trang của học viên.")
-    except (ValidationError, PermissionDeniedError) as error:
+    except SERVICE_ERRORS as error:
         _report(ctx, sheet, row, error)

@@ -14,12 +14,13 @@ Natural keys (documented in ``docs/import-formats.md``):
 * a follow-up by participation + follow-up date.
 
 The participant sheet is the high-volume path (100,000-row files): it prefetches courses, persons
-and participations by key, validates in Python with the model's own field validators and the
-training services' person checks (``identity_errors``, ``due_dates``, the status transitions), and
-writes new persons, participations and their status events set-wise (``core.bulk``: ``COPY`` on
-PostgreSQL, history rows copied by the database), changed ones with ``bulk_update_with_history``, so
-every created or changed record still has its history row. Courses and follow-ups are few and go
-through the training services one by one.
+and participations by key and checks each row's cells with the model's own field validators; every
+record it creates or changes goes through the training app's ``ParticipantBatch`` — the rules and the
+write path of ``participant_enrol`` and the bulk enrol page (person checks, enrolment, the status
+transitions, follow-up milestones) — which writes new persons, participations and their status events
+set-wise (``core.bulk``: ``COPY`` on PostgreSQL, history rows copied by the database) and changed ones
+with ``bulk_update_with_history``, so every created or changed record still has its history row.
+Courses and follow-ups are few and go through the training services one by one.
 
 Personal data: the export writes full ID numbers and phones only for persons the actor may see
 unmasked (``training.policy.sees_personal_data``); for others it writes the masked values, and the
@@ -29,7 +30,7 @@ Courses organised by other provinces are exported like the rest: an ordinary imp
 the forms do, and a system administrator's migration between installations (``import --system``)
 carries them.
 
-Modules: ``sheets`` (columns and keys), ``common`` (import state, validators, keys, lookups),
+Modules: ``specs`` (columns and keys), ``common`` (import state, validators, keys, lookups),
 ``persons`` (the person columns), ``participants``, ``courses``, ``follow_ups`` (one per sheet) and
 ``export``. Names with a leading underscore are private to this package.
 """
@@ -40,14 +41,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from khuyencong.accounts.models import User
-from khuyencong.exchange.registers.training.courses import _import_courses
-from khuyencong.exchange.registers.training.export import _export_courses, _export_follow_ups, _export_participants
-from khuyencong.exchange.registers.training.follow_ups import _import_follow_ups
-from khuyencong.exchange.registers.training.participants import _flush_new, _ParticipantImport
-from khuyencong.exchange.registers.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy
+from khuyencong.training.sheets.courses import _import_courses
+from khuyencong.training.sheets.export import _export_courses, _export_follow_ups, _export_participants
+from khuyencong.training.sheets.follow_ups import _import_follow_ups
+from khuyencong.training.sheets.participants import _flush_new, _ParticipantImport
+from khuyencong.training.sheets.specs import COURSES, FOLLOW_UPS, PARTICIPANTS
 
 
 class TrainingRegister:

@@ -7,17 +7,17 @@ from typing import Any
 from django.utils import timezone
 
 from khuyencong.core.text import fold
-from khuyencong.exchange.registers.training.common import (
+from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
+from khuyencong.training.models import Person, PersonRole
+from khuyencong.training.services import NewPerson
+from khuyencong.training.sheets.common import (
     _PERSON_VALIDATORS,
     _chunks,
     _employer,
     _national_id,
-    _NewPerson,
     _state,
     _stored_person_key,
 )
-from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
-from khuyencong.training.models import Person, PersonRole
 
 
 class _PersonReader:
@@ -104,7 +104,7 @@ class _PersonReader:
     def _problem(self, row: Row, column: str, message: str) -> None:
         self.ctx.problem(self.sheet, row, column, message)
 
-    def lookup(self, key: tuple[Any, ...]) -> Person | _NewPerson | bool | None:
+    def lookup(self, key: tuple[Any, ...]) -> Person | NewPerson | bool | None:
         """The stored person with ``key``; False when several match (ambiguous)."""
         seen = self.state.persons.get(key)
         if seen is not None:

@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.urls import reverse
 
 from khuyencong.core import review
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import SERVICE_ERRORS
 from khuyencong.core.text import normalize
 from khuyencong.exchange.normalise import CellError
-from khuyencong.exchange.registers.training.common import _chunks, _may_edit_unit, _report, _state, _units
-from khuyencong.exchange.registers.training.sheets import COURSES
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.schemes.selectors import visible_schemes
 from khuyencong.training import services
 from khuyencong.training.models import Course, CourseType
+from khuyencong.training.sheets.common import _chunks, _may_edit_unit, _report, _state, _units
+from khuyencong.training.sheets.specs import COURSES
 
 _COURSE_FIELDS = ("title", "course_type", "scheme", "organiser", "organising_unit", "trainer", "venue_unit",
                   "abroad_country", "abroad_city", "start_date", "end_date", "planned_participants",
@@ -115,5 +114,5 @@ def _import_courses(sheet: SheetSpec, rows: list[Row], ctx: ImportContext) -> No
             services.course_update(actor=ctx.actor, course=course, data=changes, expected_version=None)
             _state(ctx).courses.pop(code, None)
             outcome.updated += 1
-        except (ValidationError, PermissionDeniedError) as error:
+        except SERVICE_ERRORS as error:
             _report(ctx, sheet, row, error)

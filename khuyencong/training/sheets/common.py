@@ -10,15 +10,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import problems
 from khuyencong.core.text import fold, normalize
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.exchange.registers.establishments import EstablishmentLookup
-from khuyencong.exchange.rows import report
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy
-from khuyencong.training.models import Course, Participation, Person
+from khuyencong.training.models import Course, Person
+from khuyencong.training.services import NewPerson, ParticipantBatch
 
 _MODEL_FIELD = {  # model field name → column field, for messages raised by the services
     "course_type": "course_type", "scheme": "scheme", "organising_unit": "organising_unit",
@@ -26,9 +26,14 @@ _MODEL_FIELD = {  # model field name → column field, for messages raised by th
 }
 
 
-def _report(ctx: ImportContext, sheet: SheetSpec, row: Row, error: ValidationError | PermissionDeniedError) -> None:
-    """Turn a service's refusal into problems on the row, each under its column when it has one."""
-    report(ctx, sheet, row, error, _MODEL_FIELD)
+def _report(ctx: ImportContext, sheet: SheetSpec, row: Row, error: Exception) -> None:
+    """Turn a service's refusal (one of ``SERVICE_ERRORS``) into problems on the row, each under its column
+    when it has one."""
+    columns = {c.field for c in sheet.columns}
+    for name, messages in problems(error).items():
+        column = _MODEL_FIELD.get(name, name) if name is not None else None
+        for message in messages:
+            ctx.problem(sheet, row, column if column in columns else None, message)
 
 
 def _state(ctx: ImportContext) -> _ImportState:
@@ -39,22 +44,9 @@ def _state(ctx: ImportContext) -> _ImportState:
     return state
 
 
-@dataclass(slots=True)
-class _NewPerson:
-    """A person this import creates, checked but not yet stored; ``pk`` is set once its chunk is written."""
-
-    values: dict[str, Any]
-    pk: int | None = None
-    restricted: bool = False
-
-    @property
-    def full_name(self) -> str:
-        return str(self.values["full_name"])
-
-
 @dataclass
 class _SeenPerson:
-    person: Person | _NewPerson
+    person: Person | NewPerson
     row: int
     values: dict[str, Any]
 
@@ -68,9 +60,8 @@ class _ImportState:
     may_edit_unit: dict[int, bool] = field(default_factory=dict)
     units: UnitDirectory | None = None
     employers: EstablishmentLookup | None = None
-    # Checked new records, written together once the participant sheet is read (see ``_flush_new``).
-    new_persons: list[_NewPerson] = field(default_factory=list)
-    new_participations: list[tuple[_NewPerson | Person, Course, str, str]] = field(default_factory=list)
+    # The participant sheet's writes: new records are written together once the sheet is read (``_flush_new``).
+    batch: ParticipantBatch | None = None
 
 
 class _Validators:
@@ -97,7 +88,6 @@ class _Validators:
 
 
 _PERSON_VALIDATORS = _Validators(Person)
-_PARTICIPATION_VALIDATORS = _Validators(Participation)
 
 
 def _chunks(values: Sequence[Any], size: int = 5000) -> Iterator[Sequence[Any]]:

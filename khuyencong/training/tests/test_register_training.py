@@ -13,7 +13,6 @@ from khuyencong.core import review
 from khuyencong.core.models import HeldDuplicate
 from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
-from khuyencong.exchange.registers.training import COURSES, FOLLOW_UPS, PARTICIPANTS
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.testing import workbook_bytes
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B
@@ -26,6 +25,7 @@ from khuyencong.training.models import (
     ParticipationStatus,
     Person,
 )
+from khuyencong.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
 from khuyencong.training.tests.conftest import MAN_1990, WOMAN_1995, enrol, follow, make_course, make_person
 
 pytestmark = pytest.mark.django_db
