@@ -10,10 +10,7 @@ class ExchangeConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from khuyencong.core import permissions, todo
-        from khuyencong.exchange import (
-            jobs,
-            registers,  # noqa: F401
-        )
+        from khuyencong.exchange import jobs
         from khuyencong.exchange import todo as exchange_todo
 
         permissions.register("exchange.use", jobs.may_exchange)

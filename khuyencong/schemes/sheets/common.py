@@ -13,7 +13,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core.errors import SERVICE_ERRORS, problems
 from khuyencong.core.text import normalize
 from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.registers.establishments import EstablishmentLookup
+from khuyencong.establishments.sheets import EstablishmentLookup
 from khuyencong.exchange.rows import RowProblem
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from khuyencong.accounts.models import User
 from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.registers.establishments import reference_values
+from khuyencong.establishments.sheets import reference_values
 from khuyencong.schemes.models import (
     CleanerProductionAssessment,
     CommunicationOutput,

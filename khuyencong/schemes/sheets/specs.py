@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from khuyencong.exchange.registers.establishments import reference_columns
+from khuyencong.establishments.sheets import reference_columns
 from khuyencong.exchange.spec import Column, Kind, SheetSpec
 from khuyencong.schemes.models import ActivityType, CommunicationKind, FundingSource, ProgrammeLevel, SchemeStatus
 

@@ -14,7 +14,7 @@ from khuyencong.core.errors import problems
 from khuyencong.core.text import fold, normalize
 from khuyencong.establishments.models import Establishment
 from khuyencong.exchange.normalise import UnitDirectory
-from khuyencong.exchange.registers.establishments import EstablishmentLookup
+from khuyencong.establishments.sheets import EstablishmentLookup
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy
 from khuyencong.training.models import Course, Person

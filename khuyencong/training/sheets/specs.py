@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from khuyencong.exchange.registers.establishments import reference_columns
+from khuyencong.establishments.sheets import reference_columns
 from khuyencong.exchange.spec import Column, Kind, SheetSpec
 from khuyencong.training.models import CourseType, FollowUpStatus, Gender, ParticipationStatus, PersonRole
 

@@ -1,7 +1,0 @@
-"""One module per register; importing this package imports (and so registers) every module in it."""
-
-import importlib
-import pkgutil
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
