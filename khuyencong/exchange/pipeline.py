@@ -246,6 +246,8 @@ def _prepare(register: Register, sheets: dict[str, SheetData], steps: _Steps) ->
     layout_ok = True
     for spec in register.sheets:
         data = _sheet_for(spec, sheets)
+        if data is None and spec.optional:
+            continue
         if data is None:
             problems.append(Problem(spec.name, None, None,
                                     f"Thiếu trang “{spec.name}” của mẫu “{register.title}”. "
@@ -260,7 +262,7 @@ def _prepare(register: Register, sheets: dict[str, SheetData], steps: _Steps) ->
     raw_sheets = []
     for spec in register.sheets:
         data = _sheet_for(spec, sheets)
-        if data is None:  # cannot happen: checked above
+        if data is None:  # an optional sheet left out: no rows
             continue
         raw_rows, blank_problems = _data_rows(spec, data)
         problems += blank_problems

@@ -63,6 +63,9 @@ class SheetSpec:
     # writing any of these fields in full is logged with the number of persons (``export.py``).
     personal: tuple[str, ...] = ()
     person_key: tuple[str, ...] = ()
+    # A sheet added to a register already in use: a file made from the older template may leave it out
+    # (it then holds no rows) instead of being refused for a sheet it could not have had.
+    optional: bool = False
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)

@@ -180,7 +180,7 @@ COMMUNICATION = SheetSpec("Sản phẩm truyền thông", "một sản phẩm th
     Column("Số lượng", "quantity", Kind.INTEGER, help="Số nguyên lớn hơn 0; để trống: 1.", example=1),
     Column("Số lượt tiếp cận", "reach", Kind.INTEGER, help="Số lượt người đọc, xem, nghe (nếu có); số nguyên "
            "không âm.", example=25_000),
-), key=("scheme_code", "number"))
+), key=("scheme_code", "number"), optional=True)  # files exported before this sheet existed
 
 ASSESSMENTS = SheetSpec("Đánh giá sản xuất sạch hơn", "một lần đánh giá sản xuất sạch hơn tại một cơ sở", (
     _SCHEME_CODE,
@@ -194,7 +194,7 @@ ASSESSMENTS = SheetSpec("Đánh giá sản xuất sạch hơn", "một lần đ�
            example=45_000),
     Column("Tiết kiệm nước (m³/năm)", "water_saving_m3", Kind.INTEGER, help="Số nguyên không âm (nếu có).",
            example=1_200),
-), key=("scheme_code", "number"))
+), key=("scheme_code", "number"), optional=True)  # files exported before this sheet existed
 
 CLOSING = SheetSpec("Quyết toán, hủy", "quyết toán hoặc hủy một đề án", (
     _SCHEME_CODE,

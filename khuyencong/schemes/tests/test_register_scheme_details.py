@@ -205,3 +205,14 @@ def test_an_establishment_outside_the_actors_area_reads_like_an_unknown_one(pers
     # Their own establishment goes in on their own proposal.
     own = run(book(schemes=[proposal], assessments=ASSESSED), officer_a)
     assert own.problems == [] and CleanerProductionAssessment.objects.get().establishment == est_a
+
+
+def test_a_file_from_the_template_before_these_sheets_still_imports(officer, est_a) -> None:
+    """Workbooks exported before the two sheets existed lack them: they import, and add no detail."""
+    older = book(programmes=[PROGRAMME], plans=[PLAN], leave_out=(COMMUNICATION, ASSESSMENTS), schemes=[
+        scheme_row("TT-01", activity="communication", progress="in_progress"),
+        scheme_row("SX-01", activity="cleaner_production", progress="in_progress")])
+    result = run(older, officer)
+    assert result.problems == [] and result.committed
+    assert Scheme.objects.filter(code__in=["TT-01", "SX-01"]).count() == 2
+    assert recorded() == {"outputs": [], "assessments": []}

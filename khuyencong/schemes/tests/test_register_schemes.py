@@ -38,14 +38,15 @@ def history_rows() -> int:
     return sum(m.history.count() for m in HISTORY_MODELS)  # type: ignore[attr-defined]
 
 
-def book(**sheets: list[dict[str, Any]]) -> bytes:
-    """A workbook with every sheet of the register; ``sheets`` maps a spec's attribute-like key to its rows."""
+def book(*, leave_out: tuple[str, ...] = (), **sheets: list[dict[str, Any]]) -> bytes:
+    """A workbook with every sheet of the register but those named in ``leave_out``; ``sheets`` maps a spec's
+    attribute-like key to its rows."""
     by_name = {"programmes": "Chương trình", "plans": "Kế hoạch năm", "schemes": "Đề án",
                "disbursements": "Giải ngân", "machinery": "Máy móc thiết bị", "demonstrations": "Mô hình trình diễn",
                "communication": "Sản phẩm truyền thông", "assessments": "Đánh giá sản xuất sạch hơn",
                "closing": "Quyết toán, hủy"}
     content = {}
-    for spec in REGISTER.sheets:
+    for spec in (s for s in REGISTER.sheets if s.name not in leave_out):
         key = next(k for k, v in by_name.items() if v == spec.name)
         rows = [[row.get(c.field) for c in spec.columns] for row in sheets.get(key, [])]
         content[spec.name] = [[c.header for c in spec.columns], *rows]

@@ -13,8 +13,8 @@ from django.db.models import Model
 from khuyencong.core.errors import problems
 from khuyencong.core.text import fold, normalize
 from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.establishments.sheets import EstablishmentLookup
+from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy
 from khuyencong.training.models import Course, Person
