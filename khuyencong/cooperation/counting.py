@@ -1,28 +1,18 @@
-"""Counting helpers for the indicators engine, one SQL aggregate each.
-
-Period rule: an activity is in the period when its **start date** is. Area rule: its **organising
-unit** (the province for a course held in Sanjo), not the venue. Participations (lượt) and distinct
-officials (người) are both offered, named.
+"""Figures of the cooperation records beside the catalogue indicator, one SQL aggregate each, over the
+rows the indicator counts (``cooperation.indicators``, where the period and area rules live).
+Participations (lượt) and distinct officials (người) are both offered, named.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from khuyencong.cooperation.models import ActivityParticipant
-from khuyencong.training.models import PersonRole
+from khuyencong.cooperation.indicators import counted_participants
 
-
-def counted_participants(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None,
-                         kind: str | None = None) -> QuerySet[ActivityParticipant]:
-    rows = ActivityParticipant.objects.filter(activity__start_date__gte=date_from, activity__start_date__lte=date_to,
-                                              person__role=PersonRole.CIVIL_SERVANT)
-    if kind:
-        rows = rows.filter(activity__kind=kind)
-    return rows if unit_ids is None else rows.filter(activity__organising_unit_id__in=unit_ids)
+__all__ = ["counted_participants", "distinct_officials", "official_participations"]
 
 
 def official_participations(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None,

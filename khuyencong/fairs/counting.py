@@ -1,10 +1,7 @@
-"""Counting helpers for the indicators engine: one SQL aggregate each, no Python loops over rows.
-
-Period rule: a participation is in the period when its fair's *start date* is.
-Area rule: the establishment's commune, wherever the fair was held (``unit_ids`` from
-``geo.selectors.unit_ids_within``; ``None`` means no area limit). Withdrawn registrations and
-cancelled fairs never count. ``fairs.participations`` counts lượt (one establishment at two fairs
-counts twice); :func:`establishments` counts distinct establishments.
+"""Figures of the fair records beside the catalogue indicators, one SQL aggregate each, over the rows
+the indicators count (``fairs.indicators``, where the period and area rules live). ``participations``
+counts lượt (one establishment at two fairs counts twice); :func:`establishments` counts distinct
+establishments.
 """
 
 from __future__ import annotations
@@ -14,23 +11,10 @@ import datetime as dt
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from khuyencong.fairs.models import FairParticipation, ParticipationKind
+from khuyencong.fairs.indicators import ECOMMERCE, FAIR, counted
+from khuyencong.fairs.models import FairParticipation
 
-FAIR = ParticipationKind.FAIR
-ECOMMERCE = ParticipationKind.ECOMMERCE_LISTING
-
-
-def counted(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None, *,
-            kind: str | None = FAIR) -> QuerySet[FairParticipation]:
-    """The participations an indicator counts; ``kind=None`` takes fairs and e-commerce listings together."""
-    items = FairParticipation.objects.filter(
-        withdrawn=False, fair__cancelled=False, fair__start_date__gte=date_from, fair__start_date__lte=date_to,
-    )
-    if kind is not None:
-        items = items.filter(kind=kind)
-    if unit_ids is not None:
-        items = items.filter(establishment__commune_id__in=unit_ids)
-    return items
+__all__ = ["ECOMMERCE", "FAIR", "counted", "establishments", "participations"]
 
 
 def participations(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None, *,

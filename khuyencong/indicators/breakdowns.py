@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from khuyencong.geo.selectors import unit_ids_within
 from khuyencong.indicators.catalogue import BY_CODE, Counting
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, parse_codes
 from khuyencong.indicators.periods import Period
-from khuyencong.indicators.sources import SOURCES, Dimension, Family
+from khuyencong.indicators.sources import SOURCES, Dimension, Family, labels_of
 from khuyencong.indicators.unitsets import Register
 
 SEPARATOR = "|"  # joins the keys of a multi-dimension breakdown ("26560|2020")
@@ -120,6 +121,12 @@ def parts_rule(code: str, dimensions: list[Dimension]) -> str:
     if indicator.counting == Counting.DISTINCT and not set(dimensions) <= source.entity_keys:
         return OVERLAP
     return ADD_UP
+
+
+def empty_value(code: str) -> int | None:
+    """An indicator's figure over no rows: 0 for counts and sums, none for extremes."""
+    template = _Aggregate.of(SOURCES[code].value()).template
+    return 0 if template.startswith(("COUNT", "COALESCE")) else None
 
 
 def _key(value: Any) -> str:
@@ -228,8 +235,10 @@ def _family_query(family: Family | None, members: list[str], period: Period, are
     member = family is not None and family.member_key is not None
     statement, params, n_keys = _grouping_sql(inner, connection.vendor, area, dimensions, member, aggregates,
                                               mapping, multi)
-    with transaction.atomic(using=inner.db), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    # The settings are local to a transaction; elsewhere a statement needs none (nor its savepoint).
+    with transaction.atomic(using=inner.db) if postgres else nullcontext(), connection.cursor() as cursor:
+        if postgres:
             cursor.execute(POSTGRES_SETTINGS)
         cursor.execute(statement, params)
         names = [f"_g{n}" for n in range(n_keys)] + [f"_v{n}" for n in range(len(aggregates))]
@@ -273,12 +282,6 @@ def breakdown_many(codes: list[str], period: Period, area: Area, dimensions: lis
     return out
 
 
-def breakdown_one(code: str, period: Period, area: Area, dimensions: list[Dimension],
-                  targets: list[UnitTarget] | None = None) -> dict[str, int | None]:
-    """{key: value} for one indicator: a single GROUP BY query."""
-    return breakdown_many([code], period, area, dimensions, targets)[code]
-
-
 def compute_breakdown(period: Period, area: Area, dimensions: list[Dimension],
                       codes: list[str] | None = None) -> Breakdown:
     """The breakdown of every requested indicator that has all the dimensions (others are listed as such).
@@ -303,31 +306,13 @@ def compute_breakdown(period: Period, area: Area, dimensions: list[Dimension],
 
 
 def key_labels(dimensions: list[Dimension], targets: list[UnitTarget] | None) -> dict[str, str]:
-    """Vietnamese names of the keys of the single dimensions (for tables and charts)."""
-    from khuyencong.cooperation.models import ActivityKind
-    from khuyencong.establishments.models import SectorGroup
-    from khuyencong.products.models import ProductGroup, RecognitionLevel
-    from khuyencong.schemes.models import ActivityType, FundingSource
-    from khuyencong.training.models import CourseType, Gender
-
+    """Vietnamese names of the keys of the single dimensions (for tables and charts), as the apps name them."""
     labels: dict[str, str] = {NONE_KEY: str(_("Không xác định"))}
     for dim in dimensions:
         if dim == Dimension.UNIT:
             labels.update({t.code: t.name for t in targets or []})
-        elif dim == Dimension.ACTIVITY:
-            labels.update(dict(ActivityType.objects.values_list("code", "label")))
-            labels.update(dict(CourseType.objects.values_list("code", "label")))
-            labels.update({str(k): str(v) for k, v in ActivityKind.choices})
-        elif dim == Dimension.FUNDING:
-            labels.update({str(k): str(v) for k, v in FundingSource.choices})
-        elif dim == Dimension.SECTOR:
-            labels.update({str(k): str(v) for k, v in SectorGroup.choices})
-        elif dim == Dimension.PRODUCT_GROUP:
-            labels.update(dict(ProductGroup.objects.values_list("code", "label")))
-        elif dim == Dimension.LEVEL:
-            labels.update(dict(RecognitionLevel.objects.values_list("code", "label")))
-        elif dim == Dimension.GENDER:
-            labels.update({str(k): str(v) for k, v in Gender.choices})
+        else:
+            labels.update(labels_of(dim))
     return labels
 
 

@@ -2,7 +2,9 @@
 
 A request names a period, an area (a unit code, current or historical) and the boundary date on
 whose map the area is drawn; the engine turns the area into the set of unit ids inside it (through
-the crosswalk) and asks each catalogue indicator's counting function, all in SQL.
+the crosswalk) and computes each catalogue indicator from its registered source, all in SQL: a figure
+is the indicator's breakdown with no dimension (``breakdowns``), indicators over the same rows
+computed together.
 """
 
 from __future__ import annotations
@@ -96,28 +98,12 @@ def parse_codes(codes: list[str] | None) -> list[str]:
 
 def compute(period: Period, area: Area, codes: list[str] | None = None) -> Figures:
     """Every requested indicator for the period and area (reporting reads may use a replica)."""
-    ids = set(area.unit_ids) if area.unit_ids is not None else None
+    from khuyencong.indicators.breakdowns import breakdown_many, empty_value  # they build on this module
+
     figures = Figures(period, area)
     wanted = parse_codes(codes)
     with reporting_reads():
-        batched = _batched(wanted, period, ids)
-        for code in wanted:
-            figures.values[code] = batched[code] if code in batched else BY_CODE[code].compute(
-                period.date_from, period.date_to, ids)
+        totals = breakdown_many(wanted, period, area, [])
+    for code in wanted:
+        figures.values[code] = totals[code].get("", empty_value(code))
     return figures
-
-
-def _batched(codes: list[str], period: Period, ids: set[int] | None) -> dict[str, int | None]:
-    """Indicators over the same rows computed together: each family is one query instead of four."""
-    from khuyencong.schemes import counting as schemes
-
-    out: dict[str, int | None] = {}
-    for prefix, summary in (("demo_models.", schemes.demo_models_summary), ("schemes.", schemes.scheme_totals)):
-        family = [c for c in codes if c.startswith(prefix)]
-        if len(family) < 2:
-            continue
-        values = summary(period.date_from, period.date_to, ids)
-        for code in family:
-            value = values[code.removeprefix(prefix)]
-            out[code] = None if value is None else int(value)
-    return out

@@ -11,21 +11,20 @@ Two kinds of targets exist in the records:
   participations (lượt) of the same courses — courses ending in the period, organised in the area —
   per course type.
 
-Every figure is one SQL aggregate over the records; nothing is typed in.
+Every figure is one SQL aggregate over the records; nothing is typed in. The apps holding the targets
+give their lines (``register_plan``, from their ``indicators`` module): the engine knows no domain.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 
 from khuyencong.core.db_router import reporting_reads
 from khuyencong.geo.models import UnitLevel
 from khuyencong.indicators.engine import Area
-from khuyencong.indicators.periods import Period, years_in
+from khuyencong.indicators.periods import Period
 
 
 @dataclass(frozen=True)
@@ -83,52 +82,23 @@ class PlanVsActual:
         }
 
 
+PlanLines = Callable[[Period, "set[int] | None"], list[Any]]
+_PLANS: dict[str, PlanLines] = {}
+
+
+def register_plan(part: str, lines: PlanLines) -> None:
+    """The app holding a kind of target gives its lines (``part``: ``budget`` or ``training``)."""
+    if part not in ("budget", "training"):
+        raise ValueError(f"no plan part {part!r}")
+    known = _PLANS.get(part)
+    if known is not None and known is not lines:
+        raise ValueError(f"plan part {part!r} is already registered")
+    _PLANS[part] = lines
+
+
 def plan_vs_actual(period: Period, area: Area) -> PlanVsActual:
     ids = set(area.unit_ids) if area.unit_ids is not None else None
     with reporting_reads():
-        return PlanVsActual(_budget(period, ids), _training(period, ids),
-                            rates_apply=area.unit is None or area.unit.level == UnitLevel.PROVINCE)
-
-
-def _budget(period: Period, ids: set[int] | None) -> list[BudgetLine]:
-    """Plans of the period's years (summed over programmes) and their counted schemes: two GROUP BY queries."""
-    from khuyencong.schemes import counting
-    from khuyencong.schemes.models import AnnualPlan
-
-    years = years_in(period)
-    planned = {(row["year"], row["funding_source"]): int(row["total"]) for row in (
-        AnnualPlan.objects.filter(year__in=years).order_by().values("year", "funding_source")
-        .annotate(total=Sum("approved_total")))}
-    if not planned:
-        return []
-    counted = (counting.accepted_schemes(period.date_from, period.date_to, ids)
-               .filter(plan__year__in=years).annotate(scheme_disbursed=counting._disbursed()))
-    grouped = counted.values("plan__year", "plan__funding_source").annotate(
-        n=Count("pk"), support=Coalesce(Sum("public_support"), 0),
-        disbursed=Coalesce(Sum("scheme_disbursed"), 0)).order_by()
-    actual: dict[tuple[int, str], dict[str, Any]] = {
-        (row["plan__year"], row["plan__funding_source"]): dict(row) for row in grouped}
-    lines = []
-    for (year, source), total in sorted(planned.items()):
-        done = actual.get((year, source), {})
-        lines.append(BudgetLine(year, source, total, int(done.get("n", 0)), int(done.get("support", 0)),
-                                int(done.get("disbursed", 0))))
-    return lines
-
-
-def _training(period: Period, ids: set[int] | None) -> list[TrainingLine]:
-    """Courses ending in the period, organised in the area, per type: planned places vs completed lượt."""
-    from khuyencong.training.models import Course, CourseType, Participation, ParticipationStatus
-
-    completed = (Participation.objects.filter(course=OuterRef("pk"), status=ParticipationStatus.COMPLETED)
-                 .order_by().values("course").annotate(n=Count("pk")).values("n"))
-    courses = Course.objects.filter(end_date__gte=period.date_from, end_date__lte=period.date_to)
-    if ids is not None:
-        courses = courses.filter(organising_unit_id__in=ids)
-    rows = (courses.annotate(done=Coalesce(Subquery(completed, output_field=IntegerField()), 0))
-            .values("course_type__code").annotate(n=Count("pk"), planned=Coalesce(Sum("planned_participants"), 0),
-                                                 completed=Coalesce(Sum("done"), 0))
-            .filter(Q(planned__gt=0) | Q(completed__gt=0)).order_by("course_type__code"))
-    labels = dict(CourseType.objects.order_by("valid_from").values_list("code", "label"))
-    return [TrainingLine(r["course_type__code"], labels.get(r["course_type__code"], r["course_type__code"]),
-                         int(r["n"]), int(r["planned"]), int(r["completed"])) for r in rows]
+        parts = {part: lines(period, ids) for part, lines in _PLANS.items()}
+    return PlanVsActual(parts.get("budget", []), parts.get("training", []),
+                        rates_apply=area.unit is None or area.unit.level == UnitLevel.PROVINCE)

@@ -1,8 +1,5 @@
-"""Counting helpers for the indicators engine, one SQL aggregate each.
-
-Period: the recognition decision's date. Area: the establishment's commune (any version) in
-``unit_ids`` (from ``geo.selectors.unit_ids_within``); ``None`` means no area limit. Revoked
-certificates never count, like cancelled schemes.
+"""Figures of the product records beside the catalogue indicators, one SQL aggregate each, over the
+certificates the indicators count (``products.indicators``, where the period and area rules live).
 
 Two different figures, deliberately named apart:
 * ``products_recognized`` — distinct products (người/sản phẩm): a product recognised at district level
@@ -14,20 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
-from khuyencong.products.models import Certificate
-
-
-def _certificates(level_code: str | None, date_from: dt.date, date_to: dt.date,
-                  unit_ids: set[int] | None) -> QuerySet[Certificate]:
-    items = Certificate.objects.filter(revoked=False, decision__decided_on__gte=date_from,
-                                       decision__decided_on__lte=date_to)
-    if level_code:
-        items = items.filter(level__code=level_code)
-    if unit_ids is not None:
-        items = items.filter(product__establishment__commune_id__in=unit_ids)
-    return items
+from khuyencong.products.indicators import certificates as _certificates
 
 
 def products_recognized(level_code: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:

@@ -18,11 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from khuyencong.indicators.engine import Figures
-from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
+from khuyencong.indicators.targets import PlanVsActual
 from khuyencong.reports.charts import Chart, data_uri, render_png, render_svg
 from khuyencong.reports.narrative import paragraphs
 from khuyencong.reports.numbers import integer
-from khuyencong.reports.tables import Table, all_tables, is_numeric
+from khuyencong.reports.tables import Table, all_tables, is_numeric, report_of
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,8 @@ def render_pdf(figures: Figures, tables: list[Table], head: Letterhead, plan: Pl
 
 
 def render(figures: Figures, fmt: str, plan: PlanVsActual | None = None) -> bytes:
-    plan = plan if plan is not None else plan_vs_actual(figures.period, figures.area)
-    tables, head = all_tables(figures, plan), Letterhead.from_settings()
+    report = report_of(figures, plan)
+    tables, head, plan = all_tables(report), Letterhead.from_settings(), report.plan
     if fmt == "xlsx":
         return render_xlsx(figures, tables)
     if fmt == "docx":

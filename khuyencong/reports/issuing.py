@@ -109,11 +109,10 @@ def _check_number(number: str, year: int) -> None:
 
 def _documents(figures: Figures, head: exports.Letterhead) -> tuple[bytes, bytes]:
     """The PDF and DOCX exactly as the report page would give them, with the issued letterhead."""
-    from khuyencong.indicators.targets import plan_vs_actual
-    from khuyencong.reports.tables import all_tables
+    from khuyencong.reports.tables import all_tables, report_of
 
-    plan = plan_vs_actual(figures.period, figures.area)
-    tables = all_tables(figures, plan)
+    report = report_of(figures)
+    tables, plan = all_tables(report), report.plan
     return exports.render_pdf(figures, tables, head, plan), exports.render_docx(figures, tables, head, plan)
 
 

@@ -1,15 +1,17 @@
-"""The report's tables, built from the engine's figures and the apps' SQL breakdowns."""
+"""The report's tables, built from one computed report (``indicators.report``): the figures, the breakdowns
+the tables show and the plan beside the actual."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from khuyencong.indicators.breakdowns import NONE_KEY, OVERLAP, compute_breakdown
+from khuyencong.indicators.breakdowns import NONE_KEY, OVERLAP, SEPARATOR, Breakdown, compute_breakdown
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.engine import Figures
 from khuyencong.indicators.periods import years_in
+from khuyencong.indicators.report import Report, Wanted, compute_report
 from khuyencong.indicators.sources import Dimension
-from khuyencong.indicators.targets import PlanVsActual, plan_vs_actual
+from khuyencong.indicators.targets import PlanVsActual
 from khuyencong.reports.numbers import percent
 
 Cell = str | int | None
@@ -23,6 +25,15 @@ BY_SECTOR_CODES = ["machinery.establishments", "demo_models.count", "products.re
                    "fairs.participations", "schemes.count", "schemes.support_vnd"]
 BY_AREA_CODES = ["training.vocational.persons", "machinery.establishments", "demo_models.count",
                  "products.recognized.province", "fairs.participations", "schemes.count", "schemes.support_vnd"]
+SCHEME_SUMS = {"count": "schemes.count", "support_vnd": "schemes.support_vnd",
+               "counterpart_vnd": "schemes.counterpart_vnd", "disbursed_vnd": "schemes.disbursed_vnd"}
+# The breakdowns the report's tables show, computed with the figures in one call to the engine.
+WANTED = {
+    "schemes": Wanted((Dimension.ACTIVITY, Dimension.FUNDING), tuple(SCHEME_SUMS.values())),
+    "year": Wanted((Dimension.YEAR,), tuple(BY_YEAR_CODES)),
+    "sector": Wanted((Dimension.SECTOR,), tuple(BY_SECTOR_CODES)),
+    "area": Wanted((Dimension.UNIT,), tuple(BY_AREA_CODES)),
+}
 PORTRAIT_COLUMNS = 6  # more columns than this go on a landscape page
 FUNDING = {"national": "Khuyến công quốc gia", "local": "Khuyến công địa phương"}
 
@@ -74,29 +85,42 @@ def main_results(figures: Figures) -> Table:
     return table
 
 
-def schemes_by_activity(figures: Figures) -> Table:
-    from khuyencong.schemes import counting
+def _part(source: Figures | Report, name: str) -> Breakdown:
+    """The report's breakdown ``name``: computed with the report, or alone for a page showing one table."""
+    if isinstance(source, Report):
+        return source.breakdowns[name]
+    wanted = WANTED[name]
+    return compute_breakdown(source.period, source.area, list(wanted.dimensions), list(wanted.codes))
+
+
+def _figures(source: Figures | Report) -> Figures:
+    return source.figures if isinstance(source, Report) else source
+
+
+def schemes_by_activity(source: Figures | Report) -> Table:
     from khuyencong.schemes.models import ActivityType
 
     labels = dict(ActivityType.objects.values_list("code", "label"))
-    ids = set(figures.area.unit_ids) if figures.area.unit_ids is not None else None
-    breakdown = counting.schemes_breakdown(figures.period.date_from, figures.period.date_to, ids)
+    result = _part(source, "schemes")
+    keys = sorted(result.values.get(SCHEME_SUMS["count"], {}), key=lambda key: tuple(key.split(SEPARATOR)))
     table = Table("De an theo hoat dong", "Bảng 2. Đề án được nghiệm thu theo loại hoạt động và nguồn kinh phí",
                   ["Loại hoạt động", "Nguồn kinh phí", "Số đề án", "Kinh phí hỗ trợ (đồng)", "Vốn đối ứng (đồng)",
                    "Đã giải ngân (đồng)"], note="Các dòng cộng lại bằng tổng ở Bảng 1.")
-    for (activity, source), sums in breakdown.items():
-        table.rows.append([labels.get(activity, activity), FUNDING.get(source, source), sums.get("count"),
-                           sums.get("support_vnd"), sums.get("counterpart_vnd"), sums.get("disbursed_vnd")])
+    for key in keys:
+        activity, funding = key.split(SEPARATOR)
+        sums = {name: result.values.get(code, {}).get(key) for name, code in SCHEME_SUMS.items()}
+        table.rows.append([labels.get(activity, activity), FUNDING.get(funding, funding), sums["count"],
+                           sums["support_vnd"], sums["counterpart_vnd"], sums["disbursed_vnd"]])
     return table
 
 
-def by_year(figures: Figures) -> Table:
+def by_year(source: Figures | Report) -> Table:
     """Key indicators per calendar year inside the period (distinct counts per year may overlap)."""
-    years = years_in(figures.period)
+    years = years_in(_figures(source).period)
     table = Table("Theo nam", "Bảng 3. Một số chỉ tiêu theo năm", ["Chỉ tiêu", *[str(y) for y in years]],
                   note="Số người/cơ sở đếm riêng từng năm: một người tham gia nhiều năm được đếm ở mỗi năm, nên "
                        "tổng các năm có thể lớn hơn số của cả giai đoạn.", chart=True)
-    result = compute_breakdown(figures.period, figures.area, [Dimension.YEAR], BY_YEAR_CODES)
+    result = _part(source, "year")
     for code in BY_YEAR_CODES:
         values = result.values.get(code, {})
         table.rows.append([BY_CODE[code].label_vi, *[values.get(str(y), 0) for y in years]])
@@ -104,10 +128,10 @@ def by_year(figures: Figures) -> Table:
     return table
 
 
-def _by_key(figures: Figures, dimension: Dimension, codes: list[str], table: Table, *,
-            skip_empty: bool = True) -> Table:
-    """Rows = the dimension's keys, columns = ``codes``: one GROUP BY query per indicator."""
-    result = compute_breakdown(figures.period, figures.area, [dimension], codes)
+def _by_key(source: Figures | Report, name: str, table: Table, *, skip_empty: bool = True) -> Table:
+    """Rows = the breakdown's keys, columns = its indicators."""
+    result, figures = _part(source, name), _figures(source)
+    dimension, codes = WANTED[name].dimensions[0], list(WANTED[name].codes)
     keys: list[str] = []
     if dimension == Dimension.UNIT:  # the area's units in register order, even where a figure is missing
         keys = [k for k in result.labels if k != NONE_KEY]
@@ -126,16 +150,16 @@ def _by_key(figures: Figures, dimension: Dimension, codes: list[str], table: Tab
     return table
 
 
-def by_sector(figures: Figures) -> Table:
+def by_sector(source: Figures | Report) -> Table:
     table = Table("Theo nganh", "Bảng 4. Một số chỉ tiêu theo nhóm ngành",
                   ["Nhóm ngành", *[BY_CODE[c].label_vi for c in BY_SECTOR_CODES]])
-    return _by_key(figures, Dimension.SECTOR, BY_SECTOR_CODES, table)
+    return _by_key(source, "sector", table)
 
 
-def by_area(figures: Figures) -> Table:
+def by_area(source: Figures | Report) -> Table:
     table = Table("Theo dia ban", "Bảng 5. Một số chỉ tiêu theo địa bàn",
                   ["Địa bàn", *[BY_CODE[c].label_vi for c in BY_AREA_CODES]])
-    return _by_key(figures, Dimension.UNIT, BY_AREA_CODES, table)
+    return _by_key(source, "area", table)
 
 
 def _rate(value: float | None, applies: bool = True) -> str | None:
@@ -175,9 +199,14 @@ def plan_training(plan: PlanVsActual) -> Table | None:
     return table
 
 
-def all_tables(figures: Figures, plan: PlanVsActual | None = None) -> list[Table]:
+def report_of(figures: Figures, plan: PlanVsActual | None = None) -> Report:
+    """The computed report around figures (and a plan) already at hand: the rest in one call."""
+    return compute_report(figures.period, figures.area, WANTED, figures=figures, plan=plan)
+
+
+def all_tables(source: Figures | Report, plan: PlanVsActual | None = None) -> list[Table]:
     """Every table of the report; the plan-versus-actual ones only where the records hold targets."""
-    plan = plan if plan is not None else plan_vs_actual(figures.period, figures.area)
-    tables = [main_results(figures), schemes_by_activity(figures), by_year(figures), by_sector(figures),
-              by_area(figures)]
-    return tables + [t for t in (plan_budget(plan), plan_training(plan)) if t is not None]
+    report = source if isinstance(source, Report) else report_of(source, plan)
+    tables = [main_results(report.figures), schemes_by_activity(report), by_year(report), by_sector(report),
+              by_area(report)]
+    return tables + [t for t in (plan_budget(report.plan), plan_training(report.plan)) if t is not None]

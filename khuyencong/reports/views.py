@@ -23,12 +23,11 @@ from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows_for
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
 from khuyencong.indicators.periods import Period
-from khuyencong.indicators.targets import plan_vs_actual
 from khuyencong.reports import exports
 from khuyencong.reports.definitions import definition_vi
 from khuyencong.reports.forms import DrillForm, ReportForm, period_presets
 from khuyencong.reports.issuing import may_issue
-from khuyencong.reports.tables import all_tables
+from khuyencong.reports.tables import all_tables, report_of
 from khuyencong.training.masking import mask_national_id
 
 CONTENT_TYPES = {
@@ -87,9 +86,9 @@ def period_report(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "figures": figures, "query": request.GET.urlencode(),
                                "may_issue": may_issue(request.user), "presets": _preset_links(request)}
     if figures is not None:
-        head, plan = exports.Letterhead.from_settings(), plan_vs_actual(figures.period, figures.area)
-        context["document"] = exports.render_html(figures, all_tables(figures, plan), head, for_print=False,
-                                                  plan=plan)
+        head, report = exports.Letterhead.from_settings(), report_of(figures)
+        context["document"] = exports.render_html(figures, all_tables(report), head, for_print=False,
+                                                  plan=report.plan)
         context["drill_links"] = [
             {"label": BY_CODE[code].label_vi, "unit": BY_CODE[code].unit, "value": value,
              "url": drill_url(code, figures.period, figures.area)} for code, value in figures.values.items()]

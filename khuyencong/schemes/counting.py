@@ -1,9 +1,6 @@
-"""Counting helpers for the indicators engine: accepted schemes in a period and an area.
-
-Period rule: a scheme is in the period when its acceptance (nghiệm thu) date is. Area rule: the
-beneficiary (host) establishment's commune; a scheme without establishments uses its implementing unit.
-Cancelled schemes never count. ``unit_ids`` comes from ``geo.selectors.unit_ids_within``; None = everywhere.
-Each function is one SQL aggregate.
+"""Figures of the scheme records beside the catalogue indicators (sums by activity and funding, plan
+lines), one SQL aggregate each, over the schemes the indicators count (``schemes.indicators``, where the
+period and area rules live).
 """
 
 from __future__ import annotations
@@ -11,37 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import Coalesce
 
-from khuyencong.schemes.models import (
-    DemonstrationModel,
-    Disbursement,
-    Scheme,
-    SchemeBeneficiary,
-    SchemeStatus,
+from khuyencong.schemes.indicators import (
+    ACCEPTED_OR_LATER,
+    accepted_schemes,
+    demo_models,
+    disbursed,
+    machinery_links,
 )
+from khuyencong.schemes.models import Disbursement
 
-# Statuses a scheme can have once accepted (amended is the transient step of an amendment).
-ACCEPTED_OR_LATER = [SchemeStatus.ACCEPTED, SchemeStatus.SETTLED, SchemeStatus.AMENDED]
+__all__ = ["ACCEPTED_OR_LATER", "accepted_schemes", "machinery_establishments", "scheme_totals", "schemes_breakdown"]
 
-
-def accepted_schemes(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> QuerySet[Scheme]:
-    items = Scheme.objects.filter(status__in=ACCEPTED_OR_LATER, acceptance_date__gte=date_from,
-                                  acceptance_date__lte=date_to).exclude(status=SchemeStatus.CANCELLED)
-    if unit_ids is None:
-        return items.order_by()
-    has_any = Exists(SchemeBeneficiary.objects.filter(scheme=OuterRef("pk")))
-    in_area = Exists(SchemeBeneficiary.objects.filter(scheme=OuterRef("pk"),
-                                                      establishment__commune_id__in=unit_ids))
-    return items.filter(in_area | (~has_any & Q(implementing_unit_id__in=unit_ids))).order_by()
-
-
-def _disbursed() -> Coalesce:
-    total = (Disbursement.objects.filter(scheme=OuterRef("pk")).order_by().values("scheme")
-             .annotate(s=Sum("amount")).values("s"))
-    return Coalesce(Subquery(total), 0)
-
+_disbursed = disbursed
+_demo_models = demo_models
 
 _SUMS: dict[str, Any] = {
     "count": Count("pk"),
@@ -87,18 +69,6 @@ def schemes_breakdown(date_from: dt.date, date_to: dt.date,
     return out
 
 
-def _demo_models(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> QuerySet[Scheme]:
-    """Demonstration models: their area is the host establishment's commune."""
-    items = Scheme.objects.filter(status__in=ACCEPTED_OR_LATER, activity_type__code="demo_model",
-                                  acceptance_date__gte=date_from, acceptance_date__lte=date_to).order_by()
-    if unit_ids is None:
-        return items
-    by_host = Q(demonstration__host_establishment__commune_id__in=unit_ids)
-    without_host = ~Exists(DemonstrationModel.objects.filter(scheme=OuterRef("pk")))
-    others = accepted_schemes(date_from, date_to, unit_ids).values("pk")
-    return items.filter(by_host | (without_host & Q(pk__in=others)))
-
-
 def demo_models_summary(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> dict[str, int | None]:
     """demo_models.count, .counterpart_vnd, .worker_income_min_vnd, .worker_income_max_vnd in one query."""
     return _demo_models(date_from, date_to, unit_ids).aggregate(
@@ -119,9 +89,5 @@ def demo_models_counterpart_vnd(date_from: dt.date, date_to: dt.date, unit_ids: 
 
 def machinery_establishments(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
     """Distinct establishments with an accepted machinery scheme (an establishment with two counts once)."""
-    schemes = Scheme.objects.filter(status__in=ACCEPTED_OR_LATER, activity_type__code="machinery",
-                                    acceptance_date__gte=date_from, acceptance_date__lte=date_to).values("pk")
-    links = SchemeBeneficiary.objects.filter(scheme__in=schemes)
-    if unit_ids is not None:
-        links = links.filter(establishment__commune_id__in=unit_ids)
+    links = machinery_links(date_from, date_to, unit_ids)
     return int(links.aggregate(n=Count("establishment", distinct=True))["n"])

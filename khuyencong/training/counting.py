@@ -1,11 +1,6 @@
-"""Counting helpers for the indicators engine; every function is one SQL statement.
-
-Period rule: a course is in the period when its **end date** is. Area rule: a course is in the area
-when its **organising unit** is in ``unit_ids`` (from ``geo.selectors.unit_ids_within``), never its
-venue. Only completed participations count; dropped ones never do.
-
-Persons (người) and participations (lượt) differ: one person completing two vocational courses is one
-person and two participations.
+"""Figures of the training records beside the catalogue indicators (participations, incomes, summaries
+for the API and the course-type report page), over the rows the indicators count
+(``training.indicators``, where the period, area and employment rules live).
 """
 
 from __future__ import annotations
@@ -16,23 +11,10 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
-from khuyencong.training.models import EMPLOYED_STATUSES, FollowUp, Participation, ParticipationStatus, Person
+from khuyencong.training.indicators import counted_participations, counted_participations_of, employed_participations
+from khuyencong.training.models import FollowUp, Person
 
-
-def counted_participations(course_type: str, date_from: dt.date, date_to: dt.date,
-                           unit_ids: set[int] | None) -> QuerySet[Participation]:
-    """Completed participations of ``course_type`` courses ending in the period, organised in the area."""
-    return counted_participations_of([course_type], date_from, date_to, unit_ids)
-
-
-def counted_participations_of(course_types: list[str], date_from: dt.date, date_to: dt.date,
-                              unit_ids: set[int] | None) -> QuerySet[Participation]:
-    """The counted participations of several course types at once (the engine reads them in one pass)."""
-    rows = Participation.objects.filter(
-        status=ParticipationStatus.COMPLETED, course__course_type__code__in=course_types,
-        course__end_date__gte=date_from, course__end_date__lte=date_to,
-    )
-    return rows if unit_ids is None else rows.filter(course__organising_unit_id__in=unit_ids)
+__all__ = ["counted_participations", "counted_participations_of", "persons_completed", "persons_employed"]
 
 
 def persons_completed(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
@@ -47,16 +29,13 @@ def participations_completed(course_type: str, date_from: dt.date, date_to: dt.d
     return counted_participations(course_type, date_from, date_to, unit_ids).aggregate(n=Count("pk"))["n"]
 
 
-def _latest_follow_up(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None,
-                      field: str) -> Subquery:
-    """``field`` of the person's latest follow-up of a counted course, dated on or before the period end.
-
-    Two follow-ups on the same day: the one recorded last wins.
-    """
+def _latest_income(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> Subquery:
+    """The income of the person's latest follow-up of a counted course, dated on or before the period end
+    (two follow-ups on the same day: the one recorded last wins)."""
     counted = counted_participations(course_type, date_from, date_to, unit_ids)
     latest = (FollowUp.objects
               .filter(participation__in=counted, participation__person_id=OuterRef("pk"), date__lte=date_to)
-              .order_by("-date", "-pk").values(field)[:1])
+              .order_by("-date", "-pk").values("monthly_income_vnd")[:1])
     return Subquery(latest)
 
 
@@ -67,13 +46,9 @@ def _counted_persons(course_type: str, date_from: dt.date, date_to: dt.date,
 
 
 def persons_employed(course_type: str, date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None) -> int:
-    """Counted persons whose latest follow-up (rule of the catalogue rules) shows employment or self-employment.
-
-    A person with no follow-up on or before the period end is not employed.
-    """
-    persons = _counted_persons(course_type, date_from, date_to, unit_ids).annotate(
-        latest_status=_latest_follow_up(course_type, date_from, date_to, unit_ids, "status"))
-    return persons.filter(latest_status__in=[str(s) for s in EMPLOYED_STATUSES]).count()
+    """Counted persons whose latest follow-up shows employment (the rule of the indicator)."""
+    rows = employed_participations(course_type, date_from, date_to, unit_ids)
+    return int(rows.aggregate(n=Count("person_id", distinct=True))["n"])
 
 
 def income_summary(course_type: str, date_from: dt.date, date_to: dt.date,
@@ -83,7 +58,7 @@ def income_summary(course_type: str, date_from: dt.date, date_to: dt.date,
     Persons whose latest follow-up records no income are left out; ``persons`` says how many were used.
     """
     persons = _counted_persons(course_type, date_from, date_to, unit_ids).annotate(
-        latest_income=_latest_follow_up(course_type, date_from, date_to, unit_ids, "monthly_income_vnd"))
+        latest_income=_latest_income(course_type, date_from, date_to, unit_ids))
     values = persons.filter(latest_income__isnull=False).aggregate(
         avg=Avg("latest_income"), min=Min("latest_income"), max=Max("latest_income"), persons=Count("pk"))
     avg = values["avg"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 from khuyencong.indicators.ready import journal
 
 # The tables and columns journalled by this migration's triggers (frozen: a later change to
-# ``journal.WATCHED`` needs a new migration that installs the triggers again).
+# ``journal.WATCHED`` needs a new migration that installs the triggers again: 0002 and later).
 SPEC = [['training_course', ['organising_unit_id', 'end_date'], ['insert', 'update', 'delete'], []],
  ['training_participation', ['course_id'], ['insert', 'update', 'delete'], []],
  ['training_person', ['role'], ['update'], ['role']],

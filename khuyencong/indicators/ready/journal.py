@@ -13,6 +13,7 @@ a bulk import of 100,000 rows writes its journal in one statement); SQLite uses 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,30 +29,30 @@ class Watched:
     when_changed: tuple[str, ...] = ()  # journal an update only when one of these columns changed
 
 
-# Keep in step with ``touches.RESOLVERS`` and with the latest migration's copy (a test compares them).
-WATCHED: tuple[Watched, ...] = (
-    Watched("training_course", ("organising_unit_id", "end_date")),
-    Watched("training_participation", ("course_id",)),
-    Watched("training_person", ("role",), ("update",), ("role",)),
-    Watched("training_coursetype", ("code",), ("update", "delete"), ("code",)),
-    Watched("cooperation_activity", ("organising_unit_id", "start_date")),
-    Watched("cooperation_activityparticipant", ("activity_id",)),
-    Watched("schemes_scheme", ("implementing_unit_id", "acceptance_date")),
-    Watched("schemes_schemebeneficiary", ("scheme_id", "establishment_id")),
-    Watched("schemes_disbursement", ("scheme_id",)),
-    Watched("schemes_demonstrationmodel", ("scheme_id", "host_establishment_id")),
-    Watched("schemes_activitytype", ("code",), ("update", "delete"), ("code",)),
-    Watched("products_certificate", ("decision_id", "product_id")),
-    Watched("products_recognitiondecision", ("decided_on",)),
-    Watched("products_product", ("establishment_id",), ("update",), ("establishment_id",)),
-    Watched("products_recognitionlevel", ("code",), ("update", "delete"), ("code",)),
-    Watched("fairs_fair", ("start_date",)),
-    Watched("fairs_fairparticipation", ("fair_id", "establishment_id")),
-    Watched("establishments_establishment", ("commune_id",), ("update",), ("commune_id",)),
-)
+# Derived from the registered sources (``derive``): every table a source reads, once; the latest
+# migration holds a frozen copy (a test compares them, and fails when a source's tables are not watched).
+WATCHED: list[Watched] = []
 
 
-def as_spec(watched: tuple[Watched, ...] = WATCHED) -> list[list[Any]]:
+def derive(sources: Iterable[Any]) -> None:
+    """Fill ``WATCHED`` (by table name: the order of registration does not matter) and ``touches.RESOLVERS``
+    from the sources' watched tables; a table shared by several apps' sources (an establishment's
+    commune) is declared once, by its own app, and the same declaration is named by each source."""
+    from khuyencong.indicators.ready.touches import RESOLVERS
+
+    declared: dict[str, Any] = {}
+    for source in sources:
+        for table in source.watched:
+            known = declared.setdefault(table.table, table)
+            if known != table:
+                raise ValueError(f"table {table.table!r} is watched in two different ways")
+    WATCHED[:] = [Watched(t.table, t.columns, t.events, t.when_changed)
+                  for t in sorted(declared.values(), key=lambda t: t.table)]
+    RESOLVERS.clear()
+    RESOLVERS.update({t.table: t.resolver for t in declared.values()})
+
+
+def as_spec(watched: Sequence[Watched] = WATCHED) -> list[list[Any]]:
     """Plain lists, as a migration freezes them."""
     return [[w.table, list(w.columns), list(w.events), list(w.when_changed)] for w in watched]
 

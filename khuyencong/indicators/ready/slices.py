@@ -38,9 +38,15 @@ from khuyencong.indicators.sources import SOURCES, Dimension
 
 # Bump when what a stored figure means changes (a counting rule, a source): every slice is then recomputed.
 STORE_VERSION = "1"
-WHOLE_PERIOD = frozenset({"training.intermediate.employed"})
-READY_CODES = tuple(code for code, source in SOURCES.items()
-                    if code not in WHOLE_PERIOD and {Dimension.UNIT, Dimension.YEAR} <= set(source.keys))
+
+
+def ready_codes() -> tuple[str, ...]:
+    """The registered indicators stored by year slice: those broken down by unit and year whose figures of
+    a year do not depend on the rest of the period."""
+    return tuple(code for code, source in SOURCES.items()
+                 if not source.whole_period and {Dimension.UNIT, Dimension.YEAR} <= set(source.keys))
+
+
 UNUSED_DAYS = 90  # a slice nobody read for this long is dropped, so the journal can be pruned
 KEEP_JOURNAL = dt.timedelta(hours=1)  # longer than any slice computation
 # A longer period (a century asked by mistake) is computed live: one statement per family over the whole
@@ -63,7 +69,7 @@ def year_slices(period: Period) -> list[Period]:
 
 
 def fingerprint(mapping: list[tuple[int, str]]) -> str:
-    payload = json.dumps([STORE_VERSION, READY_CODES, mapping], separators=(",", ":"))
+    payload = json.dumps([STORE_VERSION, ready_codes(), mapping], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -121,16 +127,16 @@ def dirty_provinces(touches: set[tuple[int | None, int | None]], year: int, maps
 def compute_slice(period: Period, maps: Maps, provinces: set[str] | None = None) -> Values:
     """The slice's figures by province, from the records (of the given provinces only, when named)."""
     if provinces is None:
-        return breakdown_many(list(READY_CODES), period, maps.area, [Dimension.UNIT], maps.targets)
+        return breakdown_many(list(ready_codes()), period, maps.area, [Dimension.UNIT], maps.targets)
     targets = [t for t in maps.targets if t.code in provinces]
     unit_ids = frozenset().union(*(t.unit_ids for t in targets))
     area = Area(unit=None, boundary_date=maps.area.boundary_date, unit_ids=unit_ids)
-    return breakdown_many(list(READY_CODES), period, area, [Dimension.UNIT], targets)
+    return breakdown_many(list(ready_codes()), period, area, [Dimension.UNIT], targets)
 
 
 def _patched(stored: Values, fresh: Values, provinces: set[str]) -> Values:
     return {code: {**{k: v for k, v in stored.get(code, {}).items() if k not in provinces},
-                   **fresh.get(code, {})} for code in READY_CODES}
+                   **fresh.get(code, {})} for code in ready_codes()}
 
 
 class _Journal:
@@ -188,7 +194,7 @@ def prune(watermark: int, *, keep: dt.timedelta = KEEP_JOURNAL) -> None:
 def national_by_province_year(codes: list[str], period: Period, area: Area, dimensions: list[Dimension],
                               targets: list[UnitTarget]) -> Values:
     """{code: {key: value}} of the national province × year breakdown, keys in the order of ``dimensions``."""
-    live = [code for code in codes if code not in READY_CODES]
+    live = [code for code in codes if code not in ready_codes()]
     out: dict[str, dict[str, Any]] = breakdown_many(live, period, area, dimensions, targets) if live else {}
     maps, mapping = Maps.of(area, targets)
     with primary_reads():  # the slices must see every change up to the watermark: no replica lag
@@ -202,7 +208,7 @@ def national_by_province_year(codes: list[str], period: Period, area: Area, dime
             prune(watermark)
     unit_first = dimensions[0] == Dimension.UNIT
     for code in codes:
-        if code in READY_CODES:
+        if code in ready_codes():
             cells: dict[str, int | None] = {}
             for piece, values in slices:
                 year = str(piece.date_from.year)
@@ -212,4 +218,4 @@ def national_by_province_year(codes: list[str], period: Period, area: Area, dime
     return out
 
 
-__all__ = ["NONE_KEY", "READY_CODES", "applies", "national_by_province_year", "prune"]
+__all__ = ["NONE_KEY", "applies", "national_by_province_year", "prune", "ready_codes"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import re
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from django.db.models.functions import Now
 
 from khuyencong.establishments.models import Establishment
 from khuyencong.fairs.models import FairParticipation
-from khuyencong.indicators.breakdowns import breakdown_many, compute_breakdown, unit_targets
+from khuyencong.indicators.breakdowns import _Aggregate, breakdown_many, compute_breakdown, unit_targets
 from khuyencong.indicators.catalogue import CATALOGUE
 from khuyencong.indicators.engine import resolve_area
 from khuyencong.indicators.models import Change, ReadySlice
@@ -28,7 +29,7 @@ from khuyencong.indicators.periods import Period
 from khuyencong.indicators.ready import slices
 from khuyencong.indicators.ready.journal import WATCHED, as_spec
 from khuyencong.indicators.ready.touches import RESOLVERS
-from khuyencong.indicators.sources import Dimension
+from khuyencong.indicators.sources import SOURCES, Dimension
 from khuyencong.indicators.tests.test_breakdown_equals_engine import KIM_MA, PERIOD, _course, _scheme, records
 from khuyencong.products.models import Product
 from khuyencong.schemes.models import DemonstrationModel, Disbursement, SchemeBeneficiary
@@ -257,7 +258,7 @@ def test_the_journal_is_pruned_once_every_slice_has_seen_it_and_an_hour_has_pass
 
 
 def test_the_migration_installs_the_watched_tables_of_the_code(db) -> None:
-    migration = importlib.import_module("khuyencong.indicators.migrations.0001_ready_figures")
+    migration = importlib.import_module("khuyencong.indicators.migrations.0002_watched_tables_from_sources")
     assert migration.SPEC == as_spec(), "journal.WATCHED changed: add a migration that installs the triggers again"
     assert set(RESOLVERS) == {w.table for w in WATCHED}
     tables = connection.introspection.table_names()
@@ -266,6 +267,23 @@ def test_the_migration_installs_the_watched_tables_of_the_code(db) -> None:
             assert watched.table in tables
             columns = {c.name for c in connection.introspection.get_table_description(cursor, watched.table)}
             assert {"id", *watched.columns, *watched.when_changed} <= columns, watched.table
+
+
+def _tables_read(code: str) -> set[str]:
+    """The tables the SQL of a source's rows, keyed by unit and year within an area, reads."""
+    source = SOURCES[code]
+    keys = {f"_k{n}": source.keys[dim]({1}) for n, dim in enumerate([Dimension.UNIT, Dimension.YEAR])}
+    rows = source.rows(PERIOD.date_from, PERIOD.date_to, {1}).values(_x=_Aggregate.of(source.value()).argument, **keys)
+    sql, _params = rows.query.sql_with_params()
+    return set(re.findall(r'(?:FROM|JOIN) "([a-z_]+)"', sql)) - {"geo_administrativeunit"}
+
+
+@pytest.mark.parametrize("code", slices.ready_codes())
+def test_every_table_a_stored_figure_reads_is_watched(db, code) -> None:
+    """A change to a table a stored figure reads and the journal does not watch would leave it wrong."""
+    watched = {w.table for w in WATCHED}
+    assert _tables_read(code) <= watched, f"{code}: add the tables to its source's ``watched``"
+    assert {w.table for w in SOURCES[code].watched} <= watched
 
 
 def test_bulk_writes_are_journalled_in_one_entry_per_row(records) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from khuyencong.fairs.tests.conftest import make_fair, make_participation
-from khuyencong.indicators.breakdowns import breakdown_one
+from khuyencong.indicators.breakdowns import breakdown_many
 from khuyencong.indicators.engine import resolve_area
 from khuyencong.indicators.periods import Period
 from khuyencong.indicators.sources import Dimension
@@ -58,8 +58,8 @@ def test_year_download_equals_the_engine_breakdown(personas, fairs) -> None:
     rows = _csv(response)
     column = next(i for i, h in enumerate(rows[0]) if h.startswith("Lượt cơ sở CNNT tham gia hội chợ"))
     area = resolve_area(None, None)
-    expected = breakdown_one("fairs.participations", Period(dt.date(2024, 1, 1), dt.date(2026, 11, 26)), area,
-                             [Dimension.YEAR])
+    expected = breakdown_many(["fairs.participations"], Period(dt.date(2024, 1, 1), dt.date(2026, 11, 26)), area,
+                              [Dimension.YEAR])["fairs.participations"]
     by_year = {r[0]: r[column] for r in rows[1:]}
     assert by_year["2025"] == str(expected["2025"]) == "2" and by_year["2026"] == str(expected["2026"]) == "2"
     assert by_year["Cả kỳ (tổng)"] == "4"
