@@ -23,7 +23,14 @@ from khuyencong.establishments import services as registry
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.selectors import unit_by_code
 from khuyencong.products import services as products
-from khuyencong.products.models import MemberRole, ProductGroup, RecognitionLevel, RuleSet, SelectionRound
+from khuyencong.products.models import (
+    MemberRole,
+    Nomination,
+    ProductGroup,
+    RecognitionLevel,
+    RuleSet,
+    SelectionRound,
+)
 
 BA_RIA = "26560"  # Phường Bà Rịa, the demo commune officer's area
 ROUND_DEADLINE = dt.date(2026, 10, 31)
@@ -84,7 +91,7 @@ def _round_ready_for_minutes() -> None:
                                         points={"1": 30 + n + j, "2": 29 + j, "3": 8, "4": 7 + n})
 
 
-def _nominate(admin: User, selection_round: SelectionRound, owner: Establishment, name: str) -> object:
+def _nominate(admin: User, selection_round: SelectionRound, owner: Establishment, name: str) -> Nomination:
     group = ProductGroup.objects.get(code="agro_food", valid_to__isnull=True)
     product = products.product_create(actor=admin, data={"establishment": owner, "name": name, "group": group,
                                                          "description": "Sản phẩm truyền thống của phường."})
