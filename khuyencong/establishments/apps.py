@@ -15,6 +15,8 @@ class EstablishmentsConfig(AppConfig):
         permissions.register("establishments.list", lambda user: role_allows(user, Action.VIEW))
         permissions.register("establishments.create", lambda user: role_allows(user, Action.CREATE))
         todo.register_figures(establishment_todo.registry_figures)
+        todo.register("establishments.to_verify", establishment_todo.changes_to_verify)
+        todo.register("establishments.own_details", establishment_todo.own_details_missing)
 
         from khuyencong.core import pickers
         from khuyencong.establishments import pickers as sources

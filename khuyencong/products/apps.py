@@ -20,6 +20,8 @@ class ProductsConfig(AppConfig):
         todo.register("products.rounds_to_start", product_todo.rounds_to_start)
         todo.register("products.open_rounds", product_todo.open_rounds)
         todo.register("products.certificates_expiring", product_todo.certificates_expiring)
+        todo.register("products.minutes", product_todo.minutes_to_finish)
+        todo.register("products.documents_missing", product_todo.documents_missing)
 
         from khuyencong.core import pickers
         from khuyencong.products import pickers as sources

@@ -5,14 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, DateField, Max, Min, Prefetch, QuerySet
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import Role
 from khuyencong.core.todo import SHOWN, TodoItem, TodoList
 from khuyencong.products import policy, selectors
-from khuyencong.products.models import CouncilMember, MemberRole, RoundStatus, SelectionRound
+from khuyencong.products.models import (
+    ConflictDeclaration,
+    CouncilMember,
+    DocumentKind,
+    MemberRole,
+    Nomination,
+    ProductDocument,
+    RoundStatus,
+    Score,
+    SelectionRound,
+)
 
 WINDOW_DAYS = 365  # rounds left open for more than a year are counted, not listed
 
@@ -60,17 +71,16 @@ def missing_score_sheets(user: Any, *, today: dt.date) -> TodoList | None:
 
 
 def rounds_to_start(user: Any, *, today: dt.date) -> TodoList | None:
-    """Rounds past their dossier deadline still open, and rounds scored but not yet approved by the council."""
+    """Rounds past their dossier deadline still open: scoring should start (rounds scored wait in
+    :func:`minutes_to_finish`)."""
     if not policy.may_view(user) or user.role not in {*policy.PROVINCE_MANAGERS, Role.COUNCIL_MEMBER}:
         return None
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    late = Q(status=RoundStatus.OPEN, dossier_deadline__lt=today) | Q(status=RoundStatus.SCORING_CLOSED)
-    rounds = _managed_rounds(user, [RoundStatus.OPEN, RoundStatus.SCORING_CLOSED]).filter(late)
+    rounds = _managed_rounds(user, [RoundStatus.OPEN]).filter(dossier_deadline__lt=today)
     recent = rounds.filter(dossier_deadline__gte=since)
     stats = recent.aggregate(n=Count("pk", distinct=True), oldest=Min("dossier_deadline"))
     items = [TodoItem(label=r.name, url=reverse("products:round", args=[r.pk]), due=r.dossier_deadline,
-                      note=_("hết hạn nhận hồ sơ, cần bắt đầu chấm điểm") if r.status == RoundStatus.OPEN
-                      else _("đã chấm xong, cần hội đồng thông qua biên bản"))
+                      note=_("hết hạn nhận hồ sơ, cần bắt đầu chấm điểm"))
              for r in recent.order_by("dossier_deadline", "pk")[:SHOWN]]
     return TodoList(title=_("Đợt bình chọn cần chuyển bước"), count=stats["n"], oldest_due=stats["oldest"],
                     items=items, url=reverse("products:list"),
@@ -112,3 +122,70 @@ def certificates_expiring(user: Any, *, today: dt.date) -> TodoList | None:
     return TodoList(title=_("Chứng nhận sản phẩm tiêu biểu sắp hết hiệu lực"), count=stats["n"],
                     oldest_due=stats["oldest"], items=items, url=reverse("products:list"),
                     explanation=_("Hết hiệu lực trong 90 ngày tới: cần đăng ký bình chọn lại nếu muốn giữ danh hiệu."))
+
+
+def _sheets_by_round(round_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Round id → (sheets expected, sheets handed in), as ``selectors.juror_progress`` counts them, in four
+    queries for all the rounds: jurors × dossiers − recusals, and (juror, dossier) pairs with scores."""
+    def per_round(rows: QuerySet[Any], key: str) -> dict[int, int]:
+        return {row[key]: row["n"] for row in rows.values(key).annotate(n=Count("pk")).order_by()}
+
+    dossiers = per_round(Nomination.objects.filter(round_id__in=round_ids), "round_id")
+    jurors = per_round(CouncilMember.objects.filter(council__round_id__in=round_ids, role=MemberRole.JUROR),
+                       "council__round_id")
+    recusals = per_round(ConflictDeclaration.objects.filter(nomination__round_id__in=round_ids,
+                                                            member__role=MemberRole.JUROR), "nomination__round_id")
+    done: dict[int, int] = {}
+    sheets = (Score.objects.filter(nomination__round_id__in=round_ids, member__role=MemberRole.JUROR)
+              .values("nomination__round_id", "member_id").annotate(n=Count("nomination", distinct=True)).order_by())
+    for row in sheets:
+        done[row["nomination__round_id"]] = done.get(row["nomination__round_id"], 0) + row["n"]
+    return {pk: (dossiers.get(pk, 0) * jurors.get(pk, 0) - recusals.get(pk, 0), done.get(pk, 0)) for pk in round_ids}
+
+
+def minutes_to_finish(user: Any, *, today: dt.date) -> TodoList | None:
+    """Secretaries and chairs (and province staff): rounds whose every score sheet is in but whose scoring
+    is not closed, and rounds with computed results the council has not adopted.
+
+    The model keeps no minutes document: the council's minutes are its adoption of the results
+    (``round_approve``), after the secretary closes scoring (``round_close_scoring`` computes them).
+    """
+    if not policy.may_view(user) or user.role not in {*policy.PROVINCE_MANAGERS, Role.COUNCIL_MEMBER}:
+        return None
+    rounds = list(_managed_rounds(user, [RoundStatus.SCORING, RoundStatus.SCORING_CLOSED])
+                  .annotate(since=TruncDate(Max("events__at"), output_field=DateField()))
+                  .only("pk", "name", "status", "dossier_deadline"))
+    tally = _sheets_by_round([r.pk for r in rounds if r.status == RoundStatus.SCORING])
+    ready = [r for r in rounds if r.status == RoundStatus.SCORING_CLOSED
+             or (tally[r.pk][0] > 0 and tally[r.pk][1] >= tally[r.pk][0])]
+    ready.sort(key=lambda r: (r.since or r.dossier_deadline, r.pk))
+    items = [TodoItem(label=r.name, url=reverse("products:round", args=[r.pk]), due=r.since or r.dossier_deadline,
+                      note=_("đủ phiếu chấm: kết thúc chấm điểm để tính kết quả") if r.status == RoundStatus.SCORING
+                      else _("đã có kết quả: hội đồng thông qua biên bản"))
+             for r in ready[:SHOWN]]
+    return TodoList(title=_("Biên bản hội đồng cần hoàn tất"), count=len(ready), items=items,
+                    oldest_due=items[0].due if items else None,
+                    url=items[0].url if len(items) == 1 else reverse("products:list"),
+                    explanation=_("Đợt đã nộp đủ phiếu chấm nhưng chưa kết thúc chấm điểm, hoặc đã tính kết quả mà "
+                                  "hội đồng chưa thông qua; ngày ghi bên cạnh là ngày của bước gần nhất."))
+
+
+def documents_missing(user: Any, *, today: dt.date) -> TodoList | None:
+    """A representative's products that lack a document their group requires to enter a round (Art. 15)."""
+    if getattr(user, "role", "") != Role.ESTABLISHMENT_REP or not policy.may_view(user):
+        return None
+    kinds = Prefetch("documents", queryset=ProductDocument.objects.only("pk", "product_id", "kind"))
+    # One establishment's products: few rows, checked here because the required list is JSON on the group.
+    products = selectors.products_for(user).prefetch_related(kinds).order_by("name", "pk")
+    lacking = []
+    for product in products:
+        present = {d.kind for d in product.documents.all()}
+        missing = [str(DocumentKind(k).label) for k in product.group.required_documents
+                   if k not in present and k in DocumentKind.values]
+        if missing:
+            lacking.append(TodoItem(label=product.name, url=reverse("products:product", args=[product.pk]),
+                                    note=_("còn thiếu: %(kinds)s") % {"kinds": ", ".join(missing)}))
+    return TodoList(title=_("Sản phẩm còn thiếu giấy tờ để nộp hồ sơ bình chọn"), count=len(lacking),
+                    items=lacking[:SHOWN], url=reverse("products:list"),
+                    explanation=_("Hồ sơ bình chọn chỉ được nhận khi sản phẩm có đủ giấy tờ bắt buộc của nhóm sản "
+                                  "phẩm; tải giấy tờ lên trang của sản phẩm."))

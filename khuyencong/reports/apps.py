@@ -11,6 +11,8 @@ class ReportsConfig(AppConfig):
         from khuyencong.core import permissions, todo
         from khuyencong.indicators.access import may_report
         from khuyencong.reports import home_figures
+        from khuyencong.reports import todo as report_todo
 
         permissions.register("reports.view", may_report)
         todo.register_figures(home_figures.key_figures)
+        todo.register("reports.to_issue", report_todo.reports_to_issue)

@@ -34,6 +34,14 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 
     initial: dict[str, Any] = {k: v for k, v in request.GET.items() if k in {"date_from", "date_to", "area",
                                                                            "boundary_date"}}
+    # Links carry ISO dates (the home's reports to issue) or dd/mm/yyyy (the report page): as dates, the
+    # inputs show them dd/mm/yyyy; a value no format reads stays as typed, for the form to refuse.
+    for key in ("date_from", "date_to", "boundary_date"):
+        if key in initial:
+            try:
+                initial[key] = IssueForm.base_fields[key].to_python(initial[key])
+            except ValidationError:
+                pass
     initial.update({"issued_on": timezone.localdate(), "signer_title": settings.REPORT_SIGNER_TITLE,
                     "signer_name": settings.REPORT_SIGNER_NAME})
     return initial

@@ -104,13 +104,23 @@ def home_list(page: Any, title: str) -> Any:
     return section
 
 
+def _corrected_by_representative(est: Any) -> None:
+    from khuyencong.establishments.services import establishment_update
+
+    representative = make_user("daidien", Role.ESTABLISHMENT_REP, establishment=est)
+    establishment_update(actor=representative, establishment=est, data={"address": "Số 5"},
+                         expected_version=est.version)
+
+
 def test_commune_officer_enters_the_follow_ups_due(open_as, est) -> None:
     from khuyencong.training.tests.conftest import enrol, make_course, make_person
 
     course = make_course(code="NGHE-2026", end=dt.date(2026, 8, 20))  # 3-month follow-up due 20/11/2026
     enrol(make_person("Lê Văn Cường"), course)
+    _corrected_by_representative(est)
     page = open_as(make_user("canboxa", Role.COMMUNE_OFFICER, (COMMUNE_A,)))
     assert "Lê Văn Cường" in home_list(page, "Theo dõi học viên sau đào tạo đến hạn").inner_text()
+    assert est.name in home_list(page, "Cơ sở cần xác minh thông tin").inner_text()
     shoot(page, "commune-home")
     page.goto(f"{page.base}/dao-tao/lop/{course.pk}/theo-doi/")
     row = page.locator("tr", has_text="Lê Văn Cường")
@@ -126,6 +136,7 @@ def test_province_officer_appraises_a_proposal_through_the_confirmation(open_as,
 
     make_scheme(make_user("canboxa", Role.COMMUNE_OFFICER, (COMMUNE_A,)), [est], code="KC-2026-07")
     page = open_as(make_user("canbotinh", Role.PROVINCE_OFFICER))
+    assert "Báo cáo năm 2025" in home_list(page, "Báo cáo định kỳ cần ban hành hoặc ký số").inner_text()
     shoot(page, "province-home")
     home_list(page, "Đề án chờ bước tiếp theo của bạn").locator("a", has_text="KC-2026-07").click()
     page.select_option("#id_target", "appraised")
@@ -177,10 +188,27 @@ def test_council_secretary_opens_the_round_missing_sheets(open_as, scoring) -> N
     home_list(page, "Phiếu chấm điểm còn thiếu").locator(".todo-items a").first.click()
     page.locator("h1", has_text="2016").wait_for()
     shoot(page, "secretary-round")
+    _every_sheet_in(scoring["juror"])
+    page.goto(f"{page.base}/")
+    assert "2016" in home_list(page, "Biên bản hội đồng cần hoàn tất").inner_text()
+
+
+def _every_sheet_in(juror: User) -> None:
+    from khuyencong.products import services
+    from khuyencong.products.models import Nomination
+    from khuyencong.products.tests.conftest import sheet
+
+    for nomination in Nomination.objects.all():
+        services.score_sheet_submit(actor=juror, nomination=nomination, points=sheet(80))
 
 
 def test_establishment_representative_opens_their_establishment(open_as, est) -> None:
+    from khuyencong.products.tests.conftest import make_product
+
+    make_product(est, "Bánh tráng Phước Nguyên", group_code="agro_food", documents=False)
     page = open_as(make_user("coso", Role.ESTABLISHMENT_REP, establishment=est))
+    assert est.name in home_list(page, "Thông tin cơ sở cần bổ sung").inner_text()
+    assert "Bánh tráng" in home_list(page, "Sản phẩm còn thiếu giấy tờ để nộp hồ sơ bình chọn").inner_text()
     shoot(page, "representative-home")
     page.locator("nav.main-nav a", has_text="Cơ sở CNNT").first.click()
     page.locator("table a", has_text=est.name).click()

@@ -22,7 +22,9 @@ PERSONAS = ["province_admin", "province_officer", "commune_officer_a", "council_
 
 
 def _add_rows(personas: dict[str, Any], n: int, start: int) -> None:
-    """``n`` more rows in each list: proposals waiting, follow-ups due, personal-data accesses."""
+    """``n`` more rows in each list: proposals waiting, follow-ups due, personal-data accesses,
+    establishments a representative changed, products lacking documents, unsigned reports."""
+    from khuyencong.products.tests.conftest import make_product
     from khuyencong.schemes.tests.conftest import make_scheme
     from khuyencong.training.models import AccessKind, PersonalDataAccess
     from khuyencong.training.tests.conftest import enrol, make_course, make_person
@@ -35,6 +37,29 @@ def _add_rows(personas: dict[str, Any], n: int, start: int) -> None:
         person = make_person(f"Học viên số {i}")
         enrol(person, course)
         PersonalDataAccess.objects.create(actor=officer, person=person, kind=AccessKind.UNMASKED_ID)
+        _representative_changes(establishment, i)
+        make_product(personas["establishment_rep"].establishment, f"Sản phẩm số {i}", documents=False)
+        _issued_unsigned(i)
+
+
+def _representative_changes(establishment: Any, i: int) -> None:
+    """An establishment corrected by its own representative: one more to verify for the officers."""
+    from khuyencong.accounts.models import Role
+    from khuyencong.establishments.services import establishment_update
+    from khuyencong.testing.fixtures import make_user
+
+    representative = make_user(f"rep{i}", Role.ESTABLISHMENT_REP, establishment=establishment)
+    establishment_update(actor=representative, establishment=establishment, data={"address": f"Số {i}"},
+                         expected_version=establishment.version)
+
+
+def _issued_unsigned(i: int) -> None:
+    from khuyencong.reports.models import IssuedReport
+
+    IssuedReport.objects.create(number=f"{i}/BC-SCT", year=2026, issued_on=dt.date(2026, 7, 10), signer_name="A",
+                                signer_title="Giám đốc", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 3, 31),
+                                area_name="Toàn bộ", boundary_date=dt.date(2026, 3, 31), figures={}, pdf=b"",
+                                pdf_sha256="x", docx=b"", docx_sha256="x")
 
 
 def _count(client: Client) -> int:
@@ -61,7 +86,11 @@ def test_the_lists_are_really_shown(personas) -> None:
     for persona, title, item in [("province_officer", "Đề án chờ bước tiếp theo của bạn", "Đề án số 1"),
                                  ("commune_officer_a", "Đề xuất của địa bàn đang chờ tỉnh thẩm định", "Đề án số 1"),
                                  ("commune_officer_a", "Theo dõi học viên sau đào tạo đến hạn", "Học viên số 1"),
-                                 ("auditor", "Truy cập dữ liệu cá nhân 7 ngày qua", "Học viên số 1")]:
+                                 ("auditor", "Truy cập dữ liệu cá nhân 7 ngày qua", "Học viên số 1"),
+                                 ("commune_officer_a", "Cơ sở cần xác minh thông tin", "Cơ sở số 1"),
+                                 ("province_officer", "Báo cáo định kỳ cần ban hành hoặc ký số", "1/BC-SCT"),
+                                 ("establishment_rep", "Sản phẩm còn thiếu giấy tờ để nộp hồ sơ bình chọn",
+                                  "Sản phẩm số 1")]:
         client = Client()
         client.force_login(personas[persona])
         page = client.get("/").content.decode()

@@ -54,6 +54,7 @@ def _outside_establishments(ctx: SeedContext) -> list[Establishment]:
 def load_seed_dataset() -> bool:
     """Create the dataset once; returns False if it is already there."""
     from khuyencong.demo.seed.cooperation import officials_pool, seed_cooperation
+    from khuyencong.demo.seed.current import seed_current
     from khuyencong.demo.seed.fairs import seed_fairs
     from khuyencong.demo.seed.products import seed_products
     from khuyencong.demo.seed.schemes import seed_schemes
@@ -67,4 +68,5 @@ def load_seed_dataset() -> bool:
     seed_products(ctx)
     seed_fairs(ctx)
     seed_cooperation(ctx, officials_pool(ctx), people["management"][0])
+    seed_current()  # today's work for the demo accounts' home lists, after (and outside) the 2014–2020 data
     return True

@@ -76,3 +76,41 @@ def test_recognitions_lapsing_within_three_months_are_listed_for_staff_and_owner
         assert found.items[0].url == f"/san-pham/chung-nhan/{soon.pk}/"
     assert certificates_expiring(personas["auditor"], today=TODAY) is None
     assert certificates_expiring(personas["commune_officer_b"], today=TODAY) is None
+
+
+def test_minutes_to_finish_once_every_sheet_is_in(scoring_round, jury, personas,
+                                                  django_assert_max_num_queries) -> None:
+    from khuyencong.products import services
+    from khuyencong.products.tests.conftest import sheet
+    from khuyencong.products.todo import minutes_to_finish
+
+    assert minutes_to_finish(jury["secretary"], today=TODAY).count == 0  # type: ignore[union-attr]
+    for nomination in scoring_round.nominations.all():
+        for juror in ("j1", "j2", "j3"):
+            services.score_sheet_submit(actor=jury[juror], nomination=nomination, points=sheet(80))
+    with django_assert_max_num_queries(6):
+        found = minutes_to_finish(jury["secretary"], today=TODAY)
+    assert found is not None and found.count == 1 and found.items[0].label == scoring_round.name
+    assert "kết thúc chấm điểm" in str(found.items[0].note) and found.oldest_due == TODAY
+    services.round_close_scoring(actor=jury["secretary"], selection_round=scoring_round)
+    found = minutes_to_finish(personas["province_officer"], today=TODAY)
+    assert found is not None and found.count == 1 and "thông qua biên bản" in str(found.items[0].note)
+    # Rounds scored wait here, not among the rounds to start; jurors and representatives are not asked.
+    assert rounds_to_start(personas["province_officer"], today=TODAY).count == 0  # type: ignore[union-attr]
+    assert minutes_to_finish(jury["j1"], today=TODAY).count == 0  # type: ignore[union-attr]
+    assert minutes_to_finish(personas["establishment_rep"], today=TODAY) is None
+
+
+def test_representative_is_told_which_products_lack_documents(personas, est_a, est_b,
+                                                              django_assert_max_num_queries) -> None:
+    from khuyencong.products.tests.conftest import make_product
+    from khuyencong.products.todo import documents_missing
+
+    lacking = make_product(est_a, "Bánh tráng", group_code="agro_food", documents=False)
+    make_product(est_a, "Hạt điều rang muối", group_code="agro_food")
+    make_product(est_b, "Giỏ mây", documents=False)  # another establishment's: not theirs to see
+    with django_assert_max_num_queries(3):
+        found = documents_missing(personas["establishment_rep"], today=TODAY)
+    assert found is not None and found.count == 1 and found.items[0].url == f"/san-pham/sp/{lacking.pk}/"
+    assert "còn thiếu" in str(found.items[0].note)
+    assert documents_missing(personas["commune_officer_a"], today=TODAY) is None

@@ -1,0 +1,101 @@
+"""Work in progress on the demo's today, so each demo account's home ("Việc cần làm") has something.
+
+Added after the 2014–2020 dataset and dated after the 2025 reform, so no seed figure changes:
+
+- representatives' corrections waiting for an officer's check: ``coso`` corrects their own
+  establishment, and a second representative (no password: nobody signs in as them) one in Phường
+  Bà Rịa, the area of ``canboxa``;
+- a 2026 commune-level round of Phường Bà Rịa whose three jurors have handed in every score sheet
+  but whose scoring the secretary ``thuky`` has not closed (minutes to finish).
+
+Reports due and products lacking documents need no record: nothing is issued in the demo and the
+seeded products carry no documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from khuyencong.accounts.models import Role, User
+from khuyencong.establishments import services as registry
+from khuyencong.establishments.models import Establishment
+from khuyencong.geo.selectors import unit_by_code
+from khuyencong.products import services as products
+from khuyencong.products.models import (
+    MemberRole,
+    Nomination,
+    ProductGroup,
+    RecognitionLevel,
+    RuleSet,
+    SelectionRound,
+)
+
+BA_RIA = "26560"  # Phường Bà Rịa, the demo commune officer's area
+ROUND_DEADLINE = dt.date(2026, 10, 31)
+
+
+def seed_current() -> None:
+    _representative_corrections()
+    _round_ready_for_minutes()
+
+
+def _correct(representative: User, establishment: Establishment, address: str) -> None:
+    registry.establishment_update(actor=representative, establishment=establishment,
+                                  data={"address": address}, expected_version=establishment.version)
+
+
+def _representative_corrections() -> None:
+    coso = User.objects.select_related("establishment").get(username="coso")
+    if coso.establishment is not None:
+        _correct(coso, coso.establishment, f"{coso.establishment.address} (cạnh chợ)")
+    commune = unit_by_code(BA_RIA, on=timezone.localdate(), level="commune")
+    establishment = Establishment.objects.filter(commune=commune).order_by("pk").first()
+    if establishment is None:
+        return
+    representative, _created = User.objects.get_or_create(username="daidien-bari", defaults={
+        "full_name": establishment.representative_name or "Đại diện cơ sở", "role": Role.ESTABLISHMENT_REP,
+        "establishment": establishment})
+    representative.set_unusable_password()
+    representative.save()
+    _correct(representative, establishment, "Số 12, đường Nguyễn Thanh Đằng")
+
+
+def _round_ready_for_minutes() -> None:
+    """Two dossiers of Phường Bà Rịa establishments, scored by all three jurors; scoring still open."""
+    admin = User.objects.get(username="quantri")
+    commune = unit_by_code(BA_RIA, on=ROUND_DEADLINE, level="commune")
+    owners = list(Establishment.objects.filter(commune=commune).order_by("pk")[:2])
+    if len(owners) < 2:
+        return
+    level = RecognitionLevel.objects.get(code="commune", valid_from__lte=ROUND_DEADLINE, valid_to__isnull=True)
+    selection_round = products.round_create(actor=admin, data={
+        "name": f"Bình chọn sản phẩm CNNT tiêu biểu cấp xã năm 2026 – {commune.name}", "level": level,
+        "organiser": commune, "year": 2026, "plan_document_no": "15/KH-UBND", "dossier_deadline": ROUND_DEADLINE,
+        "rule_set": RuleSet.objects.order_by("valid_from").first()})
+    council = products.council_create(actor=admin, selection_round=selection_round,
+                                      name=f"Hội đồng bình chọn sản phẩm CNNT tiêu biểu {commune.name} 2026")
+    jurors = [User.objects.get(username=f"giamkhao{i}") for i in (1, 2, 3)]
+    for juror in jurors:
+        products.council_member_add(actor=admin, council=council, user=juror, role=MemberRole.JUROR)
+    products.council_member_add(actor=admin, council=council, user=User.objects.get(username="thuky"),
+                                role=MemberRole.SECRETARY)
+    nominations = [_nominate(admin, selection_round, owner, name)
+                   for owner, name in zip(owners, ["Nước mắm cá cơm Bà Rịa", "Hạt điều rang muối Bà Rịa"],
+                                          strict=True)]
+    products.round_start_scoring(actor=admin, selection_round=selection_round)
+    for n, nomination in enumerate(nominations):
+        for j, juror in enumerate(jurors):
+            products.score_sheet_submit(actor=juror, nomination=nomination,
+                                        points={"1": 30 + n + j, "2": 29 + j, "3": 8, "4": 7 + n})
+
+
+def _nominate(admin: User, selection_round: SelectionRound, owner: Establishment, name: str) -> Nomination:
+    group = ProductGroup.objects.get(code="agro_food", valid_to__isnull=True)
+    product = products.product_create(actor=admin, data={"establishment": owner, "name": name, "group": group,
+                                                         "description": "Sản phẩm truyền thống của phường."})
+    for kind in group.required_documents:
+        products.product_document_add(actor=admin, product=product, kind=kind, title=f"Giấy tờ {kind}")
+    return products.nomination_create(actor=admin, selection_round=selection_round, product=product,
+                                      made_by_establishment=True, submitted_on=dt.date(2026, 10, 15))
