@@ -10,7 +10,10 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import m2m_changed
 
         from khuyencong.accounts.models import User
-        from khuyencong.accounts.policy import forget_visible_communes
+        from khuyencong.accounts.policy import forget_visible_communes, may_review_duplicates
+        from khuyencong.core import permissions
+
+        permissions.register("core.review_duplicates", may_review_duplicates)
 
         m2m_changed.connect(forget_visible_communes, sender=User.communes.through,
                             dispatch_uid="accounts.forget_visible_communes")

@@ -149,3 +149,8 @@ def sees_personal_data(user: User, establishment: Any | None = None) -> bool:
         return True
     is_own = establishment is not None and establishment.pk == user.establishment_id
     return user.role == Role.ESTABLISHMENT_REP and is_own
+
+
+def may_review_duplicates(user: Any) -> bool:
+    """Entries held because they match another area's record (``core.review``) are settled by province staff."""
+    return is_active_member(user) and user.role in {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}

@@ -53,6 +53,7 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training.masking import mask_national_id
 from khuyencong.training.models import Gender, Person, PersonRole
 from khuyencong.training.policy import PERSONAL_DATA
+from khuyencong.training.policy import may_edit as may_edit_training
 from khuyencong.training.selectors import persons_for
 from khuyencong.training.services.persons import hold_person_id
 
@@ -166,6 +167,11 @@ class CooperationRegister:
     code = "cooperation"
     title = "Hợp tác quốc tế"
     sheets: tuple[SheetSpec, ...] = (PARTNERS, AGREEMENTS, ACTIVITIES, PARTICIPANTS)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        # The participants are trainees (Person rows): the training rule applies.
+        return may_edit_training(user)
 
     # Export -----------------------------------------------------------------------------------------
 

@@ -104,10 +104,10 @@ class HeldDuplicatesMiddleware:
 # --- Who settles them -------------------------------------------------------------------------------
 
 def may_review(user: Any) -> bool:
-    from khuyencong.accounts.models import Role
-    from khuyencong.accounts.policy import is_active_member
+    """Province staff settle held entries: the accounts policy registers who that is (core knows no roles)."""
+    from khuyencong.core import permissions
 
-    return is_active_member(user) and user.role in {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
+    return permissions.may(user, "core.review_duplicates")
 
 
 def open_cases() -> QuerySet[Any]:

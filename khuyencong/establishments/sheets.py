@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from khuyencong.accounts.models import User
-from khuyencong.accounts.policy import sees_personal_data
+from khuyencong.accounts.policy import Action, role_allows, sees_personal_data
 from khuyencong.core import review
 from khuyencong.core.errors import SERVICE_ERRORS
 from khuyencong.core.text import fold
@@ -134,6 +134,10 @@ class EstablishmentsRegister:
     code = "establishments"
     title = "Cơ sở CNNT"
     sheets = (SHEET,)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        return role_allows(user, Action.CREATE)
 
     def export_rows(self, sheet: SheetSpec, *, actor: User) -> Iterable[Sequence[Any]]:
         records: QuerySet[Establishment] = establishments_for(actor).order_by("pk")

@@ -12,12 +12,11 @@ from django.utils import translation
 from xlsxwriter.worksheet import Worksheet
 
 from khuyencong.accounts.models import User
+from khuyencong.core import disclosure
 from khuyencong.exchange.layout import Formats, data_sheet
 from khuyencong.exchange.spec import Column, Kind, Register, SheetSpec
 from khuyencong.exchange.streaming import neutralise, shown_in_full
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.training.models import AccessKind
-from khuyencong.training.services import disclosure_log
 
 Cell = Callable[[Worksheet, int, int, Any], None]
 
@@ -102,6 +101,6 @@ def write_register(register: Register, actor: User, fileobj: IO[bytes] | str) ->
             count += 1
     book.close()
     if disclosed.persons:
-        disclosure_log(actor=actor, kind=AccessKind.REGISTER_EXPORT, count=len(disclosed.persons),
+        disclosure.log(actor=actor, kind=disclosure.Kind.REGISTER_EXPORT, count=len(disclosed.persons),
                        subject=f"Xuất sổ “{register.title}” ({register.code})")
     return count

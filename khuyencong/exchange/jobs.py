@@ -16,7 +16,6 @@ import socket
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -31,7 +30,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
-from khuyencong.accounts.policy import Action, is_active_member, require, role_allows
+from khuyencong.accounts.policy import is_active_member, require
 from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import fingerprint_of, max_upload_bytes, run_import
@@ -66,37 +65,11 @@ class JobConflict(ValidationError):
 
 # --- Who may do what --------------------------------------------------------------------------------
 
-def _province_staff(user: User) -> bool:
-    return is_active_member(user) and user.role in (Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER)
-
-
-def _import_rules() -> dict[str, Callable[[User], bool]]:
-    """Register code → "may this role create the register's records at all?" (the app's own rule).
-
-    Record-level scope (a commune officer's communes) is enforced row by row by the register,
-    through the same services as the forms; this only keeps other roles away from the upload.
-    """
-    from khuyencong.fairs.policy import entry_role_allows
-    from khuyencong.products.policy import may_create_round
-    from khuyencong.schemes.policy import may_start_proposal
-    from khuyencong.training.policy import may_edit as may_edit_training
-
-    return {
-        "establishments": lambda user: role_allows(user, Action.CREATE),
-        "schemes": may_start_proposal,
-        "training": may_edit_training,
-        "cooperation": may_edit_training,  # participants are trainees: the training rule applies
-        "products": may_create_round,
-        "fairs": lambda user: entry_role_allows(user, Action.CREATE),
-    }
-
-
 def may_import(user: User, register: Register) -> bool:
-    """A register may state its own rule (``may_import(user)``); otherwise its app's create rule."""
-    own_rule = getattr(register, "may_import", None)
-    if callable(own_rule):
-        return bool(own_rule(user))
-    return _import_rules().get(register.code, _province_staff)(user)
+    """Its app's rule (the register's ``may_import``): record-level scope (a commune officer's communes) is
+    enforced row by row by the register, through the same services as the forms; this only keeps other
+    roles away from the upload."""
+    return register.may_import(user)
 
 
 def may_exchange(user: User) -> bool:

@@ -137,6 +137,10 @@ class Register(Protocol):
         """The sheets, in import order."""
         ...
 
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all (the app's own create rule)?"""
+        ...
+
     def export_rows(self, sheet: SheetSpec, *, actor: User) -> Iterable[Sequence[Any]]:
         """Rows of ``sheet`` for every record ``actor`` may see, one value per column, in column order.
 

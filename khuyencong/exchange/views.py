@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.core import disclosure, permissions
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.permissions import require_check
 from khuyencong.exchange import jobs, registry
@@ -23,9 +24,6 @@ from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import max_upload_bytes
 from khuyencong.exchange.spec import Register, carries_personal_data
 from khuyencong.exchange.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
-from khuyencong.training import policy as training_policy
-from khuyencong.training import services as training_services
-from khuyencong.training.models import AccessKind
 
 PAGE_SIZE = 25
 RECENT_JOBS = 10
@@ -251,7 +249,7 @@ def _file_job(user: Any, pk: int) -> ImportJob:
         personal = carries_personal_data(registry.get(job.register))
     except KeyError:
         personal = True  # a register no longer known: assume the worst
-    if personal and not training_policy.sees_full_ids(user):
+    if personal and not permissions.may(user, "personal_data.full_ids"):
         raise Http404(_("Không tìm thấy lần nhập dữ liệu này."))  # word for word the unknown job's 404
     return job
 
@@ -267,8 +265,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
         stream = job.file.open("rb")
     except OSError:
         raise Http404(_("Tệp của lần nhập này không còn lưu.")) from None
-    training_services.disclosure_log(actor=request.user, kind=AccessKind.IMPORT_FILE, count=job.rows_total,  # type: ignore[arg-type]
-                                     subject=f"Lần nhập #{job.pk} ({job.register}): {job.filename}")
+    disclosure.log(actor=request.user, kind=disclosure.Kind.IMPORT_FILE, count=job.rows_total,
+                   subject=f"Lần nhập #{job.pk} ({job.register}): {job.filename}")
     response = FileResponse(stream, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition(job.filename or f"lan-nhap-{job.pk}")
     return response

@@ -26,6 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.policy import Action
 from khuyencong.core.text import fold
 from khuyencong.establishments.sheets import (
     EstablishmentLookup,
@@ -49,6 +50,7 @@ from khuyencong.exchange.rows import (
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 from khuyencong.fairs import services
 from khuyencong.fairs.models import Fair, FairScope, ParticipationKind, Showroom
+from khuyencong.fairs.policy import entry_role_allows
 from khuyencong.fairs.selectors import displays_for, fairs_for, participations_for, showrooms_for
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -180,6 +182,10 @@ class FairsRegister:
     code = "fairs"
     title = "Hội chợ, triển lãm và điểm giới thiệu sản phẩm"
     sheets: tuple[SheetSpec, ...] = (FAIRS, PARTICIPATIONS, SHOWROOMS, DISPLAYS)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        return entry_role_allows(user, Action.CREATE)
 
     # Export -----------------------------------------------------------------------------------------
 

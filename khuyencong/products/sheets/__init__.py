@@ -34,6 +34,7 @@ from typing import Any
 from khuyencong.accounts.models import User
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
+from khuyencong.products.policy import may_create_round
 from khuyencong.products.sheets.columns import CERTIFICATES, MEMBERS, NOMINATIONS, PRODUCTS, ROUNDS, SCORES
 from khuyencong.products.sheets.export import EXPORTERS
 from khuyencong.products.sheets.importing import import_sheet, record_results
@@ -44,6 +45,10 @@ class ProductsRegister:
     code = "products"
     title = "Sản phẩm CNNT tiêu biểu"
     sheets: tuple[SheetSpec, ...] = (PRODUCTS, ROUNDS, MEMBERS, NOMINATIONS, SCORES, CERTIFICATES)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        return may_create_round(user)
 
     def export_rows(self, sheet: SheetSpec, *, actor: User) -> Iterable[Sequence[Any]]:
         return EXPORTERS[sheet.name](actor)

@@ -24,6 +24,7 @@ from typing import Any
 from khuyencong.accounts.models import User
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
+from khuyencong.schemes.policy import may_start_proposal
 from khuyencong.schemes.sheets import details, export, records
 from khuyencong.schemes.sheets.common import References, each_row
 from khuyencong.schemes.sheets.specs import (
@@ -62,6 +63,10 @@ class SchemesRegister:
     title = "Đề án khuyến công"
     sheets: tuple[SheetSpec, ...] = (PROGRAMMES, PLANS, SCHEMES, DISBURSEMENTS, MACHINERY, DEMONSTRATIONS,
                                      COMMUNICATION, ASSESSMENTS, CLOSING)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        return may_start_proposal(user)
 
     def export_rows(self, sheet: SheetSpec, *, actor: User) -> Iterable[Sequence[Any]]:
         return HANDLERS[sheet.name][0](actor)

@@ -44,6 +44,7 @@ from khuyencong.accounts.models import User
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.training import policy
+from khuyencong.training.policy import may_edit as may_edit_training
 from khuyencong.training.sheets.courses import _import_courses
 from khuyencong.training.sheets.export import _export_courses, _export_follow_ups, _export_participants
 from khuyencong.training.sheets.follow_ups import _import_follow_ups
@@ -55,6 +56,10 @@ class TrainingRegister:
     code = "training"
     title = "Đào tạo: lớp, học viên, theo dõi việc làm"
     sheets = (COURSES, PARTICIPANTS, FOLLOW_UPS)
+
+    def may_import(self, user: User) -> bool:
+        """May this role create the register's records at all? Row scope is the services' own."""
+        return may_edit_training(user)
 
     def export_rows(self, sheet: SheetSpec, *, actor: User) -> Iterable[Sequence[Any]]:
         if not policy.may_read(actor):
