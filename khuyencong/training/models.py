@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.lifecycle import LifecycleEvent, status_field
 from khuyencong.core.models import TrackedModel
 from khuyencong.establishments.validators import validate_phone, validate_plain_text
 from khuyencong.training.validators import validate_birth_year, validate_national_id
@@ -210,25 +213,23 @@ class Participation(TrackedModel):
         return f"{self.person} · {self.course.code}"
 
 
-class ParticipationEvent(models.Model):
+class ParticipationEvent(LifecycleEvent):
     """One status transition of a participation: who, when, from, to, note."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=ParticipationStatus.choices, blank=True)
-    to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=ParticipationStatus.choices)
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
-                           on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    record_field = "participation"
+    # The participant sheet (exchange/registers/training) still writes the column under its name before
+    # the event tables were unified (``by``); core.bulk.BulkInsert reads this. Drop it once the sheet
+    # writes through the training services.
+    renamed_attnames: ClassVar[dict[str, str]] = {"by_id": "actor_id"}
+    participation = models.ForeignKey(Participation, verbose_name=_("lượt tham gia"), on_delete=models.CASCADE,
+                                      related_name="events")
+    from_status = status_field(_("từ trạng thái"), ParticipationStatus.choices, blank=True)
+    to_status = status_field(_("sang trạng thái"), ParticipationStatus.choices)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("sự kiện học viên")
         verbose_name_plural = _("sự kiện học viên")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.participation_id}: {self.from_status} → {self.to_status}"
 
 
 class FollowUpStatus(models.TextChoices):

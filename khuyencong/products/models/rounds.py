@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.lifecycle import LifecycleEvent, status_field
 from khuyencong.core.models import TrackedModel
 
 
@@ -50,24 +51,19 @@ class SelectionRound(TrackedModel):
         return self.name
 
 
-class RoundEvent(models.Model):
-    """One row per status transition of a round (who, when, from, to)."""
+class RoundEvent(LifecycleEvent):
+    """One row per status transition of a round (who, when, from, to, note)."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=RoundStatus.choices)
-    to_status = models.CharField(max_length=20, choices=RoundStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=500, blank=True)
+    record_field = "round"
+    round = models.ForeignKey(SelectionRound, verbose_name=_("đợt bình chọn"), on_delete=models.CASCADE,
+                              related_name="events")
+    from_status = status_field(_("từ trạng thái"), RoundStatus.choices, blank=True)
+    to_status = status_field(_("sang trạng thái"), RoundStatus.choices)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("sự kiện đợt bình chọn")
         verbose_name_plural = _("sự kiện đợt bình chọn")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 class Council(TrackedModel):
@@ -106,7 +102,15 @@ class CouncilMember(TrackedModel):
         verbose_name = _("thành viên hội đồng")
         verbose_name_plural = _("thành viên hội đồng")
         ordering = ["role", "pk"]
-        constraints = [models.UniqueConstraint(fields=["council", "user"], name="council_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"], name="council_member_unique"),
+            # One chair and one secretary per council (Circular 26/2014 Art. 11): the service checks under
+            # the council's row lock; these hold the rule for any writer.
+            models.UniqueConstraint(fields=["council"], condition=Q(role=MemberRole.CHAIR), name="council_one_chair",
+                                    violation_error_message=_("Hội đồng đã có chủ tịch.")),
+            models.UniqueConstraint(fields=["council"], condition=Q(role=MemberRole.SECRETARY),
+                                    name="council_one_secretary", violation_error_message=_("Hội đồng đã có thư ký.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"

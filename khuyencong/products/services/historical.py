@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require, visible_commune_ids
 from khuyencong.core import services as core
+from khuyencong.core.locking import locked
 from khuyencong.core.text import normalize
 from khuyencong.products.models import (
     SCORES_PUBLIC_STATUSES,
@@ -51,7 +52,6 @@ from khuyencong.products.models import (
     Product,
     RecognitionDecision,
     Result,
-    RoundEvent,
     RoundStatus,
     Score,
     SelectionRound,
@@ -63,7 +63,14 @@ from khuyencong.products.policy import (
     may_manage_round,
 )
 from khuyencong.products.services.nominations import Eligibility, check_eligibility, nomination_create
-from khuyencong.products.services.rounds import council_create, council_member_add, validate_round
+from khuyencong.products.services.rounds import (
+    ROUND_LIFECYCLE,
+    check_single_role,
+    council_create,
+    council_member_add,
+    seat_save,
+    validate_round,
+)
 from khuyencong.products.services.scoring import _parse_points, results_compute, sheet_criteria
 
 HISTORICAL_NOTE = "Ghi nhận đợt bình chọn đã diễn ra (nhập từ tệp)"
@@ -94,8 +101,8 @@ def round_record(*, actor: User, data: Mapping[str, Any], selection_round: Selec
         validate_round(selection_round)
         core.save_new(selection_round, actor=actor)
         if selection_round.status != RoundStatus.OPEN:
-            RoundEvent.objects.create(round=selection_round, from_status=RoundStatus.OPEN,
-                                      to_status=selection_round.status, actor=actor, note=HISTORICAL_NOTE)
+            ROUND_LIFECYCLE.record(selection_round, actor=actor, source=RoundStatus.OPEN,
+                                   target=selection_round.status, note=HISTORICAL_NOTE)
         return selection_round
     require(may_manage_round(actor, selection_round))
     if data.get("status", selection_round.status) != selection_round.status:
@@ -159,15 +166,6 @@ def decision_record(*, actor: User, selection_round: SelectionRound, number: str
     return core.save_changes(decision, actor=actor, expected_version=decision.version)
 
 
-def _check_single_roles(council: Council, role: str, member: CouncilMember | None) -> None:
-    if role in (MemberRole.CHAIR, MemberRole.SECRETARY):
-        others = council.members.filter(role=role)
-        if member is not None:
-            others = others.exclude(pk=member.pk)
-        if others.exists():
-            raise ValidationError({"role": _("Hội đồng đã có %(role)s.") % {"role": MemberRole(role).label.lower()}})
-
-
 @transaction.atomic
 def member_record(*, actor: User, council: Council, user: User, role: str, title: str = "",
                   member: CouncilMember | None = None) -> CouncilMember:
@@ -182,15 +180,16 @@ def member_record(*, actor: User, council: Council, user: User, role: str, title
     require(may_manage_round(actor, selection_round))
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Vai trò trong hội đồng không hợp lệ.")})
-    _check_single_roles(council, role, member)
+    locked(Council, council.pk)  # as in council_member_add: seat changes of one council queue here
+    check_single_role(council, role, member)
     if member is None:
         if CouncilMember.objects.filter(council=council, user=user).exists():
             raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
-        return core.save_new(CouncilMember(council=council, user=user, role=role, title=title), actor=actor)
+        return seat_save(CouncilMember(council=council, user=user, role=role, title=title), actor=actor)
     if member.role != role and (member.scores.exists() or member.conflicts.exists()):
         raise ValidationError({"role": _("Giám khảo đã chấm điểm hoặc khai báo xung đột: không đổi được vai trò.")})
     member.role, member.title = role, title
-    return core.save_changes(member, actor=actor, expected_version=member.version)
+    return seat_save(member, actor=actor)
 
 
 def _check_status(selection_round: SelectionRound, status: str) -> None:

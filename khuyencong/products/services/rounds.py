@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
+from khuyencong.core.lifecycle import Lifecycle, Step
+from khuyencong.core.locking import locked
 from khuyencong.core.text import normalize
 from khuyencong.products.models import (
     Council,
@@ -21,16 +24,30 @@ from khuyencong.products.models import (
     RoundStatus,
     SelectionRound,
 )
-from khuyencong.products.policy import may_be_seated, may_create_round, may_manage_round, may_organise
+from khuyencong.products.policy import (
+    may_approve_round,
+    may_be_seated,
+    may_create_round,
+    may_manage_round,
+    may_organise,
+)
 
-# The only moves a round may make; each one is stored as a RoundEvent.
-TRANSITIONS: dict[str, set[str]] = {
-    RoundStatus.OPEN: {RoundStatus.SCORING},
-    RoundStatus.SCORING: {RoundStatus.SCORING_CLOSED},
-    RoundStatus.SCORING_CLOSED: {RoundStatus.COUNCIL_APPROVED},
-    RoundStatus.COUNCIL_APPROVED: {RoundStatus.DECIDED},
-    RoundStatus.DECIDED: set(),
-}
+R = RoundStatus
+# The only moves a round may make; each one is stored as a RoundEvent. Whoever manages the round drives
+# it, except that the council's adoption of the list is the council's (its chair) or the manager's.
+ROUND_LIFECYCLE = Lifecycle(
+    statuses=RoundStatus, event=RoundEvent, may=may_manage_round,
+    refused=gettext_lazy("Không thể chuyển đợt bình chọn từ “%(a)s” sang “%(b)s”."),
+    steps=[
+        Step(R.SCORING, frozenset({R.OPEN})),
+        Step(R.SCORING_CLOSED, frozenset({R.SCORING})),
+        Step(R.COUNCIL_APPROVED, frozenset({R.SCORING_CLOSED}), may=may_approve_round),
+        Step(R.DECIDED, frozenset({R.COUNCIL_APPROVED})),
+    ],
+)
+TRANSITIONS = ROUND_LIFECYCLE.table
+# Roles a council holds once (Circular 26/2014 Art. 11); the database holds the rule too.
+SINGLE_ROLES = (MemberRole.CHAIR, MemberRole.SECRETARY)
 
 # Which kind of administrative unit organises a round of each level (Circular 26/2014 Art. 8, 38/2025).
 _ORGANISER_LEVEL = {"district": "district", "commune": "commune", "province": "province"}
@@ -81,19 +98,14 @@ def round_create(*, actor: User, data: Mapping[str, Any]) -> SelectionRound:
 
 def move(*, actor: User, selection_round: SelectionRound, to: str, note: str = "") -> SelectionRound:
     """Apply one transition of the state machine (callers hold the transaction and the checks)."""
-    current = selection_round.status
-    if to not in TRANSITIONS[current]:
-        raise ValidationError({"status": _("Không thể chuyển đợt bình chọn từ “%(a)s” sang “%(b)s”.") % {
-            "a": RoundStatus(current).label, "b": RoundStatus(to).label}})
-    selection_round.status = to
-    core.save_changes(selection_round, actor=actor, expected_version=selection_round.version)
-    RoundEvent.objects.create(round=selection_round, from_status=current, to_status=to, actor=actor, note=note)
-    return selection_round
+    result: SelectionRound = ROUND_LIFECYCLE.move(selection_round, actor=actor, target=to, note=note,
+                                                  expected_version=selection_round.version)
+    return result
 
 
 def locked_round(selection_round: SelectionRound) -> SelectionRound:
-    """Re-read the round inside the transaction (row lock on PostgreSQL) so its status is current."""
-    return SelectionRound.objects.select_for_update().select_related("level", "rule_set").get(pk=selection_round.pk)
+    """Re-read the round holding its row lock, so its status is current until the transaction ends."""
+    return locked(SelectionRound, selection_round.pk, related=("level", "rule_set"))
 
 
 @transaction.atomic
@@ -104,14 +116,41 @@ def council_create(*, actor: User, selection_round: SelectionRound, name: str, d
     return core.save_new(Council(round=selection_round, name=normalize(name), decision_no=decision_no), actor=actor)
 
 
+def check_single_role(council: Council, role: str, member: CouncilMember | None = None) -> None:
+    """Refuse a second chair or secretary (``member``: the seat being changed, not counted)."""
+    if role in SINGLE_ROLES:
+        others = council.members.filter(role=role)
+        if member is not None:
+            others = others.exclude(pk=member.pk)
+        if others.exists():
+            raise ValidationError({"role": _("Hội đồng đã có %(role)s.") % {"role": MemberRole(role).label.lower()}})
+
+
+def seat_save(member: CouncilMember, *, actor: User) -> CouncilMember:
+    """Insert or update a seat of a council whose row the caller has locked (``locked(Council, pk)``).
+
+    The lock makes the checks above final; the database's constraints are the backstop for a writer that
+    skipped it, and their violation reads as the checks' own message, never a 500.
+    """
+    try:
+        with transaction.atomic():
+            if member.pk is None:
+                return core.save_new(member, actor=actor)
+            return core.save_changes(member, actor=actor, expected_version=member.version)
+    except IntegrityError:
+        check_single_role(member.council, member.role, member if member.pk else None)
+        if CouncilMember.objects.filter(council=member.council, user=member.user).exclude(pk=member.pk).exists():
+            raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")}) from None
+        raise
+
+
 @transaction.atomic
 def council_member_add(*, actor: User, council: Council, user: User, role: str, title: str = "") -> CouncilMember:
     require(may_manage_round(actor, council.round))
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Vai trò trong hội đồng không hợp lệ.")})
-    # One chair and one secretary per council (Circular 26/2014 Art. 11).
-    if role in (MemberRole.CHAIR, MemberRole.SECRETARY) and council.members.filter(role=role).exists():
-        raise ValidationError({"role": _("Hội đồng đã có %(role)s.") % {"role": MemberRole(role).label.lower()}})
+    locked(Council, council.pk)  # seat changes of one council queue here, so the check below stays true
+    check_single_role(council, role)
     if council.round.status not in (RoundStatus.OPEN,):
         raise ValidationError({"role": _("Chỉ được thay đổi thành phần hội đồng khi đợt bình chọn đang nhận hồ sơ.")})
     if not user.is_active:
@@ -122,7 +161,7 @@ def council_member_add(*, actor: User, council: Council, user: User, role: str, 
             "không cử đại diện cơ sở, cán bộ kiểm tra hay cán bộ cấp xã.")})
     if CouncilMember.objects.filter(council=council, user=user).exists():
         raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
-    return core.save_new(CouncilMember(council=council, user=user, role=role, title=normalize(title)), actor=actor)
+    return seat_save(CouncilMember(council=council, user=user, role=role, title=normalize(title)), actor=actor)
 
 
 def jury_warning(council: Council) -> str:
@@ -135,7 +174,7 @@ def jury_warning(council: Council) -> str:
 
 @transaction.atomic
 def round_start_scoring(*, actor: User, selection_round: SelectionRound) -> SelectionRound:
-    require(may_manage_round(actor, selection_round))
+    ROUND_LIFECYCLE.authorise(actor, selection_round, RoundStatus.SCORING)
     selection_round = locked_round(selection_round)
     council = Council.objects.filter(round=selection_round).first()
     jurors = CouncilMember.objects.filter(council=council, role=MemberRole.JUROR).count() if council else 0

@@ -32,8 +32,8 @@ from khuyencong.products.models import (
     Score,
     SelectionRound,
 )
-from khuyencong.products.policy import may_approve_round, may_be_seated, may_manage_round
-from khuyencong.products.services.rounds import locked_round, move
+from khuyencong.products.policy import may_be_seated, may_manage_round
+from khuyencong.products.services.rounds import ROUND_LIFECYCLE, locked_round, move
 
 CENT = Decimal("0.01")
 
@@ -194,7 +194,7 @@ def results_compute(selection_round: SelectionRound) -> list[Result]:
 
 @transaction.atomic
 def round_close_scoring(*, actor: User, selection_round: SelectionRound) -> list[Result]:
-    require(may_manage_round(actor, selection_round))
+    ROUND_LIFECYCLE.authorise(actor, selection_round, RoundStatus.SCORING_CLOSED)
     selection_round = locked_round(selection_round)
     if selection_round.status != RoundStatus.SCORING:
         raise ValidationError({"status": _("Đợt bình chọn không ở giai đoạn chấm điểm.")})
@@ -209,7 +209,7 @@ def round_close_scoring(*, actor: User, selection_round: SelectionRound) -> list
 def round_approve(*, actor: User, selection_round: SelectionRound, approved_ids: Iterable[int] | None = None,
                   note: str = "") -> SelectionRound:
     """The council adopts the list: the proposed nominations, or its own choice among those that passed."""
-    require(may_approve_round(actor, selection_round))
+    ROUND_LIFECYCLE.authorise(actor, selection_round, RoundStatus.COUNCIL_APPROVED)
     selection_round = locked_round(selection_round)
     if selection_round.status != RoundStatus.SCORING_CLOSED:
         raise ValidationError({"status": _("Hội đồng chỉ thông qua khi đã kết thúc chấm điểm.")})
@@ -232,7 +232,7 @@ def round_approve(*, actor: User, selection_round: SelectionRound, approved_ids:
 def recognition_decide(*, actor: User, selection_round: SelectionRound, number: str,
                        decided_on: dt.date) -> RecognitionDecision:
     """The chairing authority's decision; one certificate per approved nomination (Circular 26/2014 Art. 17)."""
-    require(may_manage_round(actor, selection_round))
+    ROUND_LIFECYCLE.authorise(actor, selection_round, RoundStatus.DECIDED)
     selection_round = locked_round(selection_round)
     if selection_round.status != RoundStatus.COUNCIL_APPROVED:
         raise ValidationError({"status": _(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.lifecycle import LifecycleEvent, status_field
 from khuyencong.core.models import TrackedModel
 from khuyencong.schemes.models.plans import ActivityType, AnnualPlan, FundingSource
 
@@ -155,24 +156,17 @@ class SchemeAttachment(models.Model):
         return self.original_name
 
 
-class SchemeEvent(models.Model):
+class SchemeEvent(LifecycleEvent):
     """One lifecycle step (append-only): who moved the scheme from which status to which, when, why."""
 
+    record_field = "scheme"
     scheme = models.ForeignKey(Scheme, verbose_name=_("đề án"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
-    from_status = models.CharField(_("từ trạng thái"), max_length=15, choices=SchemeStatus.choices, blank=True)
-    to_status = models.CharField(_("sang trạng thái"), max_length=15, choices=SchemeStatus.choices)
-    note = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(4000)])
+    from_status = status_field(_("từ trạng thái"), SchemeStatus.choices, blank=True)
+    to_status = status_field(_("sang trạng thái"), SchemeStatus.choices)
     attachment = models.ForeignKey(SchemeAttachment, verbose_name=_("tài liệu"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="events")
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("sự kiện đề án")
         verbose_name_plural = _("sự kiện đề án")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.scheme_id}: {self.from_status} → {self.to_status}"

@@ -1,18 +1,17 @@
-"""Helpers shared by the scheme services: money formatting, row locks, events, plan and norm checks."""
+"""Helpers shared by the scheme services: money formatting, plan and norm checks."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from khuyencong.accounts.models import User
-from khuyencong.schemes.models import AnnualPlan, Scheme, SchemeAttachment, SchemeEvent, SchemeStatus, SupportNorm
+from khuyencong.core.locking import locked
+from khuyencong.schemes.models import AnnualPlan, Scheme, SchemeStatus, SupportNorm
 from khuyencong.schemes.models.finance import ANY_LEGAL_FORM
 
 # Statuses whose public support is committed against the plan's budget.
@@ -31,22 +30,6 @@ def day(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def lock(model: Any, pk: int) -> None:
-    """Take the row's write lock until commit (a no-op UPDATE): serialises budget checks on PostgreSQL;
-    SQLite serialises writers anyway. Same effect as select_for_update without a backend switch."""
-    model.objects.filter(pk=pk).update(updated_at=F("updated_at"))
-
-
-def record_event(scheme: Scheme, *, actor: User, from_status: str, to_status: str, note: str = "",
-                 attachment: SchemeAttachment | None = None) -> SchemeEvent:
-    event = SchemeEvent(scheme=scheme, actor=actor, from_status=from_status, to_status=to_status, note=note,
-                        attachment=attachment)
-    event.full_clean()
-    event._history_user = actor  # type: ignore[attr-defined]
-    event.save()
-    return event
-
-
 def check_plan_budget(scheme: Scheme) -> None:
     """The sum of approved schemes' public support may not exceed the plan's approved total."""
     plan: AnnualPlan | None = scheme.plan
@@ -55,7 +38,7 @@ def check_plan_budget(scheme: Scheme) -> None:
     if plan.funding_source != scheme.funding_source:
         raise ValidationError({"plan": _("Kế hoạch thuộc nguồn “%(plan)s” nhưng đề án dùng nguồn “%(scheme)s”.") % {
             "plan": plan.get_funding_source_display(), "scheme": scheme.get_funding_source_display()}})
-    lock(AnnualPlan, plan.pk)
+    locked(AnnualPlan, plan.pk)  # two approvals at once cannot both pass the budget check
     committed = (Scheme.objects.filter(plan=plan, status__in=COMMITTED).exclude(pk=scheme.pk)
                  .aggregate(s=Coalesce(Sum("public_support"), 0))["s"])
     if committed + scheme.public_support > plan.approved_total:

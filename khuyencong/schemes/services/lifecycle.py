@@ -14,42 +14,44 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.models import User
-from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
-from khuyencong.schemes.models import Scheme, SchemeAmendment, SchemeAttachment, SchemeStatus
+from khuyencong.core.lifecycle import Lifecycle, Step, note_problem
+from khuyencong.schemes.models import Scheme, SchemeAmendment, SchemeAttachment, SchemeEvent, SchemeStatus
 from khuyencong.schemes.policy import may_drive
-from khuyencong.schemes.services.common import (
-    check_disbursed_within_support,
-    check_norm,
-    check_plan_budget,
-    record_event,
-)
+from khuyencong.schemes.services.common import check_disbursed_within_support, check_norm, check_plan_budget
 
 S = SchemeStatus
-TRANSITIONS: dict[str, set[str]] = {
-    S.PROPOSED: {S.APPRAISED, S.CANCELLED},
-    S.APPRAISED: {S.APPROVED, S.CANCELLED},
-    S.APPROVED: {S.CONTRACTED, S.CANCELLED},
-    S.CONTRACTED: {S.IN_PROGRESS, S.CANCELLED},
-    # in_progress → in_progress records an inspection (kiểm tra) with its note.
-    S.IN_PROGRESS: {S.IN_PROGRESS, S.ACCEPTED, S.CANCELLED},
-    S.ACCEPTED: {S.SETTLED},
-    S.SETTLED: {S.AMENDED},
-    S.AMENDED: {S.SETTLED},
-    S.CANCELLED: set(),
-}
-# Fields each target needs (required, optional).
-FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    S.APPRAISED: ({"appraisal_score"}, {"appraisal_comments"}),
-    S.APPROVED: ({"plan", "approval_decision_no", "approval_decision_date"}, set()),
-    S.CONTRACTED: ({"contract_no", "contract_date"}, set()),
-    S.IN_PROGRESS: (set(), {"actual_start"}),
-    S.ACCEPTED: ({"acceptance_date", "acceptance_record_no"}, {"actual_end"}),
-    S.SETTLED: ({"settled_amount", "settlement_date"}, set()),
-    S.CANCELLED: (set(), set()),
-}
+
+
+def _drives(actor: User, scheme: Scheme) -> bool:
+    return may_drive(actor)
+
+
+# The transition table: each status, the statuses it is reached from, and the fields that step records
+# (required, optional). Province staff drive every step.
+SCHEME_LIFECYCLE = Lifecycle(
+    statuses=SchemeStatus, event=SchemeEvent, error_field="target",
+    refused=gettext_lazy("Không thể chuyển đề án từ “%(a)s” sang “%(b)s”."),
+    may=_drives, refusal=gettext_lazy("Chỉ cán bộ cấp tỉnh được chuyển trạng thái đề án."),
+    steps=[
+        Step(S.APPRAISED, {S.PROPOSED}, required={"appraisal_score"}, optional={"appraisal_comments"}),
+        Step(S.APPROVED, {S.APPRAISED}, required={"plan", "approval_decision_no", "approval_decision_date"}),
+        Step(S.CONTRACTED, {S.APPROVED}, required={"contract_no", "contract_date"}),
+        # in_progress → in_progress records an inspection (kiểm tra) with its note.
+        Step(S.IN_PROGRESS, {S.CONTRACTED, S.IN_PROGRESS}, optional={"actual_start"}),
+        Step(S.ACCEPTED, {S.IN_PROGRESS}, required={"acceptance_date", "acceptance_record_no"},
+             optional={"actual_end"}),
+        Step(S.SETTLED, {S.ACCEPTED, S.AMENDED}, required={"settled_amount", "settlement_date"}),
+        # Only through scheme_amend, which puts the scheme straight back to settled with the new figures.
+        Step(S.AMENDED, {S.SETTLED}, may=_drives, refusal=gettext_lazy("Chỉ cán bộ cấp tỉnh được điều chỉnh đề án.")),
+        Step(S.CANCELLED, {S.PROPOSED, S.APPRAISED, S.APPROVED, S.CONTRACTED, S.IN_PROGRESS}),
+    ],
+)
+TRANSITIONS = SCHEME_LIFECYCLE.table
+FIELDS = SCHEME_LIFECYCLE.fields
 AMENDABLE = {"total_cost", "public_support", "counterpart_capital", "settled_amount", "settlement_date",
              "actual_end"}
 _DATES = ("approval_decision_date", "contract_date", "acceptance_date", "settlement_date")
@@ -61,17 +63,21 @@ def allowed_targets(scheme: Scheme) -> list[str]:
 
 
 def _label(status: str) -> str:
-    return str(S(status).label)
+    return SCHEME_LIFECYCLE.label(status)
+
+
+def record_event(scheme: Scheme, *, actor: User, from_status: str, to_status: str, note: str = "",
+                 attachment: SchemeAttachment | None = None) -> SchemeEvent:
+    event = SCHEME_LIFECYCLE.record(scheme, actor=actor, source=from_status, target=to_status, note=note,
+                                    attachment=attachment)
+    assert isinstance(event, SchemeEvent)
+    return event
 
 
 def _check_fields(scheme: Scheme, target: str, fields: Mapping[str, Any], note: str) -> None:
-    required, optional = FIELDS[target]
-    errors: dict[str, str] = {}
-    for name in sorted(set(fields) - required - optional):
-        errors[name] = _("Trường này không dùng khi chuyển sang “%(s)s”.") % {"s": _label(target)}
-    for name in sorted(required):
-        if fields.get(name) in (None, ""):
-            errors[name] = _("Cần nhập trường này để chuyển sang “%(s)s”.") % {"s": _label(target)}
+    errors = SCHEME_LIFECYCLE.required_fields(target, fields)
+    if problem := note_problem(note.strip(), _("Ghi chú")):
+        errors["note"] = problem
     if target == S.CANCELLED and not note.strip():
         errors["note"] = _("Hãy nêu lý do hủy đề án.")
     if target == S.IN_PROGRESS and scheme.status == S.IN_PROGRESS and not note.strip():
@@ -110,12 +116,10 @@ def scheme_transition(*, actor: User, scheme: Scheme, target: str, fields: Mappi
                       note: str = "", attachment: SchemeAttachment | None = None,
                       expected_version: int | None = None) -> Scheme:
     """Move ``scheme`` to ``target`` if the table allows it, with the fields that step records."""
-    require(may_drive(actor), _("Chỉ cán bộ cấp tỉnh được chuyển trạng thái đề án."))
+    SCHEME_LIFECYCLE.authorise(actor, scheme, target)
     if target == S.AMENDED:
         raise ValidationError({"target": _("Điều chỉnh đề án đã quyết toán phải lập qua chức năng điều chỉnh.")})
-    if target not in S.values or target not in TRANSITIONS[scheme.status]:
-        raise ValidationError({"target": _("Không thể chuyển đề án từ “%(a)s” sang “%(b)s”.") % {
-            "a": _label(scheme.status), "b": _label(target) if target in S.values else target}})
+    SCHEME_LIFECYCLE.check(scheme.status, target)
     fields = dict(fields or {})
     _check_fields(scheme, target, fields, note)
     attachment = _resolve_attachment(scheme, attachment)
@@ -147,13 +151,15 @@ def _snapshot(scheme: Scheme) -> dict[str, Any]:
 def scheme_amend(*, actor: User, scheme: Scheme, changes: Mapping[str, Any], reason: str, decision_no: str = "",
                  expected_version: int | None = None) -> SchemeAmendment:
     """Change a settled scheme's figures: settled → amended → settled, keeping the previous values."""
-    require(may_drive(actor), _("Chỉ cán bộ cấp tỉnh được điều chỉnh đề án."))
+    SCHEME_LIFECYCLE.authorise(actor, scheme, S.AMENDED)
     if scheme.status != S.SETTLED:
         raise ValidationError({"__all__": _("Chỉ điều chỉnh được đề án đã quyết toán; đề án đang ở trạng thái "
                                             "“%(s)s”.") % {"s": _label(scheme.status)}})
     errors = {name: _("Không được điều chỉnh trường này.") for name in set(changes) - AMENDABLE}
     if not reason.strip():
         errors["reason"] = _("Hãy nêu lý do điều chỉnh.")
+    elif problem := note_problem(reason.strip(), _("Lý do điều chỉnh")):
+        errors["reason"] = problem
     for name in {"total_cost", "public_support", "counterpart_capital", "settled_amount"} & changes.keys():
         value = changes[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -192,7 +198,7 @@ def scheme_transition_with_document(*, actor: User, scheme: Scheme, target: str,
     """A transition with its document (decision, contract, acceptance record) in one transaction."""
     from khuyencong.schemes.services.attachments import attachment_add
 
-    require(may_drive(actor), _("Chỉ cán bộ cấp tỉnh được chuyển trạng thái đề án."))
+    SCHEME_LIFECYCLE.authorise(actor, scheme, target)
     attachment = attachment_add(actor=actor, scheme=scheme, kind=document_kind or "other", upload=upload) \
         if upload else None
     return scheme_transition(actor=actor, scheme=scheme, target=target, fields=fields, note=note,

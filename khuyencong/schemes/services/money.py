@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
+from khuyencong.core.locking import locked
 from khuyencong.schemes.models import Disbursement, Scheme, SchemeStatus
 from khuyencong.schemes.policy import may_drive
-from khuyencong.schemes.services.common import lock, vnd
+from khuyencong.schemes.services.common import vnd
 
 DISBURSABLE = {SchemeStatus.CONTRACTED, SchemeStatus.IN_PROGRESS, SchemeStatus.ACCEPTED}
 
@@ -35,7 +36,7 @@ def disbursement_create(*, actor: User, scheme: Scheme, date: dt.date, amount: i
     if scheme.contract_date and date < scheme.contract_date:
         raise ValidationError({"date": _("Ngày giải ngân không được trước ngày ký hợp đồng (%(day)s).")
                                % {"day": scheme.contract_date.strftime("%d/%m/%Y")}})
-    lock(Scheme, scheme.pk)  # two cashiers at once cannot both pass the ceiling check
+    locked(Scheme, scheme.pk)  # two cashiers at once cannot both pass the ceiling check
     done = scheme.disbursements.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
     if done + amount > scheme.public_support:
         raise ValidationError({"amount": _(

@@ -23,8 +23,8 @@ from khuyencong.schemes.services.common import (
     check_disbursed_within_support,
     check_norm,
     check_plan_budget,
-    record_event,
 )
+from khuyencong.schemes.services.lifecycle import record_event
 
 EDITABLE = {
     "code", "title", "activity_type", "funding_source", "implementing_unit_name", "implementing_unit",

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
+from khuyencong.core.lifecycle import Lifecycle, Step, check_note
 from khuyencong.core.text import normalize
 from khuyencong.training import policy
 from khuyencong.training.dates import add_months
@@ -29,8 +31,20 @@ from khuyencong.training.models import (
 from khuyencong.training.validators import validate_national_id
 
 S = ParticipationStatus
-# The participation lifecycle: completion and dropping out are final (a correction is a new record).
-TRANSITIONS: dict[str, set[str]] = {S.ENROLLED: {S.COMPLETED, S.DROPPED}, S.COMPLETED: set(), S.DROPPED: set()}
+
+
+def _edits_course(actor: User, participation: Participation) -> bool:
+    return policy.may_edit_course(actor, participation.course)
+
+
+# The participation lifecycle: completion and dropping out are final (a correction is a new record);
+# whoever may edit the course records either.
+PARTICIPATION_LIFECYCLE = Lifecycle(
+    statuses=ParticipationStatus, event=ParticipationEvent, may=_edits_course, error_code="transition",
+    refused=gettext_lazy("Không thể chuyển học viên từ “%(a)s” sang “%(b)s”."),
+    steps=[Step(S.COMPLETED, {S.ENROLLED}), Step(S.DROPPED, {S.ENROLLED})],
+)
+TRANSITIONS = PARTICIPATION_LIFECYCLE.table
 RESTRICTED = _("Dữ liệu của “%(name)s” đang bị hạn chế xử lý theo yêu cầu của chủ thể dữ liệu.")
 
 
@@ -73,21 +87,14 @@ def parse_id_lines(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, st
 
 
 def _transition(actor: User, participation: Participation, to: str, note: str = "") -> Participation:
-    current = participation.status
-    if to not in TRANSITIONS[current]:
-        raise ValidationError({"status": _("Không thể chuyển học viên từ “%(a)s” sang “%(b)s”.") % {
-            "a": S(current).label, "b": S(to).label}}, code="transition")
-    participation.status = to
-    core.save_changes(participation, actor=actor, expected_version=None)
-    ParticipationEvent.objects.create(participation=participation, from_status=current, to_status=to, by=actor,
-                                      note=note)
-    return participation
+    result: Participation = PARTICIPATION_LIFECYCLE.move(participation, actor=actor, target=to, note=note)
+    return result
 
 
 @transaction.atomic
 def participant_complete(*, actor: User, participation: Participation, certificate_no: str = "") -> Participation:
     """Mark completion; only once the course has ended (the end date is the indicators' event date)."""
-    require(policy.may_edit_course(actor, participation.course))
+    PARTICIPATION_LIFECYCLE.authorise(actor, participation, S.COMPLETED)
     _refuse_restricted(participation.person)
     if participation.course.end_date > timezone.localdate():
         raise ValidationError({"status": _("Lớp chưa kết thúc (ngày kết thúc %(d)s): chưa thể ghi nhận hoàn thành.")
@@ -99,8 +106,8 @@ def participant_complete(*, actor: User, participation: Participation, certifica
 @transaction.atomic
 def participant_drop(*, actor: User, participation: Participation, note: str = "") -> Participation:
     """Dropped participants never count."""
-    require(policy.may_edit_course(actor, participation.course))
-    return _transition(actor, participation, S.DROPPED, normalize(note)[:300])
+    PARTICIPATION_LIFECYCLE.authorise(actor, participation, S.DROPPED)
+    return _transition(actor, participation, S.DROPPED, check_note(normalize(note)))
 
 
 def _validate_follow_up(follow_up: FollowUp, participation: Participation) -> None:

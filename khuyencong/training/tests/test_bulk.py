@@ -46,7 +46,7 @@ def test_settle_many_completes_all_but_the_exceptions(personas, course_a, class_
     for p in class_a:
         p.refresh_from_db()
         assert p.history.latest().history_user == officer
-        assert p.events.filter(by=officer).count() == 1
+        assert p.events.filter(actor=officer).count() == 1
     assert Participation.objects.get(pk=class_a[0].pk).certificate_no == "CC-0"
 
 

@@ -37,7 +37,7 @@ def test_enrol_many_goes_through_the_single_enrol_rule_with_history(personas, co
     for participation in created:
         # Each record: its own history row and enrolment event, by the officer; milestones set as for one.
         assert participation.history.get().history_user == officer
-        assert ParticipationEvent.objects.get(participation=participation).by == officer
+        assert ParticipationEvent.objects.get(participation=participation).actor == officer
         assert participation.follow_up_due_3m is not None
 
 
