@@ -41,9 +41,6 @@ class BulkInsert:
     """Inserts rows of ``model`` given as tuples of ``fields`` (attnames); every other field gets its default."""
 
     def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        # A model may map a column's former attname to its current one while a caller still uses it.
-        renamed: dict[str, str] = getattr(model, "renamed_attnames", {})
-        fields = [renamed.get(name, name) for name in fields]
         self.model = model
         self.table = model._meta.db_table
         self.db = router.db_for_write(model)

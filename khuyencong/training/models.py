@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -217,10 +215,6 @@ class ParticipationEvent(LifecycleEvent):
     """One status transition of a participation: who, when, from, to, note."""
 
     record_field = "participation"
-    # The participant sheet (exchange/registers/training) still writes the column under its name before
-    # the event tables were unified (``by``); core.bulk.BulkInsert reads this. Drop it once the sheet
-    # writes through the training services.
-    renamed_attnames: ClassVar[dict[str, str]] = {"by_id": "actor_id"}
     participation = models.ForeignKey(Participation, verbose_name=_("lượt tham gia"), on_delete=models.CASCADE,
                                       related_name="events")
     from_status = status_field(_("từ trạng thái"), ParticipationStatus.choices, blank=True)

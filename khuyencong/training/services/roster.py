@@ -299,7 +299,7 @@ def _writers() -> _Writers:
         participation=BulkInsert(Participation, ("person_id", "course_id", "status", "certificate_no",
                                                  "follow_up_due_3m", "follow_up_due_6m", "created_by_id",
                                                  "updated_by_id")),
-        event=BulkInsert(ParticipationEvent, ("participation_id", "from_status", "to_status", "by_id", "note")),
+        event=BulkInsert(ParticipationEvent, ("participation_id", "from_status", "to_status", "actor_id", "note")),
     )
 
 

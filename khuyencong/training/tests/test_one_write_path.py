@@ -95,7 +95,7 @@ def test_an_enrolment_from_the_page_is_written_with_its_history_and_event(person
 
     assert participation.pk and participation.status == "enrolled" and participation.follow_up_due_3m
     assert participation.history.get().history_user == officer
-    assert ParticipationEvent.objects.get(participation=participation).by == officer
+    assert ParticipationEvent.objects.get(participation=participation).actor == officer
 
 
 def test_the_follow_up_grid_reads_a_validation_error_without_fields(monkeypatch, personas, course_a) -> None:
