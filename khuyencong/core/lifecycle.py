@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,26 +30,26 @@ from khuyencong.core.errors import PermissionDeniedError
 NOTE_MAX_LENGTH = 4000
 
 
-def note_problem(value: str, label: str | Promise) -> str | None:
+def note_too_long(label: str | Promise) -> str:
     """The Vietnamese message for a note over the limit, naming the field as the user sees it."""
-    if len(value) <= NOTE_MAX_LENGTH:
-        return None
-    return gettext("%(field)s dài tối đa %(limit)d ký tự (đang có %(length)d ký tự).") % {
-        "field": label, "limit": NOTE_MAX_LENGTH, "length": len(value)}
+    return gettext("%(field)s dài tối đa %(limit)d ký tự.") % {"field": label, "limit": NOTE_MAX_LENGTH}
 
 
-def note_validator(label: str | Promise) -> Callable[[str], None]:
-    """A field validator (Django forms, DRF serializers) for a note shown under ``label``."""
-    def validate(value: str) -> None:
-        message = note_problem(value or "", label)
-        if message:
-            raise ValidationError(message, code="max_length")
-    return validate
+def note_problem(value: str, label: str | Promise) -> str | None:
+    """:func:`note_too_long` if ``value`` is over the limit, else None."""
+    return note_too_long(label) if len(value) > NOTE_MAX_LENGTH else None
+
+
+def note_errors(label: str | Promise) -> dict[str, Any]:
+    """``error_messages`` for a form or serializer field of ``max_length=NOTE_MAX_LENGTH``: the same message
+    as the services' (it has no placeholder left, so Django's ``%`` and DRF's ``format`` leave it as is)."""
+    return {"max_length": lazy(note_too_long, str)(label)}
 
 
 def validate_note(value: str) -> None:
     """The model field's validator: the event note, under its own label."""
-    note_validator(_("Ghi chú"))(value)
+    if message := note_problem(value or "", _("Ghi chú")):
+        raise ValidationError(message, code="max_length")
 
 
 def check_note(note: str, *, field: str = "note", label: str | Promise | None = None) -> str:
@@ -81,8 +81,8 @@ class LifecycleEvent(models.Model):
         return f"{getattr(self, self.record_field + '_id')}: {self.from_status} → {self.to_status}"
 
 
-def status_field(label: str | Promise, choices: Any, *, blank: bool = False) -> models.CharField[Any, Any]:
-    """A status column of an event table (one width for every lifecycle)."""
+def status_field(label: Any, choices: Any, *, blank: bool = False) -> models.CharField[Any, Any]:
+    """A status column of an event table (one width for every lifecycle); ``label`` a lazy string."""
     return models.CharField(label, max_length=20, choices=choices, blank=blank)
 
 

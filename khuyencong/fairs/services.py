@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import Action, require
 from khuyencong.core import services as core
+from khuyencong.core.locking import locked
 from khuyencong.core.text import normalize
 from khuyencong.establishments.validators import validate_plain_text
 from khuyencong.fairs.models import Fair, FairParticipation, ParticipationKind, Showroom, ShowroomDisplay
@@ -203,7 +204,7 @@ def participation_create(*, actor: User, data: Mapping[str, Any]) -> FairPartici
         raise ValidationError({"fair": _("Hội chợ “%(fair)s” đã bị hủy, không thể đăng ký tham gia.")
                                % {"fair": fair.name}})
     # Locking the fair row serialises concurrent registrations; the unique constraint is the backstop.
-    Fair.objects.select_for_update().filter(pk=fair.pk).exists()
+    locked(Fair, fair.pk)
     if FairParticipation.objects.filter(fair=fair, establishment=participation.establishment).exists():
         raise ValidationError({"establishment": _(
             "Cơ sở “%(est)s” đã được đăng ký tham gia hội chợ “%(fair)s”; mỗi cơ sở chỉ một lượt mỗi hội chợ."

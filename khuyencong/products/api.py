@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
+from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
@@ -146,7 +148,8 @@ class ConflictIn(serializers.Serializer):
 
 class ApproveIn(serializers.Serializer):
     approved_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
+                                 error_messages=note_errors(gettext_lazy("Ghi chú")))
 
 
 class DocumentIn(serializers.Serializer):

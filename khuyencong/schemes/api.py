@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
 from khuyencong.core.api import choice_param, year_param
+from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -153,7 +155,8 @@ class SchemeInputSerializer(serializers.Serializer):
 class TransitionInputSerializer(serializers.Serializer):
     # A plain string: the service refuses unknown or disallowed targets with a Vietnamese message.
     target = serializers.CharField(max_length=15, help_text=STATUS_HELP)
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
+                                 error_messages=note_errors(gettext_lazy("Ghi chú")))
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
     plan = serializers.PrimaryKeyRelatedField(queryset=AnnualPlan.objects.all(), required=False)
     appraisal_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
@@ -168,7 +171,8 @@ class TransitionInputSerializer(serializers.Serializer):
     actual_end = serializers.DateField(required=False)
     settled_amount = serializers.IntegerField(required=False)
     settlement_date = serializers.DateField(required=False)
-    reason = serializers.CharField(max_length=4000, required=False, help_text="Lý do (khi điều chỉnh)")
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, help_text="Lý do (khi điều chỉnh)",
+                                   error_messages=note_errors(gettext_lazy("Lý do điều chỉnh")))
     total_cost = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")
     public_support = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")
     counterpart_capital = serializers.IntegerField(required=False, help_text="Khi điều chỉnh")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.models import User
 from khuyencong.core.forms import PickerSelectMultiple, VNDateInput, VNDecimalField, VNDMoneyField
+from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.establishments.forms import CommuneChoiceField, commune_choices_for
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
@@ -103,7 +104,8 @@ class SchemeForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(label=_("Chuyển sang"))
-    note = forms.CharField(label=_("Ghi chú / nội dung kiểm tra / lý do"), required=False, max_length=4000,
+    note = forms.CharField(label=_("Ghi chú / nội dung kiểm tra / lý do"), required=False,
+                           max_length=NOTE_MAX_LENGTH, error_messages=note_errors(_("Ghi chú")),
                            widget=forms.Textarea(attrs={"rows": 2}))
     appraisal_score = VNDecimalField(label=_("Điểm thẩm định"), required=False, max_digits=5, decimal_places=2)
     appraisal_comments = forms.CharField(label=_("Ý kiến thẩm định"), required=False, max_length=4000)
@@ -148,7 +150,9 @@ class AttachmentForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=NOTE_MAX_LENGTH,
+                             error_messages=note_errors(_("Lý do điều chỉnh")),
+                             widget=forms.Textarea(attrs={"rows": 3}))
     decision_no = forms.CharField(label=_("Số quyết định điều chỉnh"), required=False, max_length=60)
     total_cost = money(_("Tổng kinh phí (đồng)"))
     public_support = money(_("Kinh phí hỗ trợ (đồng)"))
