@@ -8,14 +8,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError, problems
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        # DRF's own shape: field → messages, the record as a whole under "non_field_errors".
+        detail = {name or api_settings.NON_FIELD_ERRORS_KEY: messages for name, messages in problems(exc).items()}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleEditError):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
