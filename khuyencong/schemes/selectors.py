@@ -199,11 +199,6 @@ def plan_totals(user: User, plan: AnnualPlan) -> dict[str, Any]:
     }
 
 
-def norms_on(activity_code: str | None = None) -> QuerySet[SupportNorm]:
-    items = SupportNorm.objects.all()
-    return items.filter(activity_type_code=activity_code) if activity_code else items
-
-
 def norms_for(user: User, *, activity_code: str = "", funding_source: str = "",
               valid_on: dt.date | None = None) -> QuerySet[SupportNorm]:
     """Support norms are public rules: every reader sees them; the activity label comes from one subquery."""
