@@ -19,12 +19,7 @@ from khuyencong.accounts.policy import Action, may_act_on_establishment, role_al
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.establishments import selectors, services
-from khuyencong.establishments.eligibility import check_eligibility
-from khuyencong.establishments.forms import EstablishmentForm, FilterForm
-from khuyencong.establishments.masking import mask_phone
-from khuyencong.establishments.selectors import EstablishmentFilters
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -32,6 +27,11 @@ from khuyencong.exchange.streaming import (
     filter_status,
     unless_bad_filters,
 )
+from khuyencong.establishments import selectors, services
+from khuyencong.establishments.eligibility import check_eligibility
+from khuyencong.establishments.forms import EstablishmentForm, FilterForm
+from khuyencong.establishments.masking import mask_phone
+from khuyencong.establishments.selectors import EstablishmentFilters
 
 LIST_TABLE = Table(columns=(
     Column(_l("Tên cơ sở"), "name", (vi_field("name"),)),

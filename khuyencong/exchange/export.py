@@ -12,9 +12,9 @@ from django.utils import translation
 from xlsxwriter.worksheet import Worksheet
 
 from khuyencong.accounts.models import User
+from khuyencong.core.streaming import neutralise, shown_in_full
 from khuyencong.exchange.layout import Formats, data_sheet
 from khuyencong.exchange.spec import Column, Kind, Register, SheetSpec
-from khuyencong.exchange.streaming import neutralise, shown_in_full
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training.models import AccessKind
 from khuyencong.training.services import disclosure_log

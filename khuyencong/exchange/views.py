@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.permissions import require_check
+from khuyencong.core.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 from khuyencong.exchange import jobs, registry
 from khuyencong.exchange.forms import UploadForm
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import max_upload_bytes
 from khuyencong.exchange.spec import Register, carries_personal_data
-from khuyencong.exchange.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 from khuyencong.training import policy as training_policy
 from khuyencong.training import services as training_services
 from khuyencong.training.models import AccessKind

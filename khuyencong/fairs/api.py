@@ -18,9 +18,9 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
 from khuyencong.core.api import choice_param, year_param
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, ParticipationKind, Showroom
 from khuyencong.fairs.policy import entry_role_allows

@@ -22,7 +22,7 @@ from khuyencong.accounts.policy import Action
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     CSV,
     XLSX,
     ExportColumn,

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
-from khuyencong.exchange.streaming import ExportableListMixin
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
     Certificate,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import run_on_form
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_plans import NormCreateForm, NormEditForm, PlanForm, ProgrammeForm
 from khuyencong.schemes.models import FundingSource

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, requested_format
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, requested_format
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
 from khuyencong.training.masking import mask_national_id, mask_phone
