@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -16,8 +17,10 @@ from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, Stal
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        # DRF's own shape: field → messages, the record as a whole under "non_field_errors".
-        detail = {name or api_settings.NON_FIELD_ERRORS_KEY: messages for name, messages in problems(exc).items()}
+        # Field → messages. The record as a whole keeps the key clients already read: Django's "__all__" in an
+        # error by field, DRF's "non_field_errors" for an error without fields.
+        whole = NON_FIELD_ERRORS if hasattr(exc, "error_dict") else api_settings.NON_FIELD_ERRORS_KEY
+        detail = {name or whole: messages for name, messages in problems(exc).items()}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleEditError):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
