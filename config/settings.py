@@ -303,6 +303,10 @@ API_TOKEN_DAYS = env.int("KHUYENCONG_API_TOKEN_DAYS", default=90)
 
 # Business settings.
 PROVINCE_CODE = env.str("KHUYENCONG_PROVINCE_CODE", default="79")
+# How often (seconds) a worker checks whether another process reloaded the unit register, which changes
+# area scopes it keeps cached. None: only when it computes them (tests, whose query counts must not vary).
+GEO_REGISTER_RECHECK_SECONDS: int | None = (
+    None if KHUYENCONG_ENV == "test" else env.int("KHUYENCONG_GEO_RECHECK_SECONDS", default=10))
 # Day of the month on which year and half-year reporting periods close (day 1: calendar periods).
 REPORT_CUTOFF_DAY = env.int("KHUYENCONG_REPORT_CUTOFF_DAY", default=15)
 # Searches of trainees by full national ID number allowed per user and minute (then 429); each is logged.

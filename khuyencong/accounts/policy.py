@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.geo.register_cache import RegisterCache
 
 # Roles that read the whole province's registry.
 # Accounts that may hold a council seat (juror, secretary, chair…). Councils are made of officials and
@@ -80,7 +81,7 @@ def forget_visible_communes(instance: Any, **_kwargs: Any) -> None:
         instance.__dict__.pop(_AREA_CACHE, None)
 
 
-_PROVINCE_CACHE: dict[tuple[str, Any], frozenset[int]] = {}
+_PROVINCE_CLOSURE = RegisterCache()
 # Set only by a system administrator's data migration (``khuyencong import --system``): the records of
 # regional events (other provinces' exhibitors, recognitions, courses) travel with the rest.
 _OTHER_PROVINCES_ALLOWED: ContextVar[bool] = ContextVar("other_provinces_allowed", default=False)
@@ -89,24 +90,22 @@ _OTHER_PROVINCES_ALLOWED: ContextVar[bool] = ContextVar("other_provinces_allowed
 def province_commune_ids() -> frozenset[int]:
     """Unit ids (all versions) inside the province this installation serves, on today's map.
 
-    Cached per (province, day): the closure walks the crosswalk, and imports ask once per row.
-    ``forget_province_cache`` runs whenever the unit register is (re)loaded.
+    Cached per (province, day) in each process, and dropped in every process when the unit register is
+    (re)loaded (:mod:`khuyencong.geo.register_cache`): the closure walks the crosswalk, and imports ask
+    once per row.
     """
     from django.conf import settings
 
     from khuyencong.geo.selectors import unit_by_code, unit_ids_within
 
     today = timezone.localdate()
-    key = (settings.PROVINCE_CODE, today)
-    if key not in _PROVINCE_CACHE:
+
+    def closure() -> frozenset[int]:
         province = unit_by_code(settings.PROVINCE_CODE, on=today, level="province")
-        _PROVINCE_CACHE.clear()
-        _PROVINCE_CACHE[key] = frozenset(unit_ids_within(province, on=today))
-    return _PROVINCE_CACHE[key]
+        return frozenset(unit_ids_within(province, on=today))
 
-
-def forget_province_cache() -> None:
-    _PROVINCE_CACHE.clear()
+    closure_ids: frozenset[int] = _PROVINCE_CLOSURE.get((settings.PROVINCE_CODE, today), closure)
+    return closure_ids
 
 
 def in_installation_province(unit_id: int | None) -> bool:

@@ -14,7 +14,7 @@ from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.forms import VNDateInput
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,

@@ -18,7 +18,7 @@ from khuyencong.accounts.policy import require
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
 from khuyencong.core.api import choice_param
-from khuyencong.exchange.streaming import ExportableListMixin
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
 from khuyencong.training.selectors import person_get

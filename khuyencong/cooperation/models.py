@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import TrackedModel
+from khuyencong.core.models import Dated, TrackedModel
 from khuyencong.establishments.validators import validate_plain_text
 
 
@@ -33,13 +33,11 @@ class Partner(TrackedModel):
         return f"{self.name} ({self.country})"
 
 
-class Agreement(TrackedModel):
+class Agreement(TrackedModel, Dated):
     partner = models.ForeignKey(Partner, verbose_name=_("đối tác"), on_delete=models.PROTECT,
                                 related_name="agreements")
     title = models.CharField(_("tên thỏa thuận"), max_length=255, validators=[validate_plain_text])
     signed_on = models.DateField(_("ngày ký"))
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(4000)])
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 

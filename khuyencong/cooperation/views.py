@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
+from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -29,7 +30,7 @@ from khuyencong.exchange.streaming import (
     unless_bad_filters,
 )
 from khuyencong.training.selectors import person_get
-from khuyencong.training.views import _error_sink, run_service, searched_persons
+from khuyencong.training.views import _error_sink, searched_persons
 
 
 def activity_columns() -> list[ExportColumn]:
@@ -98,7 +99,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ActivityForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if saved is not None:
             messages.success(request, _("Đã lưu hoạt động “%(t)s”.") % {"t": saved.title})
             return redirect("cooperation:activity_detail", pk=saved.pk)
@@ -112,7 +113,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(request.user, pk)  # type: ignore[arg-type]
     person = person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
     sink = _error_sink()
-    if run_service(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):  # type: ignore[arg-type]
+    if run_on_form(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):  # type: ignore[arg-type]
         messages.success(request, _("Đã thêm “%(name)s”.") % {"name": person.full_name})
         return redirect("cooperation:activity_detail", pk=activity.pk)
     for errors in sink.errors.values():
@@ -127,7 +128,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     participant = selectors.participant_get(activity, participant_pk)
     sink = _error_sink()
     name = participant.person.full_name
-    run_service(sink, lambda: services.participant_remove(actor=request.user, participant=participant))  # type: ignore[arg-type]
+    run_on_form(sink, lambda: services.participant_remove(actor=request.user, participant=participant))  # type: ignore[arg-type]
     if sink.errors:
         for errors in sink.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
@@ -139,7 +140,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 def _edit(request: HttpRequest, form: Any, save: Any, title: str, back: str) -> HttpResponse | None:
     """Shared edit flow: parse, call the service with the version read, 400 with errors on failure."""
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: save(form.service_data(), form.cleaned_data["version"]))
+        saved = run_on_form(form, lambda: save(form.service_data(), form.cleaned_data["version"]))
         if saved is not None:
             messages.success(request, _("Đã lưu thay đổi."))
             return None
@@ -188,7 +189,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if saved is not None:
             messages.success(request, _("Đã lưu đối tác “%(n)s”.") % {"n": saved.name})
             return redirect("cooperation:partner_detail", pk=saved.pk)
@@ -208,7 +209,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.agreement_create(
+        saved = run_on_form(form, lambda: services.agreement_create(
             actor=request.user, partner=partner, data=form.service_data()))  # type: ignore[arg-type]
         if saved is not None:
             messages.success(request, _("Đã lưu thỏa thuận."))

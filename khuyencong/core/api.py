@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError, problems
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        # Field → messages. The record as a whole keeps the key clients already read: Django's "__all__" in an
+        # error by field, DRF's "non_field_errors" for an error without fields.
+        whole = NON_FIELD_ERRORS if hasattr(exc, "error_dict") else api_settings.NON_FIELD_ERRORS_KEY
+        detail = {name or whole: messages for name, messages in problems(exc).items()}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleEditError):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.utils.translation import gettext_lazy as _
 
@@ -56,9 +59,26 @@ def problems(exc: Exception) -> dict[str | None, list[str]]:
     return {None: [str(exc)]}
 
 
-def add_to_form(form: BaseForm, exc: Exception) -> None:
-    """Put a service error on ``form``: on its field when the form has it, else above the form."""
+def add_to_form(form: BaseForm, exc: Exception, *, rename: Callable[[str], str | None] | None = None) -> None:
+    """Put a service error on ``form``: on its field when the form has it, else above the form.
+
+    ``rename`` maps a service's field name to the form's when they differ (``points`` → ``c_points``).
+    """
     for name, messages in problems(exc).items():
+        if name is not None and rename is not None:
+            name = rename(name)
         target = name if name is not None and name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def run_on_form(form: BaseForm, call: Callable[[], Any], *,
+                rename: Callable[[str], str | None] | None = None) -> Any | None:
+    """Run a service for a page: a refused request lands on ``form`` (None returned), a refused right is a 403."""
+    try:
+        return call()
+    except FORM_ERRORS as exc:
+        add_to_form(form, exc, rename=rename)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return None

@@ -1,9 +1,13 @@
-"""Abstract bases shared by every domain record: authorship, timestamps and an edit version."""
+"""Abstract bases shared by every domain record: authorship, timestamps and an edit version; dated rules."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +25,40 @@ class TrackedModel(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class DatedQuerySet(models.QuerySet[Any]):
+    def valid_on(self, day: dt.date) -> DatedQuerySet:
+        """The versions in force on ``day`` (both ends included; no end date: still in force)."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class Dated(models.Model):
+    """A record in force from one day (always known) to another (open while NULL)."""
+
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class DatedRule(Dated):
+    """A rule or code list kept as data, each version with the legal text that sets it.
+
+    A change of the law is a new version from its effective date; the old one keeps deciding the records
+    dated before it.
+    """
+
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
 
     class Meta:
         abstract = True

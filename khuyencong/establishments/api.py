@@ -13,11 +13,11 @@ from rest_framework.response import Response
 
 from khuyencong.accounts.policy import sees_personal_data
 from khuyencong.core.api import choice_param
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
 from khuyencong.establishments.selectors import EstablishmentFilters
-from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 
 

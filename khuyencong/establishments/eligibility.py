@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from khuyencong.establishments.models import EligibilityRule, Establishment, LegalForm, Status
@@ -25,8 +24,7 @@ class EligibilityResult:
 
 
 def rule_on(day: dt.date) -> EligibilityRule | None:
-    in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-    return EligibilityRule.objects.filter(in_force).order_by("-valid_from").first()
+    return EligibilityRule.objects.valid_on(day).order_by("-valid_from").first()
 
 
 def _area_pattern_matches(pattern: str, commune: AdministrativeUnit) -> bool:

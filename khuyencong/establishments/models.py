@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import TrackedModel
+from khuyencong.core.models import DatedRule, TrackedModel
 from khuyencong.core.validators import validate_past_date
 from khuyencong.establishments.validators import (
     validate_phone,
@@ -81,7 +81,7 @@ class Establishment(TrackedModel):
         return self.name
 
 
-class EligibilityRule(models.Model):
+class EligibilityRule(DatedRule):
     """Who counts as a rural industrial establishment on a date: the rule is data, with its legal basis.
 
     ``excluded_areas`` lists "<commune type>@<parent type>" patterns ("*" matches any type) whose
@@ -90,9 +90,6 @@ class EligibilityRule(models.Model):
     """
 
     name = models.CharField(_("tên quy định"), max_length=200)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     legal_forms = models.JSONField(_("loại hình được hỗ trợ"), default=list)
     excluded_areas = models.JSONField(_("địa bàn không thuộc đối tượng"), default=list, blank=True)
     craft_village_exempt = models.BooleanField(_("làng nghề được công nhận vẫn thuộc đối tượng"), default=False)

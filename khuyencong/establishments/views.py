@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,15 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.establishments import selectors, services
-from khuyencong.establishments.eligibility import check_eligibility
-from khuyencong.establishments.forms import EstablishmentForm, FilterForm
-from khuyencong.establishments.masking import mask_phone
-from khuyencong.establishments.selectors import EstablishmentFilters
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -32,6 +27,11 @@ from khuyencong.exchange.streaming import (
     filter_status,
     unless_bad_filters,
 )
+from khuyencong.establishments import selectors, services
+from khuyencong.establishments.eligibility import check_eligibility
+from khuyencong.establishments.forms import EstablishmentForm, FilterForm
+from khuyencong.establishments.masking import mask_phone
+from khuyencong.establishments.selectors import EstablishmentFilters
 
 LIST_TABLE = Table(columns=(
     Column(_l("Tên cơ sở"), "name", (vi_field("name"),)),
@@ -97,22 +97,15 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request: HttpRequest, form: EstablishmentForm, instance: Any | None) -> HttpResponse | None:
     """Run the service; on a domain error put the message on the form and return None."""
     data, confirm = form.service_data(), form.cleaned_data.get("confirm_similar", False)
-    try:
-        if instance is None:
-            saved = services.establishment_create(actor=request.user, data=data, allow_similar=confirm)  # type: ignore[arg-type]
-        else:
-            saved = services.establishment_update(
-                actor=request.user, establishment=instance, data=data,  # type: ignore[arg-type]
-                expected_version=form.cleaned_data.get("version"), allow_similar=confirm)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+    if instance is None:
+        saved = run_on_form(form, lambda: services.establishment_create(
+            actor=request.user, data=data, allow_similar=confirm))  # type: ignore[arg-type]
+    else:
+        saved = run_on_form(form, lambda: services.establishment_update(
+            actor=request.user, establishment=instance, data=data,  # type: ignore[arg-type]
+            expected_version=form.cleaned_data.get("version"), allow_similar=confirm))
+    if saved is None:
         return None
-    except StaleEditError as exc:
-        form.add_error(None, str(exc.message))
-        return None
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
     messages.success(request, _("Đã lưu cơ sở “%(name)s”.") % {"name": saved.name})
     return redirect("establishments:detail", pk=saved.pk)
 

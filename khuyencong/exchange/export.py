@@ -13,9 +13,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from khuyencong.accounts.models import User
 from khuyencong.core import disclosure
+from khuyencong.core.streaming import neutralise, shown_in_full
 from khuyencong.exchange.layout import Formats, data_sheet
 from khuyencong.exchange.spec import Column, Kind, Register, SheetSpec
-from khuyencong.exchange.streaming import neutralise, shown_in_full
 from khuyencong.geo.models import AdministrativeUnit
 
 Cell = Callable[[Worksheet, int, int, Any], None]

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.core import disclosure, permissions
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.permissions import require_check
+from khuyencong.core.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 from khuyencong.exchange import jobs, registry
 from khuyencong.exchange.forms import UploadForm
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import max_upload_bytes
 from khuyencong.exchange.spec import Register, carries_personal_data
-from khuyencong.exchange.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
+from khuyencong.core.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 
 PAGE_SIZE = 25
 RECENT_JOBS = 10

@@ -18,9 +18,10 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
 from khuyencong.core.api import choice_param, year_param
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
-from khuyencong.exchange.streaming import ExportableListMixin
+from khuyencong.establishments.selectors import establishments_for
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.models import Fair, FairParticipation, FairScope, ParticipationKind, Showroom
 from khuyencong.fairs.policy import entry_role_allows
@@ -216,6 +217,18 @@ class FairParticipationOutputSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
+def establishment_ref(user: Any, pk: int) -> Establishment:
+    """The establishment named by id, among those ``user`` may see.
+
+    One outside the caller's area is answered exactly like an id that does not exist (400 on the field),
+    so the answer never tells that it exists.
+    """
+    found = establishments_for(user).select_related("commune").filter(pk=pk).first()
+    if found is None:
+        raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
+    return found
+
+
 class FairParticipationInputSerializer(serializers.Serializer):
     """Shape and types only: amounts may arrive negative so the service answers in Vietnamese."""
 
@@ -246,11 +259,7 @@ class FairParticipationInputSerializer(serializers.Serializer):
             except Http404:  # an unknown fair is a field error, not a 404 of the endpoint
                 raise DRFValidationError({"fair": [_("Không tìm thấy hội chợ này.")]}) from None
         if "establishment" in data:
-            # Loaded unscoped on purpose: the service answers 403 for an establishment outside the area.
-            found = Establishment.objects.select_related("commune").filter(pk=data["establishment"]).first()
-            if found is None:
-                raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
-            data["establishment"] = found
+            data["establishment"] = establishment_ref(user, data["establishment"])
         if "products" in data:
             ids = set(data["products"])
             # Unscoped: the service refuses (400) products of another establishment, whoever can see them.
@@ -338,15 +347,11 @@ class DisplayInputSerializer(serializers.Serializer):
     displayed_from = serializers.DateField()
     displayed_to = serializers.DateField(required=False, allow_null=True)
 
-    def to_service_data(self) -> dict[str, Any]:
+    def to_service_data(self, user: Any) -> dict[str, Any]:
         data = dict(self.validated_data)
         data.pop("version", None)
         if "establishment" in data:
-            # Unscoped on purpose: the service answers 403 for an establishment outside the caller's area.
-            found = Establishment.objects.select_related("commune").filter(pk=data["establishment"]).first()
-            if found is None:
-                raise DRFValidationError({"establishment": [_("Không tìm thấy cơ sở này.")]})
-            data["establishment"] = found
+            data["establishment"] = establishment_ref(user, data["establishment"])
         return data
 
 
@@ -461,7 +466,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         payload = DisplayInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         display = services.display_create(actor=request.user,  # type: ignore[arg-type]
-                                          data={**payload.to_service_data(), "showroom": showroom})
+                                          data={**payload.to_service_data(request.user), "showroom": showroom})
         return Response(DisplayOutputSerializer(display).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DisplayUpdateSerializer, responses={200: DisplayOutputSerializer},
@@ -478,7 +483,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         payload = DisplayUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
-        data = payload.to_service_data()
+        data = payload.to_service_data(request.user)
         if "establishment" in data and data["establishment"].pk != display.establishment_id:
             raise DRFValidationError({"establishment": [_("Không thể đổi cơ sở của một đợt trưng bày.")]})
         saved = services.display_update(actor=request.user, display=display, data=data,  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 Numbers are written as numbers so officials can sum them; text that a spreadsheet could take for a
 formula (starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe — the same
-rule as every list export (``khuyencong.exchange.streaming.neutralise``).
+rule as every list export (``khuyencong.core.streaming.neutralise``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from khuyencong.exchange.streaming import ExportColumn, neutralise
+from khuyencong.core.streaming import ExportColumn, neutralise
 from khuyencong.fairs.models import Fair, FairParticipation
 
 

@@ -119,14 +119,6 @@ def fair_update(*, actor: User, fair: Fair, data: Mapping[str, Any], expected_ve
     return core.save_changes(fair, actor=actor, expected_version=expected_version)
 
 
-@transaction.atomic
-def fair_delete(*, actor: User, fair: Fair) -> None:
-    require(may_manage_events(actor, Action.DELETE))
-    if fair.participations.exists():
-        raise ValidationError({"__all__": _("Hội chợ đã có lượt tham gia; hãy đánh dấu “đã hủy” thay vì xóa.")})
-    core.delete_record(fair, actor=actor)
-
-
 def _with_outcomes(participations: Any) -> Any:
     from django.db.models import Q
 

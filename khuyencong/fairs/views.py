@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -20,10 +19,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.policy import Action
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     CSV,
     XLSX,
     ExportColumn,
@@ -70,21 +69,6 @@ def showroom_columns() -> list[ExportColumn]:
         col(_("Đơn vị vận hành"), "operator"), col(_("Hoạt động từ"), "opened_on"),
         col(_("Hoạt động đến"), "closed_on"), col(_("Đề án"), "scheme.code"), col(_("Lượt trưng bày"), "display_count"),
     ]
-
-
-def _run(request: HttpRequest, form: Any, call: Callable[[], Any]) -> Any | None:
-    """Run a service call; on a domain error put the message on the form and return None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        for field, messages_ in errors.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    except StaleEditError as exc:
-        form.add_error(None, str(exc.message))
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    return None
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_url: str = "") -> HttpResponse:
@@ -142,7 +126,7 @@ def fair_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = FairForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        fair = _run(request, form, lambda: services.fair_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        fair = run_on_form(form, lambda: services.fair_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if fair:
             messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": fair.name})
             return redirect("fairs:detail", pk=fair.pk)
@@ -157,7 +141,7 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FairForm(request.POST or None, instance=fair, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.fair_update(
+        saved = run_on_form(form, lambda: services.fair_update(
             actor=request.user, fair=fair, data=form.service_data(),  # type: ignore[arg-type]
             expected_version=form.cleaned_data.get("version")))
         if saved:
@@ -193,7 +177,7 @@ def participation_create(request: HttpRequest, fair_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ParticipationForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.participation_create(
+        saved = run_on_form(form, lambda: services.participation_create(
             actor=request.user, data={**form.service_data(), "fair": fair}))  # type: ignore[arg-type]
         if saved:
             messages.success(request, _("Đã đăng ký “%(est)s” tham gia hội chợ.") % {"est": saved.establishment.name})
@@ -210,7 +194,7 @@ def participation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
     form = ParticipationForm(request.POST or None, instance=participation, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.participation_update(
+        saved = run_on_form(form, lambda: services.participation_update(
             actor=request.user, participation=participation, data=form.service_data(),  # type: ignore[arg-type]
             expected_version=form.cleaned_data.get("version")))
         if saved:
@@ -278,7 +262,7 @@ def showroom_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ShowroomForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         if saved:
             return redirect("fairs:showroom-detail", pk=saved.pk)
     return _form_page(request, form, _("Thêm điểm giới thiệu sản phẩm"), reverse("fairs:showroom-list"))
@@ -292,7 +276,7 @@ def showroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ShowroomForm(request.POST or None, instance=showroom, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.showroom_update(
+        saved = run_on_form(form, lambda: services.showroom_update(
             actor=request.user, showroom=showroom, data=form.service_data(),  # type: ignore[arg-type]
             expected_version=form.cleaned_data.get("version")))
         if saved:
@@ -308,7 +292,7 @@ def display_create(request: HttpRequest, showroom_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DisplayForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.display_create(
+        saved = run_on_form(form, lambda: services.display_create(
             actor=request.user, data={**form.service_data(), "showroom": showroom}))  # type: ignore[arg-type]
         if saved:
             return redirect("fairs:showroom-detail", pk=showroom.pk)
@@ -324,7 +308,7 @@ def display_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Bạn chỉ được sửa thông tin của cơ sở thuộc xã/phường mình phụ trách."))
     form = DisplayForm(request.POST or None, instance=display, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.display_update(
+        saved = run_on_form(form, lambda: services.display_update(
             actor=request.user, display=display, data=form.service_data(),  # type: ignore[arg-type]
             expected_version=form.cleaned_data.get("version")))
         if saved:

@@ -12,8 +12,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from khuyencong.core.api import choice_param
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.core.text import fold
-from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 
 

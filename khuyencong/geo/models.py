@@ -116,3 +116,20 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class RegisterVersion(models.Model):
+    """One row, bumped by every (re)load of the unit register.
+
+    Area closures (which unit ids lie inside the province) are cached in each web worker; a reload in one
+    process must reach the others, or they keep the old area scopes. Absent row: version 0.
+    """
+
+    version = models.PositiveBigIntegerField(_("phiên bản sổ đơn vị"), default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản sổ đơn vị hành chính")
+        verbose_name_plural = _("phiên bản sổ đơn vị hành chính")
+
+    def __str__(self) -> str:
+        return str(self.version)

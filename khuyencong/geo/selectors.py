@@ -123,13 +123,3 @@ def current_successors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     from django.utils import timezone
 
     return successors_on(unit, on=timezone.localdate())
-
-
-def search_units(query: str, *, on: dt.date, level: str | None = None, limit: int = 20) -> QuerySet[AdministrativeUnit]:
-    """Units in force on ``on`` whose name matches ``query`` ignoring diacritics (for pickers)."""
-    from khuyencong.core.text import fold
-
-    units = units_valid_on(on).filter(search_name__contains=fold(query)).select_related("parent")
-    if level:
-        units = units.filter(level=level)
-    return units.order_by("level", "search_name")[:limit]

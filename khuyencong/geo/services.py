@@ -11,6 +11,7 @@ from django.db import transaction
 from khuyencong.core.text import fold, normalize
 from khuyencong.geo import sources
 from khuyencong.geo.models import AdministrativeUnit, UnitSuccession
+from khuyencong.geo.register_cache import register_changed
 from khuyencong.geo.sources import REFORM_DATE, REFORM_LEGAL_BASIS, Pairs, UnitRecord
 
 _LEVEL_ORDER = ("province", "district", "commune")
@@ -127,7 +128,5 @@ def geo_load_units() -> LoadReport:
         _upsert_level([u for u in units if u.level == level], level, report)
     edges = [(p, s, REFORM_DATE, REFORM_LEGAL_BASIS) for p, s in _reform_edges(pairs, district_pairs)]
     _upsert_successions(edges + earlier.successions, report)
-    from khuyencong.accounts.policy import forget_province_cache  # the province's closure may have changed
-
-    forget_province_cache()
+    register_changed()  # every process drops the area closures it computed from the old register
     return report

@@ -22,7 +22,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
-from khuyencong.exchange.streaming import ExportableListMixin
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
     Certificate,

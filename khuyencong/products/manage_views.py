@@ -11,14 +11,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, role_allows
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import run_on_form
 from khuyencong.core.permissions import may
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -26,21 +26,6 @@ from khuyencong.products import selectors, services
 from khuyencong.products.forms import CouncilForm, DocumentForm, MemberForm, NominationForm, ProductForm, RoundForm
 from khuyencong.products.models import Council
 from khuyencong.products.policy import may_edit_product_of, may_manage_round
-
-
-def _run(form: forms.Form, call: Any) -> Any:
-    """Call a service; domain errors land on the form (None returned), refusals become 403."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    return None
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
@@ -61,7 +46,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in ("establishment", "name", "group", "description", "one_off")}
         upload = form.cleaned_data.get("document")
         documents = [(form.cleaned_data["document_kind"], upload)] if upload else []
-        product = _run(form, lambda: services.product_register(actor=user, data=data, documents=documents))
+        product = run_on_form(form, lambda: services.product_register(actor=user, data=data, documents=documents))
         if product is not None:
             messages.success(request, _("Đã đăng ký sản phẩm."))
             return redirect("products:product", pk=product.pk)
@@ -77,7 +62,8 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: services.product_document_add(actor=user, product=product, **form.cleaned_data))
+        done = run_on_form(form, lambda: services.product_document_add(actor=user, product=product,
+                                                                      **form.cleaned_data))
         if done is not None:
             messages.success(request, _("Đã bổ sung giấy tờ."))
             return redirect("products:product", pk=product.pk)
@@ -99,7 +85,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         except UnitNotFound as exc:
             form.add_error("organiser_code", str(exc))
         else:
-            created = _run(form, lambda: services.round_create(actor=user, data=data))
+            created = run_on_form(form, lambda: services.round_create(actor=user, data=data))
             if created is not None:
                 messages.success(request, _("Đã tạo đợt bình chọn."))
                 return redirect("products:council", pk=created.pk)
@@ -119,12 +105,12 @@ def council_setup(request: HttpRequest, pk: int) -> HttpResponse:
     member_form = MemberForm(request.POST if request.method == "POST" and council is not None else None)
     if request.method == "POST":
         if council is None and council_form.is_valid():
-            if _run(council_form, lambda: services.council_create(actor=user, selection_round=selection_round,
+            if run_on_form(council_form, lambda: services.council_create(actor=user, selection_round=selection_round,
                                                                   **council_form.cleaned_data)):
                 messages.success(request, _("Đã thành lập hội đồng."))
                 return redirect("products:council", pk=pk)
         elif council is not None and member_form.is_valid():
-            if _run(member_form, lambda: services.council_member_add(actor=user, council=council,
+            if run_on_form(member_form, lambda: services.council_member_add(actor=user, council=council,
                                                                      **member_form.cleaned_data)):
                 messages.success(request, _("Đã thêm thành viên hội đồng."))
                 return redirect("products:council", pk=pk)
@@ -149,7 +135,8 @@ def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         data.setdefault("made_by_establishment", False)
-        created = _run(form, lambda: services.nomination_create(actor=user, selection_round=selection_round, **data))
+        created = run_on_form(form, lambda: services.nomination_create(actor=user, selection_round=selection_round,
+                                                                       **data))
         if created is not None:
             messages.success(request, _("Đã nộp hồ sơ %(code)s.") % {"code": created.selection_code})
             return redirect("products:round", pk=pk)

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -184,15 +184,11 @@ def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     mine = {s.criterion.code: s.points for s in own_scores}
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c_{k}": v for k, v in mine.items()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.score_sheet_submit(actor=request.user, nomination=nomination,  # type: ignore[arg-type]
-                                        points=form.points())
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(f"c_{field}" if f"c_{field}" in form.fields else None, errors)
-        else:
+        # A sheet saved meanwhile from another tab is a stale edit: told on the page like any refusal.
+        saved = run_on_form(form, lambda: services.score_sheet_submit(
+            actor=request.user, nomination=nomination, points=form.points()),  # type: ignore[arg-type]
+            rename=lambda criterion: f"c_{criterion}")
+        if saved is not None:
             messages.success(request, _("Đã lưu phiếu chấm."))
             return redirect("products:juror_queue", pk=nomination.round_id)
     status = 400 if request.method == "POST" else 200

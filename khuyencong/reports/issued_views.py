@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.reports import issuing
 from khuyencong.reports.forms import IssueForm, SignedUploadForm
@@ -57,28 +57,15 @@ def issue(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                report = issuing.issued_report_issue(
-                    actor=request.user, number=data["number"], issued_on=data["issued_on"],  # type: ignore[arg-type]
-                    signer_name=data["signer_name"], signer_title=data["signer_title"], date_from=data["date_from"],
-                    date_to=data["date_to"], area_code=data["area"] or "", boundary_date=data["boundary_date"])
-            except ValidationError as exc:
-                _errors_onto(form, exc)
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(str(exc)) from exc
-            else:
+            report = run_on_form(form, lambda: issuing.issued_report_issue(
+                actor=request.user, number=data["number"], issued_on=data["issued_on"],  # type: ignore[arg-type]
+                signer_name=data["signer_name"], signer_title=data["signer_title"], date_from=data["date_from"],
+                date_to=data["date_to"], area_code=data["area"] or "", boundary_date=data["boundary_date"]),
+                rename=FORM_FIELDS.get)
+            if report is not None:
                 messages.success(request, _("Đã ban hành báo cáo số %(number)s.") % {"number": report.number})
                 return redirect("reports:issued-detail", pk=report.pk)
     return render(request, "reports/issue_form.html", {"form": form}, status=status)
-
-
-def _errors_onto(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        name = FORM_FIELDS.get(field)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required

@@ -133,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _chart_download(request: HttpRequest, figures: Figures) -> HttpResponse:
     """One chart as an SVG picture, or its data as CSV or XLSX (category, one column per indicator, total)."""
-    from khuyencong.exchange.streaming import FORMATS, ExportColumn, bad_format_message, export_table
+    from khuyencong.core.streaming import FORMATS, ExportColumn, bad_format_message, export_table
     from khuyencong.reports import dashboard as board
 
     key, fmt = request.GET.get("chart", ""), (request.GET.get("format") or "xlsx").strip().lower()

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.core.api import choice_param
-from khuyencong.exchange.streaming import ExportableListMixin
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
 

@@ -89,7 +89,7 @@ class SchemeForm(forms.ModelForm):
         kinds = self.fields["activity_type"]
         assert isinstance(kinds, forms.ModelChoiceField)
         today = timezone.localdate()
-        kinds.queryset = ActivityType.objects.filter(valid_from__lte=today).exclude(valid_to__lt=today)
+        kinds.queryset = ActivityType.objects.valid_on(today)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True

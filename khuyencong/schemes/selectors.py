@@ -199,11 +199,6 @@ def plan_totals(user: User, plan: AnnualPlan) -> dict[str, Any]:
     }
 
 
-def norms_on(activity_code: str | None = None) -> QuerySet[SupportNorm]:
-    items = SupportNorm.objects.all()
-    return items.filter(activity_type_code=activity_code) if activity_code else items
-
-
 def norms_for(user: User, *, activity_code: str = "", funding_source: str = "",
               valid_on: dt.date | None = None) -> QuerySet[SupportNorm]:
     """Support norms are public rules: every reader sees them; the activity label comes from one subquery."""
@@ -211,13 +206,12 @@ def norms_for(user: User, *, activity_code: str = "", funding_source: str = "",
         return SupportNorm.objects.none()
     label = (ActivityType.objects.filter(code=OuterRef("activity_type_code")).order_by("-valid_from")
              .values("label")[:1])
-    items = SupportNorm.objects.select_related("updated_by").annotate(activity_label=Subquery(label))
+    items = SupportNorm.objects.valid_on(valid_on) if valid_on is not None else SupportNorm.objects.all()
+    items = items.select_related("updated_by").annotate(activity_label=Subquery(label))
     if activity_code:
         items = items.filter(activity_type_code=activity_code)
     if funding_source:
         items = items.filter(funding_source=funding_source)
-    if valid_on is not None:
-        items = items.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_on), valid_from__lte=valid_on)
     return items.order_by("activity_type_code", "funding_source", "legal_form", "-valid_from", "pk")
 
 

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.models import User
-from khuyencong.core.errors import PermissionDeniedError, StaleEditError
+from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -87,25 +87,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required guarantees an authenticated User
 
 
-def _apply_errors(form: BaseForm, exc: ValidationError | StaleEditError) -> None:
-    if isinstance(exc, StaleEditError):
-        form.add_error(None, str(exc.message))
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _run(form: BaseForm, call: Any) -> Any:
-    """Call a service; domain errors land on the form (returns None), rights errors become 403."""
-    try:
-        return call()
-    except (ValidationError, StaleEditError) as exc:
-        _apply_errors(form, exc)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    return None
-
-
 @login_required
 @require_check("schemes.list")
 @refuses_bad_listing
@@ -170,8 +151,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request: HttpRequest, form: SchemeForm, scheme: Scheme | None) -> Scheme | None:
     data, people = form.service_data(), list(form.cleaned_data.get("beneficiaries") or [])
     if scheme is None:
-        return _run(form, lambda: services.scheme_create(actor=_user(request), data=data, beneficiaries=people))
-    return _run(form, lambda: services.scheme_update(
+        return run_on_form(form, lambda: services.scheme_create(actor=_user(request), data=data, beneficiaries=people))
+    return run_on_form(form, lambda: services.scheme_update(
         actor=_user(request), scheme=scheme, data=data, beneficiaries=people,
         expected_version=form.cleaned_data.get("version")))
 
@@ -215,7 +196,7 @@ def _posted(request: HttpRequest, pk: int, check: Any) -> Scheme:
 def scheme_transition(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     form = TransitionForm(request.POST, request.FILES, scheme=scheme)
-    if form.is_valid() and _run(form, lambda: services.scheme_transition_with_document(
+    if form.is_valid() and run_on_form(form, lambda: services.scheme_transition_with_document(
             actor=_user(request), scheme=scheme, target=form.cleaned_data["target"], fields=form.service_fields(),
             note=form.cleaned_data["note"], upload=form.cleaned_data.get("document"),
             document_kind=form.cleaned_data.get("document_kind") or "other",
@@ -230,7 +211,7 @@ def scheme_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_disburse(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     form = DisbursementForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.disbursement_create(actor=_user(request), scheme=scheme,
+    if form.is_valid() and run_on_form(form, lambda: services.disbursement_create(actor=_user(request), scheme=scheme,
                                                                            **form.cleaned_data)):
         messages.success(request, _("Đã ghi nhận giải ngân."))
         return redirect("schemes:detail", pk=scheme.pk)
@@ -242,7 +223,7 @@ def scheme_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_attach(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, may_edit)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid() and _run(form, lambda: services.attachment_add(
+    if form.is_valid() and run_on_form(form, lambda: services.attachment_add(
             actor=_user(request), scheme=scheme, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])):
         messages.success(request, _("Đã đính kèm tài liệu."))
         return redirect("schemes:detail", pk=scheme.pk)
@@ -267,7 +248,7 @@ def scheme_amend(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     initial = {k: getattr(scheme, k) for k in AmendmentForm.base_fields if hasattr(scheme, k)}
     form = AmendmentForm(request.POST or None, initial={**initial, "version": scheme.version})
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.scheme_amend(
+    if request.method == "POST" and form.is_valid() and run_on_form(form, lambda: services.scheme_amend(
             actor=_user(request), scheme=scheme, changes=form.changes(scheme), reason=form.cleaned_data["reason"],
             decision_no=form.cleaned_data["decision_no"], expected_version=form.cleaned_data["version"])):
         messages.success(request, _("Đã điều chỉnh đề án; số liệu cũ được lưu lại."))

@@ -10,12 +10,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_details import KIND_FORMS, DemonstrationForm
 from khuyencong.schemes.models import DemonstrationModel
 from khuyencong.schemes.policy import may_edit
-from khuyencong.schemes.views import _detail, _posted, _run, _user
+from khuyencong.schemes.views import _detail, _posted, _user
 
 ADD = {
     "machinery": services.machinery_item_add,
@@ -31,7 +31,7 @@ def demonstration_save(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     current = DemonstrationModel.objects.filter(scheme=scheme).first()
     form = DemonstrationForm(request.POST, instance=current, user=user)
-    if form.is_valid() and _run(form, lambda: services.demonstration_save(
+    if form.is_valid() and run_on_form(form, lambda: services.demonstration_save(
             actor=user, scheme=scheme, data=form.service_data(), adopters=form.cleaned_data["adopters"],
             expected_version=form.cleaned_data.get("version"))):
         messages.success(request, _("Đã lưu thông tin mô hình trình diễn."))
@@ -47,7 +47,7 @@ def item_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     scheme = _posted(request, pk, may_edit)
     user = _user(request)
     form = KIND_FORMS[kind](request.POST, user=user)
-    if form.is_valid() and _run(form, lambda: ADD[kind](actor=user, scheme=scheme, data=form.service_data())):
+    if form.is_valid() and run_on_form(form, lambda: ADD[kind](actor=user, scheme=scheme, data=form.service_data())):
         messages.success(request, _("Đã thêm."))
         return redirect("schemes:detail", pk=scheme.pk)
     return _detail(request, selectors.scheme_get(user, pk), status=400, detail=form)

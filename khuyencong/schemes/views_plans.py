@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list
+from khuyencong.core.errors import run_on_form
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_plans import NormCreateForm, NormEditForm, PlanForm, ProgrammeForm
 from khuyencong.schemes.models import FundingSource
 from khuyencong.schemes.policy import may_drive, may_edit_norms, may_view
-from khuyencong.schemes.views import PAGE_SIZE, _run, _user
+from khuyencong.schemes.views import PAGE_SIZE, _user
 
 
 def norm_columns() -> list[ExportColumn]:
@@ -65,7 +66,7 @@ def norm_create(request: HttpRequest) -> HttpResponse:
     if not may_edit_norms(user):
         raise PermissionDenied
     form = NormCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(
+    if request.method == "POST" and form.is_valid() and run_on_form(
             form, lambda: services.support_norm_create(actor=user, data=form.service_data())):
         messages.success(request, _("Đã thêm định mức hỗ trợ."))
         return redirect("schemes:norms")
@@ -92,7 +93,7 @@ def norm_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.support_norm_revise(actor=user, norm=norm, data=data, expected_version=version,
                                             effective_from=form.cleaned_data["valid_from"])
 
-    if request.method == "POST" and form.is_valid() and _run(form, save):
+    if request.method == "POST" and form.is_valid() and run_on_form(form, save):
         messages.success(request, _("Đã lưu định mức hỗ trợ."))
         return redirect("schemes:norms")
     norm = selectors.norm_get(user, pk)  # a refused save may have changed the instance in memory
@@ -103,7 +104,7 @@ def norm_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_page(request: HttpRequest, form: Any, call: Any, title: str) -> HttpResponse:
-    if request.method == "POST" and form.is_valid() and _run(form, call):
+    if request.method == "POST" and form.is_valid() and run_on_form(form, call):
         messages.success(request, _("Đã lưu."))
         return redirect("schemes:plans")
     return render(request, "schemes/record_form.html", {"form": form, "title": title, "back": "schemes:plans"},

@@ -26,8 +26,8 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.core.api import year_param
+from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
-from khuyencong.exchange.streaming import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes.models import Scheme
 from khuyencong.training import policy, selectors, services
@@ -232,7 +232,7 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):
-    # Masked for some readers; a list export writing them in full is logged (exchange.streaming).
+    # Masked for some readers; a list export writing them in full is logged (core.streaming).
     personal_fields = ("national_id", "phone")
     national_id = serializers.SerializerMethodField(help_text="Luôn che; dùng POST …/unmask để xem (có ghi nhật ký)")
     phone = serializers.SerializerMethodField()

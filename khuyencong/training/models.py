@@ -10,21 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from khuyencong.core.lifecycle import LifecycleEvent, status_field
-from khuyencong.core.models import TrackedModel
+from khuyencong.core.models import DatedRule, TrackedModel
 from khuyencong.establishments.validators import validate_phone, validate_plain_text
 from khuyencong.training.validators import validate_birth_year, validate_national_id
 
 
-class CourseType(models.Model):
+class CourseType(DatedRule):
     """Kind of training (effective-dated code list; Decree 45/2012 Art. 4 as amended by Decree 235/2025)."""
 
     code = models.CharField(_("mã"), max_length=40)
     label = models.CharField(_("tên loại"), max_length=200)
     # Courses whose trainees are followed up for employment (indicator training.*.employed).
     employment_oriented = models.BooleanField(_("theo dõi việc làm sau đào tạo"), default=False)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
     history = HistoricalRecords()
 
     class Meta:
@@ -39,9 +36,6 @@ class CourseType(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    def is_valid_on(self, day: object) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)  # type: ignore[operator]
 
 
 class Course(TrackedModel):

@@ -39,7 +39,7 @@ def persons_for(user: User) -> QuerySet[Person]:
 
 
 def course_types_on(day: dt.date) -> QuerySet[CourseType]:
-    return CourseType.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+    return CourseType.objects.valid_on(day)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     ExportColumn,
     col,
     export_links,
@@ -71,20 +71,6 @@ def follow_up_columns() -> list[ExportColumn]:
         col(_("Mã lớp"), "course.code"), col(_("Tên lớp"), "course.title"), col(_("Mốc (tháng)"), "milestone"),
         col(_("Hạn"), "due_on"),
     ]
-
-
-def run_service(form: forms.BaseForm, call: Callable[[], Any]) -> Any | None:
-    """Run a service; domain errors go onto the form (None returned), missing rights become 403."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    except StaleEditError as exc:
-        form.add_error(None, str(exc.message))
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    return None
 
 
 def _error_sink() -> forms.Form:
@@ -169,9 +155,9 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     form = CourseForm(request.POST or None, instance=course, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         if course is None:
-            saved = run_service(form, lambda: services.course_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+            saved = run_on_form(form, lambda: services.course_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
         else:
-            saved = run_service(form, lambda: services.course_update(
+            saved = run_on_form(form, lambda: services.course_update(
                 actor=request.user, course=course, data=form.service_data(),  # type: ignore[arg-type]
                 expected_version=form.cleaned_data.get("version")))
         if saved is not None:
@@ -205,7 +191,7 @@ def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
     person = selectors.person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
     form = _error_sink()
-    if run_service(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):  # type: ignore[arg-type]
+    if run_on_form(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):  # type: ignore[arg-type]
         messages.success(request, _("Đã ghi danh “%(name)s”.") % {"name": person.full_name})
         return redirect("training:course_detail", pk=course.pk)
     for error in form.errors.values():
@@ -220,7 +206,7 @@ def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
     form = EnrolListForm(request.POST)
     if form.is_valid():
-        created = run_service(form, lambda: services.participants_enrol_by_ids(
+        created = run_on_form(form, lambda: services.participants_enrol_by_ids(
             actor=request.user, course=course, text=form.cleaned_data["national_ids"],  # type: ignore[arg-type]
             expected_version=form.cleaned_data["version"]))
         if created is not None:
@@ -232,7 +218,7 @@ def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
 def _transition(request: HttpRequest, pk: int, call: Callable[..., Any], **kwargs: Any) -> HttpResponse:
     participation = selectors.participation_get(request.user, pk)  # type: ignore[arg-type]
     form = _error_sink()
-    if run_service(form, lambda: call(actor=request.user, participation=participation, **kwargs)):
+    if run_on_form(form, lambda: call(actor=request.user, participation=participation, **kwargs)):
         messages.success(request, _("Đã cập nhật trạng thái của “%(name)s”.") % {"name": participation.person})
         return redirect("training:course_detail", pk=participation.course_id)
     for error in form.errors.values():
@@ -263,7 +249,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.follow_up_record(
+        saved = run_on_form(form, lambda: services.follow_up_record(
             actor=request.user, participation=participation, data=form.service_data()))  # type: ignore[arg-type]
         if saved is not None:
             messages.success(request, _("Đã ghi nhận kết quả theo dõi."))

@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from khuyencong.core.errors import run_on_form
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import EnrolPickForm, FollowUpForm
 from khuyencong.training.models import Course, Participation, ParticipationStatus
 from khuyencong.training.services import FollowUpRow, SettleRow
-from khuyencong.training.views import _detail_context, run_service
+from khuyencong.training.views import _detail_context
 
 
 def _int(value: Any) -> int | None:
@@ -56,7 +57,7 @@ def course_enrol_picked(request: HttpRequest, pk: int) -> HttpResponse:
     course = _editable_course(request, pk)
     form = EnrolPickForm(request.POST, user=request.user)  # type: ignore[arg-type]
     if form.is_valid():
-        created = run_service(form, lambda: services.participants_enrol_picked(
+        created = run_on_form(form, lambda: services.participants_enrol_picked(
             actor=request.user, course=course, person_ids=form.cleaned_data["people"],  # type: ignore[arg-type]
             expected_version=form.cleaned_data["version"]))
         if created is not None:
@@ -75,7 +76,7 @@ def course_settle(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     if rows is None:
         form.add_error(None, _("Bảng học viên gửi lên không hợp lệ; hãy tải lại trang."))
-    elif (saved := run_service(form, lambda: services.participations_settle_many(
+    elif (saved := run_on_form(form, lambda: services.participations_settle_many(
             actor=request.user, course=course, rows=rows))) is not None:  # type: ignore[arg-type]
         messages.success(request, _("Đã cập nhật kết quả của %(n)d học viên.") % {"n": len(saved)})
         return redirect("training:course_detail", pk=course.pk)
@@ -146,7 +147,7 @@ def course_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
         if not errors:
             form = forms.Form(data={})
             form.is_valid()
-            saved = run_service(form, lambda: services.followups_record_many(
+            saved = run_on_form(form, lambda: services.followups_record_many(
                 actor=request.user, course=course, rows=parsed))  # type: ignore[arg-type]
             if saved is not None:
                 messages.success(request, _("Đã ghi nhận %(n)d kết quả theo dõi.") % {"n": len(saved)})

@@ -15,14 +15,13 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
+from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
-from khuyencong.exchange.streaming import ExportColumn, col, export_links, export_list, requested_format
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, requested_format
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm
 from khuyencong.training.masking import mask_national_id, mask_phone
 from khuyencong.training.models import Person
-from khuyencong.training.views import run_service
 
 
 def person_columns() -> list[ExportColumn]:
@@ -120,7 +119,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 def person_restrict(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
     form = RestrictForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.person_restrict(
+    if form.is_valid() and run_on_form(form, lambda: services.person_restrict(
             actor=request.user, person=person, restricted=form.cleaned_data["restricted"],  # type: ignore[arg-type]
             note=form.cleaned_data["note"])):
         messages.success(request, _("Đã cập nhật trạng thái hạn chế xử lý."))
@@ -139,7 +138,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST)
     if form.is_valid():
         other = selectors.person_get(request.user, form.cleaned_data["merge_id"])  # type: ignore[arg-type]
-        if run_service(form, lambda: services.person_merge(actor=request.user, keep=person, merge=other)):  # type: ignore[arg-type]
+        if run_on_form(form, lambda: services.person_merge(actor=request.user, keep=person, merge=other)):  # type: ignore[arg-type]
             messages.success(request, _("Đã gộp hồ sơ trùng vào hồ sơ này."))
             return redirect("training:person_detail", pk=person.pk)
     return render(request, "training/person_detail.html", _person_context(request, person, merge_form=form),
@@ -149,7 +148,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: _save_person(request, form, person))
+        saved = run_on_form(form, lambda: _save_person(request, form, person))
         if saved is not None:
             messages.success(request, _("Đã lưu thông tin “%(name)s”.") % {"name": saved.full_name})
             return redirect("training:person_detail", pk=saved.pk)
@@ -191,7 +190,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the legal basis or consent for one purpose (Decree 356/2025)."""
     person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
     form = ConsentForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.consent_record(
+    if form.is_valid() and run_on_form(form, lambda: services.consent_record(
             actor=request.user, person=person, data=form.service_data())):  # type: ignore[arg-type]
         messages.success(request, _("Đã ghi nhận căn cứ xử lý dữ liệu."))
         return redirect("training:person_detail", pk=person.pk)
@@ -205,7 +204,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     person = selectors.person_get(request.user, pk)  # type: ignore[arg-type]
     consent = selectors.consent_get(person, consent_pk)
     form = WithdrawForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.consent_withdraw(
+    if form.is_valid() and run_on_form(form, lambda: services.consent_withdraw(
             actor=request.user, consent=consent, on=form.cleaned_data["withdrawn_at"])):  # type: ignore[arg-type]
         messages.success(request, _("Đã ghi nhận việc rút lại sự đồng ý."))
         return redirect("training:person_detail", pk=person.pk)

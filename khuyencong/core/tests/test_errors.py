@@ -33,3 +33,33 @@ def test_add_to_form_places_unknown_fields_above_the_form():
     assert form.non_field_errors() == ["Sai."]
     add_to_form(form, StaleEditError())
     assert str(StaleEditError.message) in form.non_field_errors()
+
+
+def test_add_to_form_renames_service_fields_to_the_forms():
+    form = _Form(data={})
+    assert form.is_valid()
+    add_to_form(form, ValidationError({"title": ["Tên trống."]}), rename={"title": "name"}.get)
+    assert form.errors["name"] == ["Tên trống."]
+
+
+def test_run_on_form_returns_the_result_or_none_with_the_message_and_refusals_are_403():
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from khuyencong.core.errors import run_on_form
+
+    form = _Form(data={})
+    assert form.is_valid()
+    assert run_on_form(form, lambda: 7) == 7
+
+    def stale() -> None:
+        raise StaleEditError()
+
+    assert run_on_form(form, stale) is None
+    assert str(StaleEditError.message) in form.non_field_errors()
+
+    def refused() -> None:
+        raise PermissionDeniedError("Không được.")
+
+    with pytest.raises(PermissionDenied):
+        run_on_form(form, refused)

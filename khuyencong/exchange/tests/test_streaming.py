@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 from rest_framework.test import APIClient
 
-from khuyencong.exchange.streaming import (
+from khuyencong.core.streaming import (
     BOM,
     col,
     csv_response,

@@ -15,7 +15,7 @@ API_MATRIX = {
     "province_admin": (1, 200, 201, 200, 2, 200, 201, 200, 1, 200),
     "province_officer": (1, 200, 201, 200, 2, 200, 201, 200, 1, 200),
     "commune_officer_a": (1, 200, 403, 403, 1, 200, 201, 200, 1, 200),
-    "commune_officer_b": (1, 200, 403, 403, 1, 404, 403, 404, 1, 200),
+    "commune_officer_b": (1, 200, 403, 403, 1, 404, 400, 404, 1, 200),  # est_a outside: 400 like an unknown id
     "council_member": (1, 200, 403, 403, 2, 200, 403, 403, 1, 200),
     "establishment_rep": (1, 200, 403, 403, 1, 200, 403, 403, 1, 200),
     "auditor": (1, 200, 403, 403, 2, 200, 403, 403, 1, 200),
@@ -115,6 +115,19 @@ def test_commune_officer_editing_other_commune_is_404_like_unknown(personas, par
     assert response.status_code == unknown.status_code == 404 and response.json() == unknown.json()
     part_b.refresh_from_db()
     assert part_b.sales_vnd == 20_000_000 and part_b.version == 1
+
+
+def test_an_establishment_outside_the_area_is_answered_like_an_unknown_one(personas, future_fair, est_b,
+                                                                           showroom) -> None:
+    """No existence oracle: registering another commune's establishment reads exactly like a wrong id."""
+    client = api_for(personas["commune_officer_a"])
+    for url, body in ((PARTS, {"fair": future_fair.pk}),
+                      (f"{ROOMS}/{showroom.pk}/displays", {"displayed_from": "2026-01-05"})):
+        outside = client.post(url, {**body, "establishment": est_b.pk}, format="json")
+        unknown = client.post(url, {**body, "establishment": 10**9}, format="json")
+        assert (outside.status_code, outside.json()) == (unknown.status_code, unknown.json()), url
+        assert outside.status_code == 400
+    assert not FairParticipation.objects.filter(establishment=est_b).exists()
 
 
 def test_update_requires_version_and_detects_conflicts(personas, part_a) -> None:

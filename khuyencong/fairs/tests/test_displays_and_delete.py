@@ -35,7 +35,7 @@ MATRIX = {
     "province_admin": (2, 201, 200, 204, 302),
     "province_officer": (2, 201, 200, 204, 302),
     "commune_officer_a": (1, 201, 200, 403, 404),  # part_b is outside their area: 404 like an unknown id
-    "commune_officer_b": (1, 403, 403, 404, 403),
+    "commune_officer_b": (1, 400, 403, 404, 403),  # est_a is outside their area: 400 like an unknown id
     "council_member": (2, 403, 403, 403, 403),
     "establishment_rep": (1, 403, 403, 403, 404),
     "auditor": (2, 403, 403, 403, 403),

@@ -89,12 +89,6 @@ def test_start_date_cannot_move_past_reported_outcomes(personas, part_a) -> None
     assert Fair.objects.get().start_date == PAST_START
 
 
-def test_delete_fair_with_participations_refused(personas, part_a) -> None:
-    with pytest.raises(ValidationError):
-        services.fair_delete(actor=personas["province_admin"], fair=part_a.fair)
-    assert Fair.objects.exists()
-
-
 # --- Participations ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("persona", ["province_admin", "province_officer", "commune_officer_a"])

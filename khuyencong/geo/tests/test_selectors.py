@@ -11,7 +11,6 @@ from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 from khuyencong.geo.selectors import (
     UnitNotFound,
     is_within,
-    search_units,
     successors_on,
     unit_by_code,
     unit_ids_within,
@@ -110,22 +109,6 @@ def test_successors_on_returns_unit_itself_while_still_valid() -> None:
     old_commune = unit(OLD_BRVT_COMMUNE, OLD_DAY)
     assert successors_on(old_commune, on=OLD_DAY) == [old_commune]
     assert successors_on(old_commune, on=TODAY) == [ward]
-
-
-def test_search_units_ignores_diacritics() -> None:
-    """Typing "ba ria" without diacritics finds Phường Bà Rịa among today's units."""
-    found = list(search_units("ba ria", on=TODAY))
-    assert unit(WARD_BA_RIA, TODAY) in found
-    assert "Phường Bà Rịa" in [u.name for u in found]
-    assert all(u.is_valid_on(TODAY) for u in found)
-    assert list(search_units("BÀ RỊA", on=TODAY)) == found
-
-
-def test_search_units_respects_the_date() -> None:
-    """Searching on a pre-2025 date returns that date's units, not today's."""
-    names = {u.name for u in search_units("ba ria", on=OLD_DAY)}
-    assert "Thành phố Bà Rịa" in names
-    assert "Phường Bà Rịa" not in names
 
 
 def test_unit_ids_within_current_hcmc_uses_bounded_queries(django_assert_max_num_queries) -> None:

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.models import DatedRule
+
 
 def _interval_ordered(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
@@ -29,21 +31,15 @@ def in_force(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-class EffectiveDated(models.Model):
+class EffectiveDated(DatedRule):
     code = models.CharField(_("mã"), max_length=40)
     label = models.CharField(_("tên"), max_length=200)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return str(self.label)
-
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class DocumentKind(models.TextChoices):
@@ -97,13 +93,10 @@ class CombineMethod(models.TextChoices):
     TRIMMED_MEAN = "trimmed_mean", _("Trung bình sau khi bỏ điểm cao nhất và thấp nhất")
 
 
-class RuleSet(models.Model):
+class RuleSet(DatedRule):
     """How a round is scored: criteria, pass marks, combination of juror scores, certificate validity."""
 
     name = models.CharField(_("tên bộ quy tắc"), max_length=200)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     # Circular 26/2014 Art. 17: a jury average of 70 or more passes, at every level.
     default_pass_mark = models.DecimalField(_("điểm đạt mặc định"), max_digits=5, decimal_places=2,
                                             default=Decimal("70"))

@@ -143,3 +143,27 @@ def test_dashboard_query_count(scoring_round, personas, django_assert_max_num_qu
     client = client_for(personas["province_officer"])
     with django_assert_max_num_queries(14):
         client.get(reverse("products:round", args=[scoring_round.pk]))
+
+
+def test_stale_score_sheet_is_a_message_on_the_page_not_a_500(scoring_round, jury) -> None:
+    """Two tabs on one sheet: the other tab's save lands while this one writes; the juror is told, not a 500."""
+    from unittest import mock
+
+    from django.db.models import F
+
+    from khuyencong.core import services as core_services
+
+    nomination = scoring_round.nominations.first()
+    client = client_for(jury["j1"])
+    client.post(reverse("products:score", args=[nomination.pk]), {f"c_{k}": str(v) for k, v in sheet(80).items()})
+    real_save_changes = core_services.save_changes
+
+    def other_tab_saves_first(instance, **kwargs):  # type: ignore[no-untyped-def]
+        type(instance).objects.filter(pk=instance.pk).update(version=F("version") + 1)
+        return real_save_changes(instance, **kwargs)
+
+    with mock.patch.object(core_services, "save_changes", other_tab_saves_first):
+        response = client.post(reverse("products:score", args=[nomination.pk]),
+                               {f"c_{k}": str(v) for k, v in sheet(70).items()})
+    assert response.status_code == 400
+    assert "đã được người khác thay đổi" in " ".join(response.context["form"].non_field_errors())

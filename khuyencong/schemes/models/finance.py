@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import TrackedModel
+from khuyencong.core.models import DatedRule, TrackedModel
 from khuyencong.schemes.models.plans import ActivityType, FundingSource
 from khuyencong.schemes.models.schemes import Scheme
 
@@ -43,7 +43,7 @@ def legal_form_choices() -> list[tuple[str, Any]]:
     return [(ANY_LEGAL_FORM, str(_("Mọi loại hình"))), *LegalForm.choices]
 
 
-class SupportNorm(TrackedModel):
+class SupportNorm(TrackedModel, DatedRule):
     """Maximum support for an activity: min(percent × cost, cap), valid between two dates (TT 28/2018/TT-BTC)."""
 
     activity_type_code = models.SlugField(_("mã loại hoạt động"), max_length=40)
@@ -55,9 +55,6 @@ class SupportNorm(TrackedModel):
     cap_vnd = models.PositiveBigIntegerField(_("mức hỗ trợ tối đa (đồng)"), null=True, blank=True)
     # Machinery and advisory caps are "per establishment" (TT 28/2018 Art. 8 cl. 4): multiply by beneficiaries.
     cap_per_establishment = models.BooleanField(_("mức tối đa tính cho mỗi cơ sở"), default=False)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True, validators=[MaxLengthValidator(2000)])
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import TrackedModel
+from khuyencong.core.models import DatedRule, TrackedModel
 
 
 class FundingSource(models.TextChoices):
@@ -84,14 +82,11 @@ class AnnualPlan(TrackedModel):
                                    % {"a": programme.start_year, "b": programme.end_year}})
 
 
-class ActivityType(models.Model):
+class ActivityType(DatedRule):
     """Activity contents of Decree 45/2012 Art. 4 as amended by Decree 235/2025: a dated code list."""
 
     code = models.SlugField(_("mã"), max_length=40)
     label = models.CharField(_("tên hoạt động"), max_length=200)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     history = HistoricalRecords()
 
@@ -107,6 +102,3 @@ class ActivityType(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

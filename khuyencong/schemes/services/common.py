@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -52,9 +52,8 @@ def check_plan_budget(scheme: Scheme) -> None:
 def norm_for(*, activity_code: str, funding_source: str, legal_forms: set[str], on: dt.date) -> SupportNorm | None:
     """The norm valid on ``on``; a norm for the beneficiaries' single legal form beats the "any" norm."""
     forms = {ANY_LEGAL_FORM, *legal_forms} if len(legal_forms) == 1 else {ANY_LEGAL_FORM}
-    candidates = SupportNorm.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on), activity_type_code=activity_code,
-        funding_source=funding_source, legal_form__in=forms, valid_from__lte=on,
+    candidates = SupportNorm.objects.valid_on(on).filter(
+        activity_type_code=activity_code, funding_source=funding_source, legal_form__in=forms,
     ).order_by("-valid_from", "pk")
     ordered = sorted(candidates, key=lambda n: n.legal_form == ANY_LEGAL_FORM)
     return ordered[0] if ordered else None

@@ -1,0 +1,591 @@
+"""List exports: every list page and API list as CSV or XLSX, streamed in constant memory.
+
+One URL scheme everywhere: the list's own URL with its current filters plus ``format=csv`` or
+``format=xlsx`` (``/co-so/?q=gốm&format=xlsx``, ``/api/v1/establishments?unit=…&format=csv``). The
+export therefore runs the very selector the page runs — same filters, same area scoping, same
+masking — and only the presentation changes. Any other ``format`` value is a 400 with a Vietnamese
+message.
+
+* CSV starts with a UTF-8 byte-order mark so that Excel opens Vietnamese text correctly, and is
+  produced row by row by a generator (``StreamingHttpResponse``).
+* XLSX is written by XlsxWriter in ``constant_memory`` mode to a temporary file (each row is
+  flushed to disk as soon as it is written), then sent with a ``FileResponse``. Numbers stay
+  numbers, dates are real Excel dates shown as dd/mm/yyyy, the header row is bold and frozen.
+* Text that a spreadsheet could take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+  carriage return) is prefixed with an apostrophe in both formats; real numbers, negative amounts
+  included, are not text and are left alone.
+
+Querysets are read with ``.iterator(chunk_size=…)`` — never materialised as a list; prefetches run
+once per chunk, so the number of queries does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, cast
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+FORMAT_PARAM = "format"
+CSV, XLSX = "csv", "xlsx"
+FORMATS = (CSV, XLSX)
+CHUNK_SIZE = 2000
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_MAX_TEXT = 32_767           # Excel's limit for one cell
+_MAX_WIDTH, _MIN_WIDTH = 60, 8    # column widths, in characters
+
+
+# --- Columns -------------------------------------------------------------------------------------
+
+Accessor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One exported column: the Vietnamese header and how to read the value from a record.
+
+    ``value`` is a dotted attribute path (``"commune.name"``; a method found on the way is called,
+    so ``"get_status_display"`` works) or a function of the record.
+    """
+
+    header: str | Promise
+    value: str | Accessor
+    # A personal-data column (ID number, phone) masked for some readers: an export writing it in full
+    # for any record is logged (``ListDisclosure``).
+    personal: bool = False
+
+    def read(self, record: Any) -> Any:
+        if callable(self.value):
+            return self.value(record)
+        return attribute_path(record, self.value)
+
+
+def attribute_path(record: Any, path: str) -> Any:
+    """Follow ``a.b.c`` from ``record``; ``None`` anywhere on the way gives ``None``."""
+    value = record
+    for name in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, name)
+        if callable(value) and not isinstance(value, Mapping):
+            value = value()
+    return value
+
+
+def col(header: str | Promise, value: str | Accessor) -> ExportColumn:
+    """Short constructor so that column lists in views read like tables."""
+    return ExportColumn(header, value)
+
+
+def joined(path: str, *, separator: str = "; ") -> Accessor:
+    """A to-many relation (prefetched) as one cell: ``joined("beneficiaries.name")``."""
+    relation, _dot, attribute = path.partition(".")
+
+    def read(record: Any) -> str:
+        items = getattr(record, relation).all()
+        return separator.join(str(attribute_path(item, attribute) if attribute else item) for item in items)
+
+    return read
+
+
+# --- Cell values ---------------------------------------------------------------------------------
+
+def neutralise(value: Any) -> Any:
+    """Prefix text a spreadsheet would run as a formula with an apostrophe; leave other values alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def shown_in_full(value: Any) -> bool:
+    """Is a personal-data cell (ID number, phone) written unmasked? Masks always contain ``*``."""
+    return isinstance(value, str) and bool(value.strip()) and "*" not in value
+
+
+def plain_value(value: Any) -> Any:
+    """Reduce a model value to what a cell holds: text, number, date, or ``None`` for empty."""
+    if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
+        if isinstance(value, bool):
+            return _("Có") if value else _("Không")
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        return value
+    if isinstance(value, Enum):
+        return str(value.label) if hasattr(value, "label") else str(value.value)
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(plain_value(v)) for v in value if v is not None)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {plain_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def text_value(value: Any) -> str:
+    """A cell as CSV text: dates as dd/mm/yyyy (the province's usual form), numbers unformatted."""
+    value = plain_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def records(rows: Iterable[Any]) -> Iterator[Any]:
+    """Iterate a queryset in chunks (never the whole list in memory); anything else as it is."""
+    if isinstance(rows, QuerySet):
+        return rows.iterator(chunk_size=CHUNK_SIZE)
+    return iter(rows)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(headers: Sequence[str | Promise], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow([neutralise(str(h)) for h in headers])
+    for row in rows:
+        yield writer.writerow([text_value(v) for v in row])
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the exact UTF-8 name (RFC 6266)."""
+    from urllib.parse import quote
+
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename.encode("ascii", "ignore").decode()) or "xuat"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_response(filename: str, headers: Sequence[str | Promise],
+                 rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((line.encode("utf-8") for line in csv_lines(headers, rows)),
+                                     content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+class _SheetWriter:
+    """Writes typed cells into one constant-memory worksheet and remembers column widths."""
+
+    def __init__(self, book: xlsxwriter.Workbook, sheet_name: str, headers: Sequence[str | Promise]) -> None:
+        self.sheet = book.add_worksheet(sheet_title(sheet_name))
+        self.date = book.add_format({"num_format": "dd/mm/yyyy"})
+        self.datetime = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        self.widths = [len(str(h)) for h in headers]
+        bold = book.add_format({"bold": True})
+        for column, header in enumerate(headers):
+            self.sheet.write_string(0, column, neutralise(str(header)), bold)
+        self.sheet.freeze_panes(1, 0)
+        self.row = 1
+
+    def write_row(self, values: Sequence[Any]) -> None:
+        for column, raw in enumerate(values):
+            self._write_cell(column, plain_value(raw))
+        self.row += 1
+
+    def _write_cell(self, column: int, value: Any) -> None:
+        sheet, row = self.sheet, self.row
+        if value is None or value == "":
+            return  # an empty cell, not an empty string
+        if isinstance(value, dt.datetime):
+            sheet.write_datetime(row, column, value, self.datetime)
+            self._fit(column, 16)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, column, value, self.date)
+            self._fit(column, 10)
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, column, float(value))
+            self._fit(column, len(str(value)) + 2)
+        else:
+            text = neutralise(str(value))[:_XLSX_MAX_TEXT]
+            sheet.write_string(row, column, text)
+            self._fit(column, len(text))
+
+    def _fit(self, column: int, length: int) -> None:
+        if column < len(self.widths):
+            self.widths[column] = max(self.widths[column], length)
+
+    def finish(self) -> None:
+        for column, width in enumerate(self.widths):
+            self.sheet.set_column(column, column, min(max(width + 1, _MIN_WIDTH), _MAX_WIDTH))
+
+
+def sheet_title(name: str) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Sheet1"
+
+
+def write_xlsx(path: str, sheet_name: str, headers: Sequence[str | Promise],
+               rows: Iterable[Sequence[Any]]) -> None:
+    book = xlsxwriter.Workbook(path, {
+        "constant_memory": True, "tmpdir": os.path.dirname(path),
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+    })
+    writer = _SheetWriter(book, sheet_name, headers)
+    for row in rows:
+        writer.write_row(row)
+    writer.finish()
+    book.close()
+
+
+def xlsx_response(filename: str, sheet_name: str, headers: Sequence[str | Promise],
+                  rows: Iterable[Sequence[Any]]) -> FileResponse:
+    """Write the workbook to a temporary file and stream it; the file is gone once the response closes."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="khuyencong-export-")
+    os.close(handle)
+    try:
+        write_xlsx(path, sheet_name, headers, rows)
+        stream = open(path, "rb")  # FileResponse closes it
+    finally:
+        os.unlink(path)  # the open handle keeps the data readable until the response is closed
+    response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+# --- The one entry point for list pages ---------------------------------------------------------
+
+def bad_format_message(value: str) -> str:
+    return _("Định dạng xuất “%(value)s” không được hỗ trợ; chọn format=csv hoặc format=xlsx.") % {
+        "value": value[:20]}
+
+
+def requested_format(request: HttpRequest) -> str | None:
+    """``None`` when the page itself is asked for, else the requested export format (maybe invalid)."""
+    value = request.GET.get(FORMAT_PARAM)
+    return None if value is None else value.strip().lower()
+
+
+# Writes one row of the personal-data access log: (actor, subject, count). The app that keeps the log
+# (training) sets it at start-up, so this framework module imports no domain app.
+DisclosureLogger = Callable[[Any, str, int], object]
+_disclosure_logger: list[DisclosureLogger] = []
+
+
+def log_disclosures_with(logger: DisclosureLogger) -> None:
+    _disclosure_logger[:] = [logger]
+
+
+@dataclass(frozen=True)
+class ListDisclosure:
+    """Who asks for a list export, and what it is (its address), for the personal-data access log."""
+
+    actor: Any
+    subject: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> ListDisclosure:
+        return cls(request.user, f"Xuất danh sách {request.get_full_path()}")
+
+    def log(self, count: int) -> None:
+        if count <= 0:  # every personal cell masked: nothing disclosed, nothing to log
+            return
+        if not _disclosure_logger:  # never export personal data in full without its log line
+            raise ImproperlyConfigured("No personal-data access log is registered (core.streaming).")
+        _disclosure_logger[0](self.actor, self.subject, count)
+
+
+def _counted(rows: Iterable[list[Any]], personal: list[int], disclosure: ListDisclosure) -> Iterator[list[Any]]:
+    """The rows as they are, counting those with a personal cell in full; logged once the rows are out.
+
+    A CSV is streamed: the count is known only after the last row (or when the client went away,
+    then it is what was sent), so the log row is written when the generator ends.
+    """
+    count = 0
+    try:
+        for row in rows:
+            if any(shown_in_full(row[i]) for i in personal):
+                count += 1
+            yield row
+    finally:
+        disclosure.log(count)
+
+
+def export_table(fmt: str, *, filename: str, sheet_name: str, columns: Sequence[ExportColumn],
+                 items: Iterable[Any], disclosure: ListDisclosure | None = None) -> HttpResponse:
+    """``items`` (a filtered, scoped queryset) as CSV or XLSX; ``fmt`` must be one of FORMATS.
+
+    The answer is a ``StreamingHttpResponse`` or a ``FileResponse``; it is typed ``HttpResponse`` so
+    that the list views keep their signature. With ``disclosure``, records whose personal columns
+    were written in full are counted into the personal-data access log.
+    """
+    headers = [c.header for c in columns]
+    rows: Iterable[list[Any]] = ([c.read(record) for c in columns] for record in records(items))
+    personal = [i for i, c in enumerate(columns) if c.personal]
+    if disclosure is not None and personal:
+        rows = _counted(rows, personal, disclosure)
+    stamped = f"{filename}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == CSV:
+        return cast(HttpResponse, csv_response(stamped, headers, rows))
+    return cast(HttpResponse, xlsx_response(stamped, sheet_name, headers, rows))
+
+
+# --- Filters of list pages: refuse, don't guess ----------------------------------------------------
+# A filter the form rejects (year=1900, status=AAA) must not fall back to "no filter": the page would
+# show, and the export download, the whole register under a filter the user believes applied.
+
+def bad_filters(form: BaseForm | None) -> bool:
+    return form is not None and form.is_bound and not form.is_valid()
+
+
+def bad_filters_message(form: BaseForm) -> str:
+    """One sentence naming every rejected filter and why, e.g. "Năm: … lớn hơn hoặc bằng 2000."."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        parts.append(f"{label or name}: {' '.join(str(e) for e in errors)}")
+    return _("Bộ lọc không hợp lệ — %(details)s") % {"details": "; ".join(parts)}
+
+
+def unless_bad_filters(items: QuerySet[Any], form: BaseForm | None) -> QuerySet[Any]:
+    """The page's rows, or none when a filter is bad (the page then shows only the error)."""
+    return items.none() if bad_filters(form) else items
+
+
+def filter_status(form: BaseForm | None) -> int:
+    """The list page's status: 400 when a filter is bad, so that scripts see the refusal too."""
+    return 400 if bad_filters(form) else 200
+
+
+def export_list(request: HttpRequest, items: Iterable[Any], columns: Sequence[ExportColumn], *,
+                filename: str, sheet_name: str, filters: BaseForm | None = None) -> HttpResponse | None:
+    """The export a list page was asked for, or ``None`` when the page itself should be rendered.
+
+    Call it with the same filtered, scoped queryset the page paginates, and the page's filter form::
+
+        if response := export_list(request, items, COLUMNS, filename="co-so", sheet_name="Cơ sở",
+                                   filters=form):
+            return response
+
+    With a bad filter an export is a 400 naming the filter (never the unfiltered register), and the
+    page gets the same message (render it with ``status=filter_status(form)``).
+    """
+    fmt = requested_format(request)
+    bad = bad_filters(filters)
+    if fmt is None:
+        if bad:
+            assert filters is not None
+            messages.error(request, bad_filters_message(filters))
+        return None
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
+    if bad:
+        assert filters is not None
+        return HttpResponseBadRequest(bad_filters_message(filters), content_type="text/plain; charset=utf-8")
+    return export_table(fmt, filename=filename, sheet_name=sheet_name, columns=columns, items=items,
+                        disclosure=ListDisclosure.of(request))
+
+
+def export_links(request: HttpRequest) -> dict[str, str]:
+    """Query strings for the "Xuất Excel" / "Xuất CSV" buttons: the current filters, no page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop(FORMAT_PARAM, None)
+    links = {}
+    for fmt in FORMATS:
+        query[FORMAT_PARAM] = fmt
+        links[fmt] = "?" + query.urlencode()
+    return links
+
+
+# --- API lists (Django REST framework) ----------------------------------------------------------
+# Values a spreadsheet should keep typed (numbers, dates, yes/no) rather than as the JSON text.
+_TYPED_FIELDS = (serializers.IntegerField, serializers.DecimalField, serializers.FloatField,
+                 serializers.DateField, serializers.DateTimeField, serializers.BooleanField)
+
+
+def _field_value(field: serializers.Field, instance: Any, *, typed: bool) -> Any:
+    """What ``Serializer.to_representation`` would put under this field (typed values kept raw)."""
+    if instance is None:
+        return None
+    try:
+        attribute = field.get_attribute(instance)
+    except SkipField:
+        return None
+    check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+    if check is None:
+        return None
+    return attribute if typed else field.to_representation(attribute)
+
+
+def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> list[ExportColumn]:
+    """The columns of an API export: the output serializer's fields, named as in the JSON.
+
+    Using the serializer keeps the export exactly as revealing as the JSON list (masking happens
+    in the serializer); nested objects become ``commune.code``, ``commune.name`` columns.
+    """
+    columns: list[ExportColumn] = []
+    personal = getattr(serializer, "personal_fields", ())  # fields masked for some readers
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        header = f"{prefix}{name}"
+        if isinstance(field, serializers.Serializer):
+            for child in serializer_columns(field, prefix=f"{header}."):
+                columns.append(ExportColumn(child.header, _nested(field, child)))
+            continue
+        typed = isinstance(field, _TYPED_FIELDS) and not isinstance(field, serializers.SerializerMethodField)
+        columns.append(ExportColumn(header, _reader(field, typed), personal=name in personal))
+    return columns
+
+
+def _reader(field: serializers.Field, typed: bool) -> Accessor:
+    return lambda record: _field_value(field, record, typed=typed)
+
+
+def _nested(field: serializers.Serializer, child: ExportColumn) -> Accessor:
+    def read(record: Any) -> Any:
+        try:
+            inner = field.get_attribute(record)
+        except SkipField:
+            return None
+        return None if inner is None else child.read(inner)
+    return read
+
+
+class CsvExportRenderer(BaseRenderer):
+    """Makes ``?format=csv`` (and ``Accept: text/csv``) a valid choice on API lists.
+
+    The list itself is answered by :class:`ExportableListMixin` with a streamed response; this
+    renderer only ever renders error bodies, which it writes as JSON.
+    """
+
+    media_type = "text/csv"
+    format = CSV
+    charset: str | None = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
+        return JSONRenderer().render(data)
+
+
+class XlsxExportRenderer(CsvExportRenderer):
+    media_type = XLSX_CONTENT_TYPE
+    format = XLSX
+    charset = None
+
+
+def _exports(view: Any) -> bool:
+    """Whether the view's current action answers ``format=csv|xlsx``: the list, and the list-valued actions
+    the view set names in ``export_actions`` (a course's participants, a round's results…)."""
+    action = getattr(view, "action", None)
+    return action == "list" or action in getattr(view, "export_actions", ())
+
+
+class ExportAutoSchema(AutoSchema):
+    """Documents ``format`` on list operations of exportable view sets."""
+
+    def get_override_parameters(self) -> list[Any]:
+        params = list(super().get_override_parameters())
+        if _exports(self.view):
+            params.append(OpenApiParameter(
+                FORMAT_PARAM, str, enum=["json", CSV, XLSX], required=False,
+                description="Xuất toàn bộ danh sách (cùng bộ lọc, không phân trang): csv (UTF-8 có BOM) hoặc xlsx."))
+        return params
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """The CSV and XLSX answers of a list are files, not the paginated JSON body."""
+        operation = super().get_operation(*args, **kwargs)
+        if operation and _exports(self.view):
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                for media_type in (CsvExportRenderer.media_type, XLSX_CONTENT_TYPE):
+                    if media_type in content:
+                        content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+        return operation
+
+
+class ExportableListMixin:
+    """Adds CSV and XLSX export to a DRF list view set: ``GET …?format=csv|xlsx``.
+
+    The rows are ``filter_queryset(get_queryset())`` — the same selector, scoping and filters as
+    the JSON list, without pagination — and the columns are the output serializer's fields, so the
+    export never reveals more than the JSON does. Set ``export_filename`` (ASCII, no extension).
+
+    A list-valued ``@action`` exports too when named in ``export_actions`` and answered with
+    :meth:`action_rows` (the rows and the serializer class its JSON uses).
+    """
+
+    export_filename = "danh-sach"
+    export_actions: tuple[str, ...] = ()
+    schema: Any = ExportAutoSchema()
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = list(super().get_renderers())  # type: ignore[misc]
+        if _exports(self):
+            renderers += [CsvExportRenderer(), XlsxExportRenderer()]
+        return renderers
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        fmt = request.query_params.get(FORMAT_PARAM)
+        if not force and _exports(self) and fmt is not None and fmt not in {r.format for r in self.get_renderers()}:
+            raise ApiValidationError({FORMAT_PARAM: [bad_format_message(fmt)]})
+        return super().perform_content_negotiation(request, force)  # type: ignore[misc]
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Error bodies (401, 403, 400…) of an export request are JSON, not a broken spreadsheet.
+        if isinstance(response, Response) and getattr(request, "accepted_renderer", None) is not None \
+                and request.accepted_renderer.format in FORMATS:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        fmt = request.accepted_renderer.format
+        if fmt not in FORMATS:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        items = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        columns = serializer_columns(self.get_serializer())  # type: ignore[attr-defined]
+        name = self.export_filename
+        return export_table(fmt, filename=name, sheet_name=name, columns=columns, items=items,
+                            disclosure=ListDisclosure.of(request))
+
+    def action_rows(self, request: Request, items: Iterable[Any], serializer_class: type[serializers.Serializer],
+                    *, filename: str) -> Any:
+        """The answer of a list-valued action: its JSON, or the same rows and columns as CSV/XLSX."""
+        fmt = request.accepted_renderer.format
+        if fmt not in FORMATS:
+            return Response(serializer_class(items, many=True).data)
+        return export_table(fmt, filename=filename, sheet_name=filename,
+                            columns=serializer_columns(serializer_class()), items=items,
+                            disclosure=ListDisclosure.of(request))
