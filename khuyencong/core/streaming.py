@@ -34,7 +34,6 @@ from typing import Any, cast
 
 import xlsxwriter
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -50,6 +49,8 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from khuyencong.core import disclosure as access_log
 
 FORMAT_PARAM = "format"
 CSV, XLSX = "csv", "xlsx"
@@ -297,16 +298,6 @@ def requested_format(request: HttpRequest) -> str | None:
     return None if value is None else value.strip().lower()
 
 
-# Writes one row of the personal-data access log: (actor, subject, count). The app that keeps the log
-# (training) sets it at start-up, so this framework module imports no domain app.
-DisclosureLogger = Callable[[Any, str, int], object]
-_disclosure_logger: list[DisclosureLogger] = []
-
-
-def log_disclosures_with(logger: DisclosureLogger) -> None:
-    _disclosure_logger[:] = [logger]
-
-
 @dataclass(frozen=True)
 class ListDisclosure:
     """Who asks for a list export, and what it is (its address), for the personal-data access log."""
@@ -321,9 +312,8 @@ class ListDisclosure:
     def log(self, count: int) -> None:
         if count <= 0:  # every personal cell masked: nothing disclosed, nothing to log
             return
-        if not _disclosure_logger:  # never export personal data in full without its log line
-            raise ImproperlyConfigured("No personal-data access log is registered (core.streaming).")
-        _disclosure_logger[0](self.actor, self.subject, count)
+        # core.disclosure refuses when no access log is registered: never a full export without its log line.
+        access_log.log(actor=self.actor, kind=access_log.Kind.LIST_EXPORT, subject=self.subject, count=count)
 
 
 def _counted(rows: Iterable[list[Any]], personal: list[int], disclosure: ListDisclosure) -> Iterator[list[Any]]:

@@ -24,7 +24,6 @@ from khuyencong.exchange.forms import UploadForm
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import max_upload_bytes
 from khuyencong.exchange.spec import Register, carries_personal_data
-from khuyencong.core.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 
 PAGE_SIZE = 25
 RECENT_JOBS = 10

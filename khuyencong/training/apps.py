@@ -24,10 +24,3 @@ class TrainingConfig(AppConfig):
         from khuyencong.training import pickers as sources
 
         pickers.register("persons", sources.search)
-
-        from khuyencong.core import streaming
-        from khuyencong.training.models import AccessKind
-        from khuyencong.training.services import disclosure_log
-
-        streaming.log_disclosures_with(lambda actor, subject, count: disclosure_log(
-            actor=actor, kind=AccessKind.LIST_EXPORT, subject=subject, count=count))

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
