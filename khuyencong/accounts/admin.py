@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from khuyencong.accounts.models import ApiToken, ApiTokenUse, User
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.accounts.tokens import token_revoke
 
 
@@ -41,9 +42,9 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
         return False  # revoked, never deleted: the trail stays
 
     @admin.action(description=_("Thu hồi các khóa đã chọn"))
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+    def revoke(self, request: AuthenticatedHttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+            token_revoke(actor=request.user, token=token)
 
 
 @admin.register(ApiTokenUse)

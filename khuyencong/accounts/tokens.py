@@ -25,6 +25,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from khuyencong.accounts.models import ApiToken, ApiTokenUse, TokenScope, User
 from khuyencong.accounts.two_factor import requires_two_factor
+from khuyencong.core.services import attribute
 
 # "last used" is written at most this often: a busy client must not turn every read into a write.
 LAST_USED_EVERY = dt.timedelta(minutes=1)
@@ -48,7 +49,7 @@ def token_issue(*, actor: User | None, user: User, scope: str = TokenScope.READ,
     token = ApiToken(user=user, name=name, key_digest=key_digest(key), prefix=key[:8], scope=scope,
                      second_factor_waived=second_factor_waived, created_by=actor,
                      expires_at=timezone.now() + dt.timedelta(days=days))
-    token._history_user = actor  # type: ignore[attr-defined]
+    attribute(token, actor)
     token.full_clean()
     token.save()
     return token, key
@@ -58,7 +59,7 @@ def token_issue(*, actor: User | None, user: User, scope: str = TokenScope.READ,
 def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token._history_user = actor  # type: ignore[attr-defined]
+        attribute(token, actor)
         token.save(update_fields=["revoked_at"])
     return token
 

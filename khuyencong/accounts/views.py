@@ -14,6 +14,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.accounts.two_factor import has_confirmed_device
 
 
@@ -44,7 +45,7 @@ def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create (once) an unconfirmed TOTP device, show its key as a QR code, confirm it with a token."""
     import segno
 
@@ -68,7 +69,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in devices_for_user(request.user, confirmed=True):

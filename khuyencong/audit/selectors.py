@@ -39,7 +39,7 @@ class AuditFilters:
     text: str = ""
 
 
-def _dated(rows: QuerySet, field: str, filters: AuditFilters) -> QuerySet:  # type: ignore[type-arg]
+def _dated(rows: QuerySet, field: str, filters: AuditFilters) -> QuerySet:
     if filters.date_from:
         rows = rows.filter(**{f"{field}__date__gte": filters.date_from})
     if filters.date_to:
@@ -47,7 +47,7 @@ def _dated(rows: QuerySet, field: str, filters: AuditFilters) -> QuerySet:  # ty
     return rows
 
 
-def change_history(label: str, filters: AuditFilters) -> QuerySet:  # type: ignore[type-arg]
+def change_history(label: str, filters: AuditFilters) -> QuerySet:
     model = tracked_models()[label]
     rows = model.history.model.objects.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
     if filters.username:
@@ -55,7 +55,7 @@ def change_history(label: str, filters: AuditFilters) -> QuerySet:  # type: igno
     return _dated(rows, "history_date", filters)
 
 
-def personal_data_access(filters: AuditFilters) -> QuerySet:  # type: ignore[type-arg]
+def personal_data_access(filters: AuditFilters) -> QuerySet:
     access = apps.get_model("training", "PersonalDataAccess")
     rows = access.objects.select_related("actor", "person").order_by("-at", "-pk")
     if filters.username:

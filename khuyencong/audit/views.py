@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.forms import VNDateInput
@@ -64,14 +65,14 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters]:
     return form, AuditFilters(**form.cleaned_data) if form.is_valid() else AuditFilters()
 
 
-def _require_auditor(request: HttpRequest) -> None:
-    if not selectors.may_audit(request.user):  # type: ignore[arg-type]
+def _require_auditor(request: AuthenticatedHttpRequest) -> None:
+    if not selectors.may_audit(request.user):
         raise PermissionDenied
 
 
 @login_required
 @require_check("audit.view")
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_auditor(request)
     form, filters = _filters(request)
     rows = selectors.personal_data_access(filters)
@@ -84,7 +85,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def changes(request: HttpRequest, label: str = "establishments.establishment") -> HttpResponse:
+def changes(request: AuthenticatedHttpRequest, label: str = "establishments.establishment") -> HttpResponse:
     _require_auditor(request)
     models = selectors.tracked_models()
     if label not in models:

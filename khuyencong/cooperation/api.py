@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
 from khuyencong.core.api import choice_param
@@ -132,31 +133,33 @@ class ParticipantOutputSerializer(serializers.Serializer):
                     partial_update=extend_schema(request=PartnerUpdateSerializer, responses={200: PartnerSerializer}))
 class PartnerViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "doi-tac"
     serializer_class = PartnerSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partner]:
-        return selectors.partners_for(self.request.user)  # type: ignore[arg-type]
+        return selectors.partners_for(self.request.user)
 
     def get_object(self) -> Partner:
-        return selectors.partner_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.partner_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = PartnerInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        partner = services.partner_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        partner = services.partner_create(actor=self.request.user, data=payload.validated_data)
         return Response(PartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partner = self.get_object()
-        require(policy.may_edit_partner(request.user))
+        require(policy.may_edit_partner(self.request.user))
         payload = PartnerUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         if "version" not in payload.validated_data:
             raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
         data, version = _split_version(payload)
-        partner = services.partner_update(actor=request.user, partner=partner, data=data,  # type: ignore[arg-type]
+        partner = services.partner_update(actor=self.request.user, partner=partner, data=data,
                                           expected_version=version)
         return Response(PartnerSerializer(partner).data)
 
@@ -167,28 +170,30 @@ class PartnerViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrieve
 )
 class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "thoa-thuan"
     serializer_class = AgreementOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
-        return selectors.agreements_for(self.request.user)  # type: ignore[arg-type]
+        return selectors.agreements_for(self.request.user)
 
     def get_object(self) -> Agreement:
-        return selectors.agreement_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.agreement_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(policy.may_edit_partner(request.user))
+        require(policy.may_edit_partner(self.request.user))
         payload = AgreementInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        partner = selectors.partner_get(request.user, data.pop("partner_id"))  # type: ignore[arg-type]
-        agreement = services.agreement_create(actor=request.user, partner=partner, data=data)  # type: ignore[arg-type]
+        partner = selectors.partner_get(self.request.user, data.pop("partner_id"))
+        agreement = services.agreement_create(actor=self.request.user, partner=partner, data=data)
         return Response(AgreementOutputSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         agreement = self.get_object()
-        require(policy.may_edit_partner(request.user))
+        require(policy.may_edit_partner(self.request.user))
         payload = AgreementUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         if "version" not in payload.validated_data:
@@ -196,7 +201,7 @@ class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
         data, version = _split_version(payload)
         if "partner_id" in data:
             data["partner"] = data.pop("partner_id")
-        agreement = services.agreement_update(actor=request.user, agreement=agreement, data=data,  # type: ignore[arg-type]
+        agreement = services.agreement_update(actor=self.request.user, agreement=agreement, data=data,
                                               expected_version=version)
         return Response(AgreementOutputSerializer(agreement).data)
 
@@ -210,24 +215,26 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
                       viewsets.GenericViewSet):
     """Cooperation activities visible to the caller (scoped by organising unit)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "hoat-dong-hop-tac"
     serializer_class = ActivityOutputSerializer
 
     def get_queryset(self) -> QuerySet[Activity]:
         params = self.request.query_params
         kind = choice_param(params, "kind", ActivityKind.values)
-        return selectors.activity_list(self.request.user, kind=kind,  # type: ignore[arg-type]
+        return selectors.activity_list(self.request.user, kind=kind,
                                        partner=params.get("partner", ""))
 
     def get_object(self) -> Activity:
-        return selectors.activity_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.activity_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(policy.may_edit(request.user))  # before resolving references, so no 404 hides a 403
+        require(policy.may_edit(self.request.user))  # before resolving references, so no 404 hides a 403
         payload = ActivityInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        activity = services.activity_create(actor=request.user, data=payload.to_service_data(request.user))  # type: ignore[arg-type]
-        activity = selectors.activity_get(request.user, activity.pk)  # type: ignore[arg-type]  # with its count
+        activity = services.activity_create(actor=self.request.user, data=payload.to_service_data(self.request.user))
+        activity = selectors.activity_get(self.request.user, activity.pk)  # with its count
         return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses={200: ParticipantOutputSerializer(many=True)})
@@ -240,8 +247,8 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
             return Response(ParticipantOutputSerializer(rows, many=True).data)
         payload = ParticipantInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        person = person_get(request.user, payload.validated_data["person_id"])  # type: ignore[arg-type]
-        added = services.participant_add(actor=request.user, activity=activity, person=person)  # type: ignore[arg-type]
+        person = person_get(self.request.user, payload.validated_data["person_id"])
+        added = services.participant_add(actor=self.request.user, activity=activity, person=person)
         return Response(ParticipantOutputSerializer(added).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None}, parameters=[OpenApiParameter("participant_id", int, location="path")])
@@ -250,7 +257,7 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
                            participant_id: str | None = None) -> Response:
         """Take an official off the activity (the editors of the activity's organising area only)."""
         participant = selectors.participant_get(self.get_object(), participant_id)
-        services.participant_remove(actor=request.user, participant=participant)  # type: ignore[arg-type]
+        services.participant_remove(actor=self.request.user, participant=participant)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
@@ -61,11 +62,11 @@ ACTIVITY_TABLE = Table(columns=(
 @login_required
 @require_check("cooperation.list")
 @refuses_bad_listing
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     listing = Listing.from_request(request, ACTIVITY_TABLE)
-    items = listing.order(selectors.activity_list(request.user, kind=kind))  # type: ignore[arg-type]
+    items = listing.order(selectors.activity_list(request.user, kind=kind))
     if response := export_list(request, items, activity_columns(), filename="hoat-dong-hop-tac",
                                sheet_name=_("Hoạt động hợp tác"), filters=form):
         return response
@@ -76,8 +77,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "export": export_links(request)}, status=filter_status(form))
 
 
-def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
-    can_edit = policy.may_edit_activity(request.user, activity)  # type: ignore[arg-type]
+def _detail(request: AuthenticatedHttpRequest, activity: Activity, status: int = 200) -> HttpResponse:
+    can_edit = policy.may_edit_activity(request.user, activity)
     q = request.GET.get("q", "").strip()
     found: Any = searched_persons(request, q) if q and can_edit else []
     if not isinstance(found, list):
@@ -88,18 +89,18 @@ def _detail(request: HttpRequest, activity: Activity, status: int = 200) -> Http
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.activity_get(request.user, pk))  # type: ignore[arg-type]
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.activity_get(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.may_edit(request.user):
         raise PermissionDenied
-    form = ActivityForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))
         if saved is not None:
             messages.success(request, _("Đã lưu hoạt động “%(t)s”.") % {"t": saved.title})
             return redirect("cooperation:activity_detail", pk=saved.pk)
@@ -109,11 +110,11 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = selectors.activity_get(request.user, pk)  # type: ignore[arg-type]
-    person = person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
+def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(request.user, pk)
+    person = person_get(request.user, request.POST.get("person"))
     sink = _error_sink()
-    if run_on_form(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):  # type: ignore[arg-type]
+    if run_on_form(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):
         messages.success(request, _("Đã thêm “%(name)s”.") % {"name": person.full_name})
         return redirect("cooperation:activity_detail", pk=activity.pk)
     for errors in sink.errors.values():
@@ -123,12 +124,12 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
-    activity = selectors.activity_get(request.user, pk)  # type: ignore[arg-type]
+def participant_remove(request: AuthenticatedHttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    activity = selectors.activity_get(request.user, pk)
     participant = selectors.participant_get(activity, participant_pk)
     sink = _error_sink()
     name = participant.person.full_name
-    run_on_form(sink, lambda: services.participant_remove(actor=request.user, participant=participant))  # type: ignore[arg-type]
+    run_on_form(sink, lambda: services.participant_remove(actor=request.user, participant=participant))
     if sink.errors:
         for errors in sink.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
@@ -150,38 +151,38 @@ def _edit(request: HttpRequest, form: Any, save: Any, title: str, back: str) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = selectors.partner_get(request.user, pk)  # type: ignore[arg-type]
+def partner_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_get(request.user, pk)
     if not policy.may_edit_partner(request.user):
         raise PermissionDenied
     form = PartnerForm(request.POST or None, instance=partner)
     back = reverse("cooperation:partner_detail", args=[partner.pk])
     response = _edit(request, form, lambda data, version: services.partner_update(
-        actor=request.user, partner=partner, data=data, expected_version=version),  # type: ignore[arg-type]
+        actor=request.user, partner=partner, data=data, expected_version=version),
         _("Sửa đối tác “%(n)s”") % {"n": partner.name}, back)
     return response or redirect(back)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_get(request.user, pk)  # type: ignore[arg-type]
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(request.user, pk)
     if not policy.may_edit_partner(request.user):
         raise PermissionDenied
     form = AgreementForm(request.POST or None, instance=agreement)
     back = reverse("cooperation:partner_detail", args=[agreement.partner_id])
     response = _edit(request, form, lambda data, version: services.agreement_update(
-        actor=request.user, agreement=agreement, data=data, expected_version=version),  # type: ignore[arg-type]
+        actor=request.user, agreement=agreement, data=data, expected_version=version),
         _("Sửa thỏa thuận “%(t)s”") % {"t": agreement.title}, back)
     return response or redirect(back)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Partners, with the create form for province staff."""
     can_create = policy.may_edit_partner(request.user)
-    partners = selectors.partners_for(request.user)  # type: ignore[arg-type]
+    partners = selectors.partners_for(request.user)
     if request.method == "GET" and (
             response := export_list(request, partners, partner_columns(), filename="doi-tac", sheet_name=_("Đối tác"))):
         return response
@@ -189,7 +190,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))
         if saved is not None:
             messages.success(request, _("Đã lưu đối tác “%(n)s”.") % {"n": saved.name})
             return redirect("cooperation:partner_detail", pk=saved.pk)
@@ -201,20 +202,20 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A partner, its agreements and activities, and the form to add an agreement."""
-    partner = selectors.partner_get(request.user, pk)  # type: ignore[arg-type]
+    partner = selectors.partner_get(request.user, pk)
     can_edit = policy.may_edit_partner(request.user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.agreement_create(
-            actor=request.user, partner=partner, data=form.service_data()))  # type: ignore[arg-type]
+            actor=request.user, partner=partner, data=form.service_data()))
         if saved is not None:
             messages.success(request, _("Đã lưu thỏa thuận."))
             return redirect("cooperation:partner_detail", pk=partner.pk)
     context: dict[str, Any] = {
         "partner": partner, "agreements": partner.agreements.order_by("-signed_on"), "form": form,
-        "activities": selectors.activity_list(request.user, partner=str(partner.pk)), "can_edit": can_edit}  # type: ignore[arg-type]
+        "activities": selectors.activity_list(request.user, partner=str(partner.pk)), "can_edit": can_edit}
     return render(request, "cooperation/partner_detail.html", context, status=400 if request.method == "POST" else 200)

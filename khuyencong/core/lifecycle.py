@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core import services as core
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.services import attribute
 
 #: The one limit on an event's note (the longest the three event tables ever allowed, so no stored note
 #: is cut): forms, the API and the services all check against it.
@@ -156,7 +157,7 @@ class Lifecycle:
                            note=check_note(note), **extra)
         # Statuses and note are checked here without a query per foreign key (the caller holds the rows).
         event.clean_fields(exclude=[f.name for f in self.event._meta.concrete_fields if f.is_relation])
-        event._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+        attribute(event, actor)  # read by django-simple-history
         event.save()
         return event
 

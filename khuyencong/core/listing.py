@@ -138,7 +138,7 @@ class Listing:
         raw = items.order_by().aggregate(total_row_count=Count("pk"), **aliased)
         sums = {COUNT: raw["total_row_count"], **{name: raw[f"total_{name}"] for name in totals or {}}}
         paginator = Paginator(items, self.page_size)
-        paginator.count = sums[COUNT]  # type: ignore[misc]  # already counted by the aggregate
+        paginator.count = sums[COUNT]  # already counted by the aggregate
         page = paginator.get_page(self.request.GET.get(PAGE_PARAM))
         return ListPage(page=page, headers=self._headers(), totals=sums, query=self._query(),
                         page_sizes=self._page_sizes(), sort=self.sort)

@@ -24,13 +24,18 @@ def refuse_read_only(actor: Any) -> None:
         raise PermissionDeniedError()
 
 
+def attribute(instance: models.Model, actor: Any) -> None:
+    """Name ``actor`` in the history row the next save of ``instance`` writes (django-simple-history reads it)."""
+    setattr(instance, "_history_user", actor)  # noqa: B010  # an attribute the model class does not declare
+
+
 def save_new(instance: T, *, actor: Any) -> T:
     """Validate and insert a record, attributing it (and its first history row) to ``actor``."""
     refuse_read_only(actor)
     instance.created_by = actor
     instance.updated_by = actor
     instance.full_clean()
-    instance._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    attribute(instance, actor)  # read by django-simple-history
     instance.save()
     return instance
 
@@ -50,7 +55,7 @@ def save_changes(instance: T, *, actor: Any, expected_version: int | None) -> T:
     if not bumped:
         raise StaleEditError()
     instance.version = current + 1
-    instance._history_user = actor  # type: ignore[attr-defined]
+    attribute(instance, actor)
     instance.save()
     return instance
 
@@ -58,7 +63,7 @@ def save_changes(instance: T, *, actor: Any, expected_version: int | None) -> T:
 def delete_record(instance: models.Model, *, actor: Any) -> None:
     """Delete a record; the history library keeps a '-' row naming who deleted it."""
     refuse_read_only(actor)
-    instance._history_user = actor  # type: ignore[attr-defined]
+    attribute(instance, actor)
     try:
         instance.delete()
     except (ProtectedError, RestrictedError) as exc:

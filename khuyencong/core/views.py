@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core import pickers, review, todo
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
 
@@ -27,7 +28,7 @@ class FiguresPeriodForm(forms.Form):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """"Việc cần làm": what waits on this user (from every app's to-do sources), then their area's key figures."""
     today = timezone.localdate()
     form = FiguresPeriodForm(request.GET or None, this_year=today.year)
@@ -78,7 +79,7 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def picker(request: HttpRequest, kind: str) -> JsonResponse:
+def picker(request: AuthenticatedHttpRequest, kind: str) -> JsonResponse:
     """``/chon/<kind>/?q=…``: at most 20 {value, text} the user may see (each source reads its scoped selector)."""
     search = pickers.SOURCES.get(kind)
     if search is None:
@@ -96,7 +97,7 @@ def picker(request: HttpRequest, kind: str) -> JsonResponse:
 
 
 @login_required
-def held_duplicates(request: HttpRequest) -> HttpResponse:
+def held_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open cases of entries refused for colliding with a record the submitter may not see (province staff)."""
     if not review.may_review(request.user):
         raise Http404
@@ -105,7 +106,7 @@ def held_duplicates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def held_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def held_duplicate_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not review.may_review(request.user):
         raise Http404
     case = get_object_or_404(review.open_cases(), pk=pk)

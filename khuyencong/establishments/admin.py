@@ -14,13 +14,13 @@ class EstablishmentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["commune", "created_by", "updated_by"]
     list_select_related = ["commune"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # creation must pass the service's checks (scope, duplicates)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False  # deletion must pass establishment_delete's permission check
 
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import sees_personal_data
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments import selectors, services
@@ -106,6 +107,8 @@ class EstablishmentViewSet(
 ):
     """Rural industrial establishments visible to the caller (scoped by role and area)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "co-so-cnnt"
     serializer_class = EstablishmentOutputSerializer
 
@@ -117,7 +120,7 @@ class EstablishmentViewSet(
             legal_form=choice_param(params, "legal_form", LegalForm.values),
             status=choice_param(params, "status", Status.values),
         )
-        items = selectors.establishment_list(self.request.user, filters)  # type: ignore[arg-type]
+        items = selectors.establishment_list(self.request.user, filters)
         if filters.errors:
             from rest_framework.exceptions import ValidationError
 
@@ -125,13 +128,13 @@ class EstablishmentViewSet(
         return items
 
     def get_object(self) -> Establishment:
-        return selectors.establishment_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.establishment_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = EstablishmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         establishment = services.establishment_create(
-            actor=request.user, data=payload.to_service_data(),  # type: ignore[arg-type]
+            actor=self.request.user, data=payload.to_service_data(),
             allow_similar=payload.validated_data["confirm_similar"],
         )
         return Response(self.get_serializer(establishment).data, status=status.HTTP_201_CREATED)
@@ -146,7 +149,7 @@ class EstablishmentViewSet(
 
             raise ValidationError({"version": ["Trường này là bắt buộc."]})
         establishment = services.establishment_update(
-            actor=request.user, establishment=establishment, data=payload.to_service_data(),  # type: ignore[arg-type]
+            actor=self.request.user, establishment=establishment, data=payload.to_service_data(),
             expected_version=payload.validated_data["version"],
             allow_similar=payload.validated_data.get("confirm_similar", False),
         )
@@ -154,5 +157,5 @@ class EstablishmentViewSet(
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         establishment = self.get_object()
-        services.establishment_delete(actor=request.user, establishment=establishment)  # type: ignore[arg-type]
+        services.establishment_delete(actor=self.request.user, establishment=establishment)
         return Response(status=status.HTTP_204_NO_CONTENT)

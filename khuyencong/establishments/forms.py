@@ -34,7 +34,7 @@ def commune_choices_for(user: User) -> QuerySet[AdministrativeUnit]:
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
         return obj.name
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
@@ -63,11 +64,11 @@ def export_columns(user: Any) -> list[ExportColumn]:
 @login_required
 @require_check("establishments.list")
 @refuses_bad_listing
-def establishment_list(request: HttpRequest) -> HttpResponse:
+def establishment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     filters = EstablishmentFilters(**form.cleaned_data) if form.is_valid() else EstablishmentFilters()
     listing = Listing.from_request(request, LIST_TABLE)
-    items = listing.order(selectors.establishment_list(request.user, filters))  # type: ignore[arg-type]
+    items = listing.order(selectors.establishment_list(request.user, filters))
     if response := export_list(request, items, export_columns(request.user), filename="co-so-cnnt",
                                sheet_name=_("Cơ sở CNNT"), filters=form):
         return response
@@ -81,28 +82,28 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = selectors.establishment_get(request.user, pk)  # type: ignore[arg-type]
+def establishment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    establishment = selectors.establishment_get(request.user, pk)
     user = request.user
     return render(request, "establishments/detail.html", {
         "e": establishment,
-        "phone": establishment.representative_phone if sees_personal_data(user, establishment)  # type: ignore[arg-type]
+        "phone": establishment.representative_phone if sees_personal_data(user, establishment)
         else mask_phone(establishment.representative_phone),
         "eligibility": check_eligibility(establishment, on=timezone.localdate()),
-        "history": selectors.establishment_history(establishment, user),  # type: ignore[arg-type]
-        "can_edit": may_act_on_establishment(user, Action.UPDATE, establishment),  # type: ignore[arg-type]
+        "history": selectors.establishment_history(establishment, user),
+        "can_edit": may_act_on_establishment(user, Action.UPDATE, establishment),
     })
 
 
-def _save(request: HttpRequest, form: EstablishmentForm, instance: Any | None) -> HttpResponse | None:
+def _save(request: AuthenticatedHttpRequest, form: EstablishmentForm, instance: Any | None) -> HttpResponse | None:
     """Run the service; on a domain error put the message on the form and return None."""
     data, confirm = form.service_data(), form.cleaned_data.get("confirm_similar", False)
     if instance is None:
         saved = run_on_form(form, lambda: services.establishment_create(
-            actor=request.user, data=data, allow_similar=confirm))  # type: ignore[arg-type]
+            actor=request.user, data=data, allow_similar=confirm))
     else:
         saved = run_on_form(form, lambda: services.establishment_update(
-            actor=request.user, establishment=instance, data=data,  # type: ignore[arg-type]
+            actor=request.user, establishment=instance, data=data,
             expected_version=form.cleaned_data.get("version"), allow_similar=confirm))
     if saved is None:
         return None
@@ -112,10 +113,10 @@ def _save(request: HttpRequest, form: EstablishmentForm, instance: Any | None) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def establishment_create(request: HttpRequest) -> HttpResponse:
+def establishment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not role_allows(request.user, Action.CREATE):
         raise PermissionDenied
-    form = EstablishmentForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = EstablishmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (response := _save(request, form, None)):
         return response
     status = 400 if request.method == "POST" else 200
@@ -124,11 +125,11 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = selectors.establishment_get(request.user, pk)  # type: ignore[arg-type]
-    if not may_act_on_establishment(request.user, Action.UPDATE, establishment):  # type: ignore[arg-type]
+def establishment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    establishment = selectors.establishment_get(request.user, pk)
+    if not may_act_on_establishment(request.user, Action.UPDATE, establishment):
         raise PermissionDenied
-    form = EstablishmentForm(request.POST or None, instance=establishment, user=request.user)  # type: ignore[arg-type]
+    form = EstablishmentForm(request.POST or None, instance=establishment, user=request.user)
     if request.method == "POST" and form.is_valid() and (response := _save(request, form, establishment)):
         return response
     status = 400 if request.method == "POST" else 200

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import is_active_member, require
+from khuyencong.core.services import attribute
 from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import fingerprint_of, max_upload_bytes, run_import
@@ -187,7 +188,7 @@ def job_upload(*, actor: User, register: Register, filename: str, data: bytes) -
     job.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(data), save=False)
     try:
         job.full_clean()
-        job._history_user = actor  # type: ignore[attr-defined]
+        attribute(job, actor)
         job.save()
     except Exception:
         job.file.delete(save=False)
@@ -269,7 +270,7 @@ def _mark(job: ImportJob, status: str, *, actor: User | None, **changes: Any) ->
     job.status = status
     for name, value in changes.items():
         setattr(job, name, value)
-    job._history_user = actor  # type: ignore[attr-defined]
+    attribute(job, actor)
     job.save()
 
 
@@ -383,7 +384,7 @@ def job_confirm(*, actor: User, job: ImportJob) -> bool:
     if not claimed:
         raise JobConflict(_("Lần nhập này đang được xử lý hoặc đã xử lý xong."))
     job.refresh_from_db()
-    job._history_user = actor  # type: ignore[attr-defined]
+    attribute(job, actor)
     job.save()  # a history row: who confirmed, when, which fingerprint
     return job_dispatch(job, data, dry_run=False)
 

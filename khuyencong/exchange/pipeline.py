@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from khuyencong.accounts.models import User
+from khuyencong.core.services import attribute
 from khuyencong.core.text import fold
 from khuyencong.exchange import registry
 from khuyencong.exchange.models import ImportJob, ImportStatus
@@ -359,7 +360,7 @@ def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
     job.outcomes = outcomes_as_dicts(result.outcomes)
     job.problems = problems_as_dicts(result.problems)
     job.finished_at = timezone.now()
-    job._history_user = job.created_by  # type: ignore[attr-defined]
+    attribute(job, job.created_by)
     job.save()
 
 

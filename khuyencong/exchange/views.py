@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core import disclosure, permissions
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.permissions import require_check
@@ -31,8 +32,8 @@ RECENT_JOBS = 10
 PREVIEW_PROBLEMS = 1000
 
 
-def _member(request: HttpRequest) -> None:
-    if not jobs.may_exchange(request.user):  # type: ignore[arg-type]
+def _member(request: AuthenticatedHttpRequest) -> None:
+    if not jobs.may_exchange(request.user):
         raise PermissionDenied
 
 
@@ -55,13 +56,13 @@ def _register_title(code: str) -> str:
 @login_required
 @require_GET
 @require_check("exchange.use")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member(request)
     user = request.user
-    registers = [{"register": r, "may_import": jobs.may_import(user, r)}  # type: ignore[arg-type]
+    registers = [{"register": r, "may_import": jobs.may_import(user, r)}
                  for r in registry.all_registers()]
-    jobs.reap_lost_jobs(jobs.job_list(user))  # type: ignore[arg-type]
-    recent = list(jobs.job_list(user)[:RECENT_JOBS])  # type: ignore[arg-type]
+    jobs.reap_lost_jobs(jobs.job_list(user))
+    recent = list(jobs.job_list(user)[:RECENT_JOBS])
     return render(request, "exchange/index.html", {
         "registers": registers, "recent": _with_titles(recent),
         "max_mb": max_upload_bytes() // 1048576,
@@ -70,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def template_download(request: HttpRequest, code: str) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     _member(request)
     register = _register_or_404(code)
     from khuyencong.exchange.layout import build_template
@@ -82,7 +83,7 @@ def template_download(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, code: str) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     """The register's records the user may see, in the template layout (so the file imports back)."""
     _member(request)
     register = _register_or_404(code)
@@ -90,7 +91,7 @@ def export_download(request: HttpRequest, code: str) -> FileResponse:
 
     stream = tempfile.TemporaryFile()  # FileResponse closes it (and so deletes it)
     try:
-        write_register(register, request.user, stream)  # type: ignore[arg-type]
+        write_register(register, request.user, stream)
         stream.seek(0)
     except BaseException:
         stream.close()
@@ -112,11 +113,11 @@ def _upload_page(request: HttpRequest, register: Register, form: UploadForm, *, 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, code: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Store the file and check it (dry run); the body size is bounded before Django by the proxy
     (``client_max_body_size`` in deploy/nginx.conf), the import limit here."""
     register = _register_or_404(code)
-    if not jobs.may_import(request.user, register):  # type: ignore[arg-type]
+    if not jobs.may_import(request.user, register):
         raise PermissionDenied
     if request.method != "POST":
         return _upload_page(request, register, UploadForm())
@@ -128,7 +129,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         return _upload_page(request, register, UploadForm(), status=413, error=jobs.size_message(upload_file.size))
     data = upload_file.read()
     try:
-        job = jobs.job_upload(actor=request.user, register=register, filename=upload_file.name or "",  # type: ignore[arg-type]
+        job = jobs.job_upload(actor=request.user, register=register, filename=upload_file.name or "",
                               data=data)
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
@@ -151,13 +152,13 @@ def _with_titles(job_list: list[ImportJob]) -> list[ImportJob]:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member(request)
-    jobs.reap_lost_jobs(jobs.job_list(request.user))  # type: ignore[arg-type]
-    page = Paginator(jobs.job_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    jobs.reap_lost_jobs(jobs.job_list(request.user))
+    page = Paginator(jobs.job_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     _with_titles(list(page.object_list))
     return render(request, "exchange/job_list.html", {
-        "page": page, "sees_all": jobs.sees_all_jobs(request.user),  # type: ignore[arg-type]
+        "page": page, "sees_all": jobs.sees_all_jobs(request.user),
     })
 
 
@@ -188,15 +189,15 @@ def _job_page(request: HttpRequest, job: ImportJob, *, error: str = "", status: 
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _job_page(request, jobs.job_get(request.user, pk))  # type: ignore[arg-type]
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _job_page(request, jobs.job_get(request.user, pk))
 
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def job_progress(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """Polled by static/js/exchange-progress.js while a background job runs."""
-    job = jobs.job_get(request.user, pk)  # type: ignore[arg-type]
+    job = jobs.job_get(request.user, pk)
     return JsonResponse({
         "status": job.status, "status_label": job.get_status_display(),
         "rows_done": job.rows_done, "rows_total": job.rows_total,
@@ -206,10 +207,10 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = jobs.job_get(request.user, pk)  # type: ignore[arg-type]
+def job_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = jobs.job_get(request.user, pk)
     try:
-        queued = jobs.job_confirm(actor=request.user, job=job)  # type: ignore[arg-type]
+        queued = jobs.job_confirm(actor=request.user, job=job)
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
@@ -228,9 +229,9 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_problems(request: HttpRequest, pk: int) -> FileResponse:
+def job_problems(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Every problem of the job as an XLSX (sheet, row, column, message), to fix the file against."""
-    job = jobs.job_get(request.user, pk)  # type: ignore[arg-type]
+    job = jobs.job_get(request.user, pk)
     rows = ([p.get("sheet") or "", p.get("row"), p.get("column") or "", p.get("message") or ""]
             for p in job.problems or [])
     return xlsx_response(f"bao-cao-loi-lan-nhap-{job.pk}.xlsx", _("Các lỗi"),
@@ -256,7 +257,7 @@ def _file_job(user: Any, pk: int) -> ImportJob:
 
 @login_required
 @require_GET
-def job_file(request: HttpRequest, pk: int) -> FileResponse:
+def job_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The file exactly as uploaded (auditors open what changed the data); every download is logged."""
     job = _file_job(request.user, pk)
     if not job.file:

@@ -7,13 +7,13 @@ from khuyencong.fairs.models import Fair, FairParticipation, Showroom, ShowroomD
 
 
 class _ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param, year_param
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
@@ -89,7 +90,7 @@ class FairDetailSerializer(FairOutputSerializer):
     class Meta(FairOutputSerializer.Meta):
         fields = [*FairOutputSerializer.Meta.fields, "totals"]
 
-    @extend_schema(responses=FairTotalsSerializer)  # type: ignore[misc]
+    @extend_schema(responses=FairTotalsSerializer)
     def get_totals(self, obj: Fair) -> dict[str, int]:
         return selectors.fair_totals(self.context["request"].user, obj)
 
@@ -159,6 +160,8 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Trade fairs and exhibitions (every member reads; province staff write)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "hoi-cho"
     serializer_class = FairOutputSerializer
 
@@ -166,10 +169,10 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         params = self.request.query_params
         filters = FairFilters(when=choice_param(params, "when", (UPCOMING, PAST)) or UPCOMING, q=params.get("q", ""),
                               scope=choice_param(params, "scope", FairScope.values), year=year_param(params))
-        return selectors.fair_list(self.request.user, filters)  # type: ignore[arg-type]
+        return selectors.fair_list(self.request.user, filters)
 
     def get_object(self) -> Fair:
-        return selectors.fair_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.fair_get(self.request.user, self.kwargs["pk"])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(FairDetailSerializer(self.get_object(), context={"request": request}).data)
@@ -177,7 +180,7 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = FairInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        fair = services.fair_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        fair = services.fair_create(actor=self.request.user, data=payload.to_service_data())
         return Response(self.get_serializer(fair).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -185,7 +188,7 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         payload = FairUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
-        fair = services.fair_update(actor=request.user, fair=fair, data=payload.to_service_data(fair),  # type: ignore[arg-type]
+        fair = services.fair_update(actor=self.request.user, fair=fair, data=payload.to_service_data(fair),
                                     expected_version=version)
         return Response(self.get_serializer(fair).data)
 
@@ -289,6 +292,8 @@ class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixin
                                viewsets.GenericViewSet):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "tham-gia-hoi-cho"
     serializer_class = FairParticipationOutputSerializer
 
@@ -299,20 +304,21 @@ class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixin
             if params.get(key) and not (params[key].isdigit() and len(params[key]) <= 18):
                 raise DRFValidationError({key: [_("Mã không hợp lệ.")]})
         return selectors.participation_list(
-            self.request.user, fair_id=params.get("fair"),  # type: ignore[arg-type]
+            self.request.user, fair_id=params.get("fair"),
             establishment_id=params.get("establishment"), kind=choice_param(params, "kind", ParticipationKind.values))
 
     def get_object(self) -> FairParticipation:
         if self.request.method in ("PUT", "PATCH", "DELETE"):
-            return selectors.participation_get_for_update(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
-        return selectors.participation_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+            return selectors.participation_get_for_update(self.request.user, self.kwargs["pk"])
+        return selectors.participation_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Role first (as the service does), so a caller without rights learns nothing from lookups.
-        require(entry_role_allows(request.user, Action.CREATE))
+        require(entry_role_allows(self.request.user, Action.CREATE))
         payload = FairParticipationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        created = services.participation_create(actor=request.user, data=payload.to_service_data(request.user))  # type: ignore[arg-type]
+        user = self.request.user
+        created = services.participation_create(actor=user, data=payload.to_service_data(user))
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -321,13 +327,14 @@ class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixin
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
         saved = services.participation_update(
-            actor=request.user, participation=participation,  # type: ignore[arg-type]
-            data=payload.to_service_data(request.user), expected_version=version)
-        return Response(self.get_serializer(selectors.participations_for_update(request.user).get(pk=saved.pk)).data)  # type: ignore[arg-type]
+            actor=self.request.user, participation=participation,
+            data=payload.to_service_data(self.request.user), expected_version=version)
+        saved = selectors.participations_for_update(self.request.user).get(pk=saved.pk)
+        return Response(self.get_serializer(saved).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a registration entered by mistake (a withdrawal is marked ``withdrawn`` instead)."""
-        services.participation_delete(actor=request.user, participation=self.get_object())  # type: ignore[arg-type]
+        services.participation_delete(actor=self.request.user, participation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -381,7 +388,7 @@ class ShowroomDetailSerializer(ShowroomOutputSerializer):
     class Meta(ShowroomOutputSerializer.Meta):
         fields = [*ShowroomOutputSerializer.Meta.fields, "displays"]
 
-    @extend_schema(responses=ShowroomDisplaySerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=ShowroomDisplaySerializer(many=True))
     def get_displays(self, obj: Showroom) -> list[dict[str, Any]]:
         rows = selectors.showroom_displays(self.context["request"].user, obj).select_related("establishment__commune")
         return ShowroomDisplaySerializer(rows, many=True).data  # type: ignore[return-value]
@@ -426,14 +433,16 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "diem-gioi-thieu"
     serializer_class = ShowroomOutputSerializer
 
     def get_queryset(self) -> QuerySet[Showroom]:
-        return selectors.showroom_list(self.request.user)  # type: ignore[arg-type]
+        return selectors.showroom_list(self.request.user)
 
     def get_object(self) -> Showroom:
-        return selectors.showroom_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.showroom_get(self.request.user, self.kwargs["pk"])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(ShowroomDetailSerializer(self.get_object(), context={"request": request}).data)
@@ -441,7 +450,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ShowroomInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        showroom = services.showroom_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        showroom = services.showroom_create(actor=self.request.user, data=payload.to_service_data())
         return Response(self.get_serializer(showroom).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -449,7 +458,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         payload = ShowroomUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
-        showroom = services.showroom_update(actor=request.user, showroom=showroom,  # type: ignore[arg-type]
+        showroom = services.showroom_update(actor=self.request.user, showroom=showroom,
                                             data=payload.to_service_data(showroom), expected_version=version)
         return Response(self.get_serializer(showroom).data)
 
@@ -460,13 +469,13 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         """Displays at this showroom that the caller may see; POST puts an establishment's products on display."""
         showroom = self.get_object()
         if request.method == "GET":
-            rows = selectors.showroom_displays(request.user, showroom)  # type: ignore[arg-type]
+            rows = selectors.showroom_displays(self.request.user, showroom)
             return Response(DisplayOutputSerializer(rows, many=True).data)
-        require(entry_role_allows(request.user, Action.CREATE))
+        require(entry_role_allows(self.request.user, Action.CREATE))
         payload = DisplayInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        display = services.display_create(actor=request.user,  # type: ignore[arg-type]
-                                          data={**payload.to_service_data(request.user), "showroom": showroom})
+        display = services.display_create(actor=self.request.user,
+                                          data={**payload.to_service_data(self.request.user), "showroom": showroom})
         return Response(DisplayOutputSerializer(display).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DisplayUpdateSerializer, responses={200: DisplayOutputSerializer},
@@ -477,16 +486,16 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         showroom = self.get_object()
         if len(display_id or "") > 18:
             raise Http404
-        display = selectors.display_get_for_update(request.user, display_id)  # type: ignore[arg-type]
+        display = selectors.display_get_for_update(self.request.user, display_id)
         if display.showroom_id != showroom.pk:
             raise Http404
         payload = DisplayUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
-        data = payload.to_service_data(request.user)
+        data = payload.to_service_data(self.request.user)
         if "establishment" in data and data["establishment"].pk != display.establishment_id:
             raise DRFValidationError({"establishment": [_("Không thể đổi cơ sở của một đợt trưng bày.")]})
-        saved = services.display_update(actor=request.user, display=display, data=data,  # type: ignore[arg-type]
+        saved = services.display_update(actor=self.request.user, display=display, data=data,
                                         expected_version=version)
         return Response(DisplayOutputSerializer(saved).data)
 

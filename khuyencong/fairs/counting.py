@@ -42,7 +42,7 @@ def support_vnd(date_from: dt.date, date_to: dt.date, unit_ids: set[int] | None,
     return int(total or 0)
 
 
-def _breakdown(items: QuerySet[FairParticipation], key: str) -> dict:  # type: ignore[type-arg]
+def _breakdown(items: QuerySet[FairParticipation], key: str) -> dict:
     rows = items.values(key).annotate(
         participations=Count("pk"), establishments=Count("establishment", distinct=True),
     ).order_by(key)

@@ -19,7 +19,7 @@ from khuyencong.fairs.models import Fair, FairParticipation
 
 
 def safe_text(value: Any) -> str:
-    return neutralise("" if value is None else str(value))  # type: ignore[no-any-return]
+    return neutralise("" if value is None else str(value))
 
 
 def _headers() -> list[str]:

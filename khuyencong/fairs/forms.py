@@ -112,12 +112,12 @@ class ProductsField(forms.CharField):
 
 
 class EstablishmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Establishment) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Establishment) -> str:
         return f"{obj.name} — {obj.commune.name}"
 
 
 class ProductChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Product) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Product) -> str:
         return f"{obj.name} — {obj.establishment.name} — {obj.establishment.commune.name}"
 
 

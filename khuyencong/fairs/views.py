@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.policy import Action
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
@@ -83,7 +84,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_
 @require_GET
 @require_check("fairs.list")
 @refuses_bad_listing
-def fair_list(request: HttpRequest) -> HttpResponse:
+def fair_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     when = values.get("khi") or UPCOMING
@@ -92,7 +93,7 @@ def fair_list(request: HttpRequest) -> HttpResponse:
     # The calendar reads forwards for what is coming and backwards for what is over.
     table = replace(FAIR_TABLE, default_sort="-start_date" if when == PAST else "start_date")
     listing = Listing.from_request(request, table)
-    items = listing.order(selectors.fair_list(request.user, filters))  # type: ignore[arg-type]
+    items = listing.order(selectors.fair_list(request.user, filters))
     if response := export_list(request, items, fair_columns(), filename="hoi-cho", sheet_name=_("Hội chợ"),
                                filters=form):
         return response
@@ -106,12 +107,12 @@ def fair_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def fair_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    fair = selectors.fair_get(user, pk)  # type: ignore[arg-type]
+    fair = selectors.fair_get(user, pk)
     return render(request, "fairs/detail.html", {
-        "fair": fair, "participants": selectors.fair_participants(user, fair),  # type: ignore[arg-type]
-        "totals": selectors.fair_totals(user, fair),  # type: ignore[arg-type]
+        "fair": fair, "participants": selectors.fair_participants(user, fair),
+        "totals": selectors.fair_totals(user, fair),
         "can_edit": may_manage_events(user, Action.UPDATE),
         "can_register": entry_role_allows(user, Action.CREATE) and not fair.cancelled,
         "can_edit_entries": entry_role_allows(user, Action.UPDATE),
@@ -121,12 +122,12 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fair_create(request: HttpRequest) -> HttpResponse:
+def fair_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
-    form = FairForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = FairForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fair = run_on_form(form, lambda: services.fair_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        fair = run_on_form(form, lambda: services.fair_create(actor=request.user, data=form.service_data()))
         if fair:
             messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": fair.name})
             return redirect("fairs:detail", pk=fair.pk)
@@ -135,14 +136,14 @@ def fair_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
+def fair_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, pk)
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
-    form = FairForm(request.POST or None, instance=fair, user=request.user)  # type: ignore[arg-type]
+    form = FairForm(request.POST or None, instance=fair, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.fair_update(
-            actor=request.user, fair=fair, data=form.service_data(),  # type: ignore[arg-type]
+            actor=request.user, fair=fair, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")))
         if saved:
             messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": saved.name})
@@ -152,9 +153,9 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def fair_export(request: HttpRequest, pk: int) -> HttpResponse:
-    fair = selectors.fair_get(request.user, pk)  # type: ignore[arg-type]
-    participants = selectors.fair_participants(request.user, fair)  # type: ignore[arg-type]
+def fair_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, pk)
+    participants = selectors.fair_participants(request.user, fair)
     fmt = requested_format(request)
     if fmt not in (None, CSV, XLSX):
         return HttpResponseBadRequest(bad_format_message(fmt), content_type="text/plain; charset=utf-8")
@@ -171,14 +172,14 @@ def fair_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participation_create(request: HttpRequest, fair_pk: int) -> HttpResponse:
-    fair = selectors.fair_get(request.user, fair_pk)  # type: ignore[arg-type]
+def participation_create(request: AuthenticatedHttpRequest, fair_pk: int) -> HttpResponse:
+    fair = selectors.fair_get(request.user, fair_pk)
     if not entry_role_allows(request.user, Action.CREATE):
         raise PermissionDenied
-    form = ParticipationForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = ParticipationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.participation_create(
-            actor=request.user, data={**form.service_data(), "fair": fair}))  # type: ignore[arg-type]
+            actor=request.user, data={**form.service_data(), "fair": fair}))
         if saved:
             messages.success(request, _("Đã đăng ký “%(est)s” tham gia hội chợ.") % {"est": saved.establishment.name})
             return redirect("fairs:detail", pk=fair.pk)
@@ -188,32 +189,32 @@ def participation_create(request: HttpRequest, fair_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participation = selectors.participation_get_for_update(request.user, pk)  # type: ignore[arg-type]
-    if not may_act_on_entry(request.user, Action.UPDATE, participation.establishment):  # type: ignore[arg-type]
+def participation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get_for_update(request.user, pk)
+    if not may_act_on_entry(request.user, Action.UPDATE, participation.establishment):
         raise PermissionDenied(_("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
-    form = ParticipationForm(request.POST or None, instance=participation, user=request.user)  # type: ignore[arg-type]
+    form = ParticipationForm(request.POST or None, instance=participation, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.participation_update(
-            actor=request.user, participation=participation, data=form.service_data(),  # type: ignore[arg-type]
+            actor=request.user, participation=participation, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")))
         if saved:
             messages.success(request, _("Đã lưu lượt tham gia của “%(est)s”.") % {"est": saved.establishment.name})
             return redirect("fairs:detail", pk=saved.fair_id)
     title = f"{participation.establishment.name} · {participation.fair.name}"
     delete_url = reverse("fairs:participation-delete", args=[participation.pk]) \
-        if may_act_on_entry(request.user, Action.DELETE, participation.establishment) else ""  # type: ignore[arg-type]
+        if may_act_on_entry(request.user, Action.DELETE, participation.establishment) else ""
     return _form_page(request, form, title, reverse("fairs:detail", args=[participation.fair_id]), delete_url)
 
 
 @login_required
 @require_POST
-def participation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def participation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Remove a registration entered by mistake (a real withdrawal is marked "đã rút" instead)."""
-    participation = selectors.participation_get_for_update(request.user, pk)  # type: ignore[arg-type]
+    participation = selectors.participation_get_for_update(request.user, pk)
     fair_id, name = participation.fair_id, participation.establishment.name
     try:
-        services.participation_delete(actor=request.user, participation=participation)  # type: ignore[arg-type]
+        services.participation_delete(actor=request.user, participation=participation)
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     messages.success(request, _("Đã xóa lượt tham gia của “%(est)s”.") % {"est": name})
@@ -222,8 +223,8 @@ def participation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def establishment_history(request: HttpRequest, establishment_id: int) -> HttpResponse:
-    history = selectors.establishment_fair_history(request.user, establishment_id)  # type: ignore[arg-type]
+def establishment_history(request: AuthenticatedHttpRequest, establishment_id: int) -> HttpResponse:
+    history = selectors.establishment_fair_history(request.user, establishment_id)
     return render(request, "fairs/establishment.html", {
         **history, "can_edit_entries": entry_role_allows(request.user, Action.UPDATE),
     })
@@ -233,8 +234,8 @@ def establishment_history(request: HttpRequest, establishment_id: int) -> HttpRe
 
 @login_required
 @require_GET
-def showroom_list(request: HttpRequest) -> HttpResponse:
-    items = selectors.showroom_list(request.user)  # type: ignore[arg-type]
+def showroom_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    items = selectors.showroom_list(request.user)
     if response := export_list(request, items, showroom_columns(), filename="diem-gioi-thieu",
                                sheet_name=_("Điểm giới thiệu")):
         return response
@@ -245,10 +246,10 @@ def showroom_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def showroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    showroom = selectors.showroom_get(request.user, pk)  # type: ignore[arg-type]
+def showroom_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, pk)
     return render(request, "fairs/showroom_detail.html", {
-        "showroom": showroom, "displays": selectors.showroom_displays(request.user, showroom),  # type: ignore[arg-type]
+        "showroom": showroom, "displays": selectors.showroom_displays(request.user, showroom),
         "can_edit": may_manage_events(request.user, Action.UPDATE),
         "can_add_display": entry_role_allows(request.user, Action.CREATE),
         "can_edit_entries": entry_role_allows(request.user, Action.UPDATE),
@@ -257,12 +258,12 @@ def showroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def showroom_create(request: HttpRequest) -> HttpResponse:
+def showroom_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
-    form = ShowroomForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = ShowroomForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+        saved = run_on_form(form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))
         if saved:
             return redirect("fairs:showroom-detail", pk=saved.pk)
     return _form_page(request, form, _("Thêm điểm giới thiệu sản phẩm"), reverse("fairs:showroom-list"))
@@ -270,14 +271,14 @@ def showroom_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def showroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    showroom = selectors.showroom_get(request.user, pk)  # type: ignore[arg-type]
+def showroom_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, pk)
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
-    form = ShowroomForm(request.POST or None, instance=showroom, user=request.user)  # type: ignore[arg-type]
+    form = ShowroomForm(request.POST or None, instance=showroom, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.showroom_update(
-            actor=request.user, showroom=showroom, data=form.service_data(),  # type: ignore[arg-type]
+            actor=request.user, showroom=showroom, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")))
         if saved:
             return redirect("fairs:showroom-detail", pk=saved.pk)
@@ -286,14 +287,14 @@ def showroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def display_create(request: HttpRequest, showroom_pk: int) -> HttpResponse:
-    showroom = selectors.showroom_get(request.user, showroom_pk)  # type: ignore[arg-type]
+def display_create(request: AuthenticatedHttpRequest, showroom_pk: int) -> HttpResponse:
+    showroom = selectors.showroom_get(request.user, showroom_pk)
     if not entry_role_allows(request.user, Action.CREATE):
         raise PermissionDenied
-    form = DisplayForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = DisplayForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.display_create(
-            actor=request.user, data={**form.service_data(), "showroom": showroom}))  # type: ignore[arg-type]
+            actor=request.user, data={**form.service_data(), "showroom": showroom}))
         if saved:
             return redirect("fairs:showroom-detail", pk=showroom.pk)
     return _form_page(request, form, _("Trưng bày sản phẩm: %(name)s") % {"name": showroom.name},
@@ -302,14 +303,14 @@ def display_create(request: HttpRequest, showroom_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def display_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    display = selectors.display_get_for_update(request.user, pk)  # type: ignore[arg-type]
-    if not may_act_on_entry(request.user, Action.UPDATE, display.establishment):  # type: ignore[arg-type]
+def display_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    display = selectors.display_get_for_update(request.user, pk)
+    if not may_act_on_entry(request.user, Action.UPDATE, display.establishment):
         raise PermissionDenied(_("Bạn chỉ được sửa thông tin của cơ sở thuộc xã/phường mình phụ trách."))
-    form = DisplayForm(request.POST or None, instance=display, user=request.user)  # type: ignore[arg-type]
+    form = DisplayForm(request.POST or None, instance=display, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.display_update(
-            actor=request.user, display=display, data=form.service_data(),  # type: ignore[arg-type]
+            actor=request.user, display=display, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")))
         if saved:
             return redirect("fairs:showroom-detail", pk=saved.showroom_id)

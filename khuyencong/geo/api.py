@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.core.text import fold
@@ -36,6 +37,7 @@ class AdministrativeUnitViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewS
 
     ``?format=csv|xlsx`` exports the filtered list, e.g. the communes in force on a date for a mail merge.
     """
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     serializer_class = AdministrativeUnitSerializer
     export_filename = "don-vi-hanh-chinh"

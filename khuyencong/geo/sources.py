@@ -76,7 +76,7 @@ def current_units() -> list[UnitRecord]:
 
 def _read_snapshot(path: Path) -> dict[str, Any]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return json.load(fh)  # type: ignore[no-any-return]
+        return json.load(fh)
 
 
 Pairs = list[tuple[str, str]]

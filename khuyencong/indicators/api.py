@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.breakdowns import compute_breakdown, parse_dimensions, with_breakdown
 from khuyencong.indicators.catalogue import CATALOGUE
@@ -46,6 +47,8 @@ def _date(params: Any, name: str, *, required: bool) -> dt.date | None:
 
 
 class IndicatorsView(APIView):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     @extend_schema(
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, required=True),
@@ -70,7 +73,7 @@ class IndicatorsView(APIView):
         codes = [c.strip() for c in params.get("codes", "").split(",") if c.strip()] or None
         try:
             area = resolve_area(params.get("area"), _date(params, "boundary_date", required=False))
-            require_report_access(request.user, area)  # type: ignore[arg-type]
+            require_report_access(self.request.user, area)
             dimensions = parse_dimensions(params["breakdown"]) if params.get("breakdown") else None
             figures = compute(period, area, codes)
             if dimensions:
@@ -81,6 +84,8 @@ class IndicatorsView(APIView):
 
 
 class CatalogueView(APIView):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     @extend_schema(responses={200: inline_serializer("IndicatorDefinition", {
         "code": serializers.CharField(), "label_vi": serializers.CharField(), "label_en": serializers.CharField(),
         "unit": serializers.CharField(), "counting": serializers.CharField(), "definition": serializers.CharField(),

@@ -14,13 +14,13 @@ class ReferenceAdmin(SimpleHistoryAdmin):
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Records of rounds and products change only through the services (rules, audit, state machine)."""
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

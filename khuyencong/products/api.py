@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.products import selectors, services
@@ -205,6 +206,8 @@ class DecideIn(serializers.Serializer):
 
 
 class _Scoped(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     user: Any
 
     def _user(self) -> Any:
@@ -228,8 +231,8 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
         from khuyencong.establishments.selectors import establishment_get
 
         data = dict(payload.validated_data)
-        data["establishment"] = establishment_get(request.user, data["establishment"])  # type: ignore[arg-type]
-        product = services.product_create(actor=request.user, data=data)  # type: ignore[arg-type]
+        data["establishment"] = establishment_get(self.request.user, data["establishment"])
+        product = services.product_create(actor=self.request.user, data=data)
         return Response(ProductOut(product).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
@@ -237,7 +240,7 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
     def documents(self, request: Request, pk: str) -> Response:
         payload = DocumentIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        document = services.product_document_add(actor=request.user, product=self.get_object(),  # type: ignore[arg-type]
+        document = services.product_document_add(actor=self.request.user, product=self.get_object(),
                                                  **payload.validated_data)
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
@@ -264,7 +267,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
             data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
         except UnitNotFound as exc:
             raise serializers.ValidationError({"organiser_code": [str(exc)]}) from None
-        created = services.round_create(actor=request.user, data=data)  # type: ignore[arg-type]
+        created = services.round_create(actor=self.request.user, data=data)
         return Response(RoundOut(created).data, status=status.HTTP_201_CREATED)
 
     def _transition(self, fn: Any, **extra: Any) -> Response:
@@ -312,7 +315,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         if request.method == "POST":
             payload = CouncilIn(data=request.data)
             payload.is_valid(raise_exception=True)
-            services.council_create(actor=request.user, selection_round=selection_round,  # type: ignore[arg-type]
+            services.council_create(actor=self.request.user, selection_round=selection_round,
                                     **payload.validated_data)
             return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
         return Response(CouncilOut(self._council(selection_round)).data)
@@ -323,7 +326,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         selection_round = self.get_object()
         payload = MemberIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.council_member_add(actor=request.user, council=self._council(selection_round),  # type: ignore[arg-type]
+        services.council_member_add(actor=self.request.user, council=self._council(selection_round),
                                     **payload.validated_data)
         return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
 
@@ -352,7 +355,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
         data = dict(payload.validated_data)
         selection_round = selectors.round_get(self._user(), data.pop("round"))
         product = selectors.product_get(self._user(), data.pop("product"))
-        created = services.nomination_create(actor=request.user, selection_round=selection_round,  # type: ignore[arg-type]
+        created = services.nomination_create(actor=self.request.user, selection_round=selection_round,
                                              product=product, **data)
         return Response(NominationOut(created).data, status=status.HTTP_201_CREATED)
 
@@ -368,7 +371,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
         if request.method == "POST":
             payload = SheetIn(data=request.data)
             payload.is_valid(raise_exception=True)
-            services.score_sheet_submit(actor=request.user, nomination=nomination,  # type: ignore[arg-type]
+            services.score_sheet_submit(actor=self.request.user, nomination=nomination,
                                         points=payload.validated_data["points"])
         visible = selectors.scores_visible_to(self._user(), nomination.round).filter(nomination=nomination)
         return Response(ScoreOut(visible.order_by("member_id", "criterion__order"), many=True).data)
@@ -378,7 +381,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     def conflicts(self, request: Request, pk: str) -> Response:
         payload = ConflictIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.conflict_declare(actor=request.user, nomination=self.get_object(),  # type: ignore[arg-type]
+        services.conflict_declare(actor=self.request.user, nomination=self.get_object(),
                                   reason=payload.validated_data["reason"])
         return Response(status=status.HTTP_201_CREATED)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, role_allows
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.permissions import may
 from khuyencong.establishments.selectors import establishments_for
@@ -36,7 +37,7 @@ def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     establishments = establishments_for(user).order_by("name")
     if not may(user, "products.product_create"):
@@ -55,7 +56,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+def document_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     product = selectors.product_get(user, pk)
     if not may_edit_product_of(user, product.establishment):
@@ -73,7 +74,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     if not may(user, "products.round_create"):  # the check the round list's button asks
         raise PermissionDenied
@@ -94,7 +95,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def council_setup(request: HttpRequest, pk: int) -> HttpResponse:
+def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The round's council: create it, then add members with their roles (an odd number of jurors)."""
     user: Any = request.user
     selection_round = selectors.round_get(user, pk)
@@ -124,7 +125,7 @@ def council_setup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Register a dossier: establishments for their own products; the round's managers for any product."""
     user: Any = request.user
     selection_round = selectors.round_get(user, pk)

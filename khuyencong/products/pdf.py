@@ -20,7 +20,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import CSS, HTML
 
     html = render_to_string(template, {**context, "for_pdf": True})
-    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))])
 
 

@@ -49,7 +49,7 @@ def rounds_for(user: User) -> QuerySet[SelectionRound]:
 
 
 def round_get(user: User, pk: Any) -> SelectionRound:
-    return _get(rounds_for(user), pk)  # type: ignore[no-any-return]
+    return _get(rounds_for(user), pk)
 
 
 def juror_progress(selection_round: SelectionRound) -> list[dict[str, Any]]:
@@ -77,7 +77,7 @@ def nominations_for(user: User) -> QuerySet[Nomination]:
 
 
 def nomination_get(user: User, pk: Any) -> Nomination:
-    return _get(nominations_for(user), pk)  # type: ignore[no-any-return]
+    return _get(nominations_for(user), pk)
 
 
 def nomination_for_scoring(user: User, pk: Any) -> Nomination:
@@ -91,7 +91,7 @@ def nomination_for_scoring(user: User, pk: Any) -> Nomination:
     items = Nomination.objects.select_related("round__rule_set", "product__group").filter(
         Exists(visible) | Exists(CouncilMember.objects.filter(council__round=OuterRef("round"), user_id=user.pk,
                                                               role=MemberRole.JUROR)))
-    return _get(items, pk)  # type: ignore[no-any-return]
+    return _get(items, pk)
 
 
 def juror_queue(user: User, selection_round: SelectionRound | None = None) -> QuerySet[Nomination]:
@@ -231,7 +231,7 @@ def product_get(user: User, pk: Any) -> Product:
         Prefetch("nominations", queryset=Nomination.objects.select_related("round__level", "result")
                  .order_by("round__year", "pk")),
     )
-    return _get(items, pk)  # type: ignore[no-any-return]
+    return _get(items, pk)
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:
@@ -241,7 +241,7 @@ def certificates_for(user: User) -> QuerySet[Certificate]:
 
 
 def certificate_get(user: User, pk: Any) -> Certificate:
-    return _get(certificates_for(user).select_related("decision__round__organiser"), pk)  # type: ignore[no-any-return]
+    return _get(certificates_for(user).select_related("decision__round__organiser"), pk)
 
 
 @dataclass

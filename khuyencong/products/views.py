@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
@@ -68,24 +69,24 @@ def public_columns() -> list[ExportColumn]:
     ]
 
 
-def _page(request: HttpRequest, items):  # type: ignore[no-untyped-def]
+def _page(request: HttpRequest, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
 @require_check("products.list")
 @refuses_bad_listing
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     listing = Listing.from_request(request, ROUND_TABLE)
-    rounds = listing.order(selectors.rounds_for(user))  # type: ignore[arg-type]
+    rounds = listing.order(selectors.rounds_for(user))
     if response := export_list(request, rounds, round_columns(), filename="vong-binh-chon",
                                sheet_name=_("Đợt bình chọn")):
         return response
     return render(request, "products/round_list.html", {
         "listing": listing.present(rounds, totals={"dossiers": Sum("dossiers")}), "export": export_links(request),
-        "dossiers": selectors.nominations_for(user)[:PAGE_SIZE],  # type: ignore[arg-type]
-        "queue": selectors.juror_queue(user)[:PAGE_SIZE],  # type: ignore[arg-type]
+        "dossiers": selectors.nominations_for(user)[:PAGE_SIZE],
+        "queue": selectors.juror_queue(user)[:PAGE_SIZE],
     })
 
 
@@ -107,19 +108,19 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def round_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
-    manages = may_manage_round(user, selection_round)  # type: ignore[arg-type]
+    selection_round = selectors.round_get(user, pk)
+    manages = may_manage_round(user, selection_round)
     closed = selection_round.status in SCORES_PUBLIC_STATUSES
     return render(request, "products/round_dashboard.html", {
         "r": selection_round, "manages": manages,
-        "approves": may_approve_round(user, selection_round),  # type: ignore[arg-type]
+        "approves": may_approve_round(user, selection_round),
         "progress": selectors.juror_progress(selection_round),
-        "results": selectors.results_for(user, selection_round),  # type: ignore[arg-type]
+        "results": selectors.results_for(user, selection_round),
         "deviations": selectors.juror_deviations(selection_round) if closed and manages else [],
         "council_deviations": selectors.council_deviations(selection_round) if closed and manages else [],
-        "seat": membership(user, selection_round),  # type: ignore[arg-type]
+        "seat": membership(user, selection_round),
         "decision_form": DecisionForm(),
         "events": selection_round.events.select_related("actor"),
     })
@@ -127,21 +128,21 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def round_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
-    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
+    selection_round = selectors.round_get(user, pk)
     try:
         if action == "start":
-            services.round_start_scoring(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+            services.round_start_scoring(actor=user, selection_round=selection_round)
         elif action == "close":
-            services.round_close_scoring(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+            services.round_close_scoring(actor=user, selection_round=selection_round)
         elif action == "approve":
-            services.round_approve(actor=user, selection_round=selection_round)  # type: ignore[arg-type]
+            services.round_approve(actor=user, selection_round=selection_round)
         elif action == "decide":
             form = DecisionForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors.get_json_data())
-            services.recognition_decide(actor=user, selection_round=selection_round,  # type: ignore[arg-type]
+            services.recognition_decide(actor=user, selection_round=selection_round,
                                         number=form.cleaned_data["number"], decided_on=form.cleaned_data["decided_on"])
         else:
             raise Http404
@@ -156,37 +157,37 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def juror_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    selection_round = selectors.round_get(request.user, pk)  # type: ignore[arg-type]
-    seat = membership(request.user, selection_round)  # type: ignore[arg-type]
+def juror_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    selection_round = selectors.round_get(request.user, pk)
+    seat = membership(request.user, selection_round)
     if seat is None or seat.role != "juror":
         raise PermissionDenied
     return render(request, "products/juror_queue.html", {
         "r": selection_round, "seat": seat, "lines": sheet_criteria(selection_round.rule_set).count(),
-        "items": selectors.juror_queue(request.user, selection_round),  # type: ignore[arg-type]
+        "items": selectors.juror_queue(request.user, selection_round),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = selectors.nomination_for_scoring(request.user, pk)  # type: ignore[arg-type]
+def score_nomination(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    nomination = selectors.nomination_for_scoring(request.user, pk)
     try:
-        juror_seat(request.user, nomination)  # type: ignore[arg-type]
+        juror_seat(request.user, nomination)
     except PermissionDeniedError as exc:
         # A recused juror (or a non-juror who can see the dossier) is told why, with status 403.
         return render(request, "products/round_error.html", {"r": nomination.round, "errors": [str(exc)]},
                       status=403)
     criteria = list(sheet_criteria(nomination.round.rule_set))
     user = request.user
-    own_scores = selectors.scores_visible_to(user, nomination.round).filter(  # type: ignore[arg-type]
+    own_scores = selectors.scores_visible_to(user, nomination.round).filter(
         nomination=nomination, member__user_id=user.pk or 0)
     mine = {s.criterion.code: s.points for s in own_scores}
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c_{k}": v for k, v in mine.items()})
     if request.method == "POST" and form.is_valid():
         # A sheet saved meanwhile from another tab is a stale edit: told on the page like any refusal.
         saved = run_on_form(form, lambda: services.score_sheet_submit(
-            actor=request.user, nomination=nomination, points=form.points()),  # type: ignore[arg-type]
+            actor=request.user, nomination=nomination, points=form.points()),
             rename=lambda criterion: f"c_{criterion}")
         if saved is not None:
             messages.success(request, _("Đã lưu phiếu chấm."))
@@ -195,48 +196,48 @@ def score_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/score_form.html", {"n": nomination, "form": form}, status=status)
 
 
-def _score_sheet_context(request: HttpRequest, pk: int, member_pk: int) -> dict[str, Any]:
+def _score_sheet_context(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> dict[str, Any]:
     """Printable sheet (Circular 26/2014, Annex 4): the juror anytime, the council and managers after closing."""
     user = request.user
-    selection_round = selectors.round_get(user, pk)  # type: ignore[arg-type]
+    selection_round = selectors.round_get(user, pk)
     member = CouncilMember.objects.filter(pk=member_pk, council__round=selection_round, role="juror").select_related(
         "user", "council").first()
     if member is None:
         raise Http404
     own = member.user_id == user.pk
     closed = selection_round.status in SCORES_PUBLIC_STATUSES
-    if not own and not (closed and (may_manage_round(user, selection_round)  # type: ignore[arg-type]
-                                    or membership(user, selection_round) is not None)):  # type: ignore[arg-type]
+    if not own and not (closed and (may_manage_round(user, selection_round)
+                                    or membership(user, selection_round) is not None)):
         raise PermissionDenied
     return {"r": selection_round, "member": member, "items": selectors.score_sheet(selection_round, member),
             "criteria": sheet_criteria(selection_round.rule_set)}
 
 
 @login_required
-def score_sheet(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def score_sheet(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     return render(request, "products/score_sheet.html", _score_sheet_context(request, pk, member_pk))
 
 
 @login_required
-def score_sheet_pdf(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def score_sheet_pdf(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     context = _score_sheet_context(request, pk, member_pk)
     return pdf_response("products/score_sheet.html", context,
                         f"phieu-cham-{context['r'].pk}-{context['member'].user.username}")
 
 
 @login_required
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = selectors.product_get(request.user, pk)  # type: ignore[arg-type]
+def product_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_get(request.user, pk)
     return render(request, "products/product_detail.html", {"p": product})
 
 
 @login_required
-def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = selectors.certificate_get(request.user, pk)  # type: ignore[arg-type]
+def certificate_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get(request.user, pk)
     return render(request, "products/certificate.html", {"c": certificate})
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = selectors.certificate_get(request.user, pk)  # type: ignore[arg-type]
+def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get(request.user, pk)
     return pdf_response("products/certificate.html", {"c": certificate}, f"chung-nhan-{certificate.number}")

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.reports import issuing
 from khuyencong.reports.forms import MAX_SIGNED_PDF
 from khuyencong.reports.models import IssuedReport
@@ -84,11 +85,13 @@ FILES = {"pdf": ("pdf", "application/pdf"),
 
 
 class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     serializer_class = IssuedReportOutputSerializer
     queryset = IssuedReport.objects.none()
 
     def get_queryset(self) -> Any:
-        return issuing.visible_issued_reports(self.request.user)  # type: ignore[arg-type]
+        return issuing.visible_issued_reports(self.request.user)
 
     def get_object(self) -> IssuedReport:
         pk = self.kwargs["pk"]
@@ -97,7 +100,7 @@ class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             from django.http import Http404
 
             raise Http404
-        return issuing.issued_report_get(self.request.user, int(pk), with_documents=with_documents)  # type: ignore[arg-type]
+        return issuing.issued_report_get(self.request.user, int(pk), with_documents=with_documents)
 
     @extend_schema(responses=IssuedReportDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -105,11 +108,11 @@ class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(request=IssueInputSerializer, responses={201: IssuedReportDetailSerializer})
     def create(self, request: Request) -> Response:
-        if not issuing.may_issue(request.user):
+        if not issuing.may_issue(self.request.user):
             raise DRFPermissionDenied(_("Bạn không có quyền ban hành báo cáo."))
         data = IssueInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = issuing.issued_report_issue(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        report = issuing.issued_report_issue(actor=self.request.user, **data.validated_data)
         return Response(IssuedReportDetailSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={405: OpenApiResponse(description="Báo cáo đã ban hành không sửa, "
@@ -125,7 +128,7 @@ class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
         """Sign the issued PDF with the organisation's certificate (PAdES)."""
-        report = issuing.issued_report_sign(actor=request.user, report=self.get_object())  # type: ignore[arg-type]
+        report = issuing.issued_report_sign(actor=self.request.user, report=self.get_object())
         return Response(IssuedReportDetailSerializer(report).data)
 
     @extend_schema(request={"multipart/form-data": SignedUploadSerializer},
@@ -135,7 +138,7 @@ class IssuedReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Upload the issued PDF signed elsewhere (USB token); kept only if valid and unchanged."""
         upload = SignedUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        report = issuing.issued_report_attach_signed(actor=request.user, report=self.get_object(),  # type: ignore[arg-type]
+        report = issuing.issued_report_attach_signed(actor=self.request.user, report=self.get_object(),
                                                      content=upload.validated_data["signed_pdf"].read())
         return Response(IssuedReportDetailSerializer(report).data)
 

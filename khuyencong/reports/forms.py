@@ -63,7 +63,7 @@ class ReportForm(forms.Form):
             self.initial.setdefault("area", code)
         self.fields["area"].widget.choices = choices
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
@@ -81,7 +81,7 @@ class DrillForm(forms.Form):
         self.fields["from"] = forms.DateField(label=_("Từ ngày"))
         self.fields["to"] = forms.DateField(label=_("Đến ngày"))
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             self.add_error("to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))

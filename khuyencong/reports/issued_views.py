@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.reports import issuing
@@ -48,7 +49,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def issue(request: HttpRequest) -> HttpResponse:
+def issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not issuing.may_issue(request.user):
         raise PermissionDenied(_("Bạn không có quyền ban hành báo cáo."))
     form = IssueForm(request.POST or None, initial=_initial(request))
@@ -58,7 +59,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             report = run_on_form(form, lambda: issuing.issued_report_issue(
-                actor=request.user, number=data["number"], issued_on=data["issued_on"],  # type: ignore[arg-type]
+                actor=request.user, number=data["number"], issued_on=data["issued_on"],
                 signer_name=data["signer_name"], signer_title=data["signer_title"], date_from=data["date_from"],
                 date_to=data["date_to"], area_code=data["area"] or "", boundary_date=data["boundary_date"]),
                 rename=FORM_FIELDS.get)
@@ -69,17 +70,17 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def issued_list(request: HttpRequest) -> HttpResponse:
+def issued_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not issuing.may_read(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem báo cáo đã ban hành."))
-    page = Paginator(issuing.visible_issued_reports(request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(issuing.visible_issued_reports(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "reports/issued_list.html", {"page": page, "may_issue": issuing.may_issue(request.user)})
 
 
 @login_required
-def issued_detail(request: HttpRequest, pk: int, *, upload_form: SignedUploadForm | None = None,
+def issued_detail(request: AuthenticatedHttpRequest, pk: int, *, upload_form: SignedUploadForm | None = None,
                   status: int = 200) -> HttpResponse:
-    report = issuing.issued_report_get(request.user, pk)  # type: ignore[arg-type]
+    report = issuing.issued_report_get(request.user, pk)
     return render(request, "reports/issued_detail.html", {
         "report": report, "figures": _issued_rows(report), "drift": _drift_rows(report),
         "may_sign": issuing.may_sign(request.user, report), "upload_form": upload_form or SignedUploadForm(),
@@ -101,12 +102,12 @@ def _drift_rows(report: IssuedReport) -> list[dict[str, Any]] | None:
 
 
 @login_required
-def issued_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def issued_file(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     from django.http import Http404
 
     if kind not in FILES:
         raise Http404(_("Không có loại tệp này."))
-    report = issuing.issued_report_get(request.user, pk, with_documents=True)  # type: ignore[arg-type]
+    report = issuing.issued_report_get(request.user, pk, with_documents=True)
     field, content_type, ext = FILES[kind]
     content = getattr(report, field)
     if not content:
@@ -120,10 +121,10 @@ def issued_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    report = issuing.issued_report_get(request.user, pk, with_documents=True)  # type: ignore[arg-type]
+def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = issuing.issued_report_get(request.user, pk, with_documents=True)
     try:
-        issuing.issued_report_sign(actor=request.user, report=report)  # type: ignore[arg-type]
+        issuing.issued_report_sign(actor=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return issued_detail(request, pk, status=400)
@@ -135,13 +136,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def upload_signed(request: HttpRequest, pk: int) -> HttpResponse:
-    report = issuing.issued_report_get(request.user, pk, with_documents=True)  # type: ignore[arg-type]
+def upload_signed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = issuing.issued_report_get(request.user, pk, with_documents=True)
     form = SignedUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return issued_detail(request, pk, upload_form=form, status=400)
     try:
-        issuing.issued_report_attach_signed(actor=request.user, report=report,  # type: ignore[arg-type]
+        issuing.issued_report_attach_signed(actor=request.user, report=report,
                                             content=form.cleaned_data["signed_pdf"].read())
     except ValidationError as exc:
         form.add_error("signed_pdf", exc.messages)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import PROVINCE_WIDE, is_active_member, require, visible_commune_ids
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.services import attribute
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.engine import Area, Figures, ReportRequestError, compute, resolve_area
@@ -141,7 +142,7 @@ def issued_report_issue(*, actor: User, number: str, issued_on: dt.date, signer_
         area_name=area.label, area_unit=area.unit, boundary_date=area.boundary_date, figures=figures.as_json(),
         pdf=pdf, pdf_sha256=sha256(pdf), docx=docx, docx_sha256=sha256(docx), issued_by=actor)
     report.full_clean()
-    report._history_user = actor  # type: ignore[attr-defined]
+    attribute(report, actor)
     try:
         with transaction.atomic():
             report.save()
@@ -202,7 +203,7 @@ def _attach(actor: User, report: IssuedReport, signed: bytes, info: signing.Sign
         report.signed_pdf, report.signed_pdf_sha256, report.signature_source = signed, digest, source
         report.signature_signer, report.signature_signed_at = info.signer[:300], info.signed_at
         report.signature_trusted, report.signed_recorded_by = info.trusted, actor
-        report._history_user = actor  # type: ignore[attr-defined]
+        attribute(report, actor)
         report.save(update_fields=["signed_pdf", "signed_pdf_sha256", "signature_source", "signature_signer",
                                    "signature_signed_at", "signature_trusted", "signed_recorded_by"])
     return report

@@ -164,7 +164,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style(),
                                    new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=box))
     out = pdf_signer.sign_pdf(writer)
-    return out.getvalue()  # type: ignore[union-attr]
+    return out.getvalue()
 
 
 def _stamp_style() -> Any:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.forms import group_thousands
 from khuyencong.core.permissions import require_check
@@ -37,13 +38,13 @@ CONTENT_TYPES = {
 }
 
 
-def _figures(request: HttpRequest, form: ReportForm) -> tuple[Figures | None, int]:
+def _figures(request: AuthenticatedHttpRequest, form: ReportForm) -> tuple[Figures | None, int]:
     """Compute the requested figures, or put the reason on the form: (None, 400 or 403)."""
     data = form.cleaned_data
     area_code = data["area"] or _default_area(request)
     try:
         area = resolve_area(area_code, data["boundary_date"])
-        require_report_access(request.user, area)  # type: ignore[arg-type]
+        require_report_access(request.user, area)
         return compute(Period(data["date_from"], data["date_to"]), area), 200
     except ReportRequestError as exc:
         form.add_error("area" if exc.field == "area" else "boundary_date", str(exc))
@@ -53,11 +54,11 @@ def _figures(request: HttpRequest, form: ReportForm) -> tuple[Figures | None, in
         return None, 403
 
 
-def _default_area(request: HttpRequest) -> str | None:
+def _default_area(request: AuthenticatedHttpRequest) -> str | None:
     """Commune officers default to their (first) commune; province staff to the whole data set."""
     user = request.user
     if getattr(user, "role", "") == Role.COMMUNE_OFFICER:
-        first = user.communes.order_by("code").first()  # type: ignore[union-attr]
+        first = user.communes.order_by("code").first()
         return first.code if first else None
     return None
 
@@ -74,7 +75,7 @@ def _preset_links(request: HttpRequest) -> list[dict[str, str]]:
 
 @login_required
 @require_check("reports.view")
-def period_report(request: HttpRequest) -> HttpResponse:
+def period_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None, default_area=_default_area(request))
     figures, status = _figures(request, form) if request.GET and form.is_valid() else (None, 200)
     if figures is not None and request.GET.get("format") in CONTENT_TYPES:
@@ -102,7 +103,7 @@ DEFAULT_DASHBOARD_PERIOD = {"date_from": "2014-01-01", "date_to": "2020-12-31"} 
 
 @login_required
 @require_check("reports.view")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Trends by year, sector and area for the chosen period and area; each chart downloadable, bars drilled.
 
     The page itself carries the numbers (tables with drill links); each chart's picture is its own
@@ -166,7 +167,7 @@ def drill_url(code: str, period: Period, area: Area) -> str:
 
 
 @login_required
-def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+def drilldown(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The records behind one figure, area-scoped like the report, personal data masked."""
     if code not in BY_CODE:
         raise Http404(_("Không có chỉ tiêu mã này."))
@@ -176,7 +177,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     data = form.cleaned_data
     try:
         area = resolve_area(data["area"] or _default_area(request), data["boundary_date"])
-        require_report_access(request.user, area)  # type: ignore[arg-type]
+        require_report_access(request.user, area)
     except ReportRequestError as exc:
         form.add_error(None, str(exc))
         return render(request, "reports/drilldown.html", {"form": form, "indicator": BY_CODE[code]}, status=400)

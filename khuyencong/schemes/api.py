@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param, year_param
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.core.streaming import ExportableListMixin
@@ -218,19 +219,21 @@ class ProgrammeViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Programmes (national or local, by phase)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "chuong-trinh"
     serializer_class = ProgrammeSerializer
 
     def get_queryset(self) -> QuerySet[Programme]:
-        return selectors.programmes_for(self.request.user)  # type: ignore[arg-type]
+        return selectors.programmes_for(self.request.user)
 
     def get_object(self) -> Programme:
-        return selectors.programme_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.programme_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ProgrammeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        programme = services.programme_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        programme = services.programme_create(actor=self.request.user, data=payload.validated_data)
         return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -238,7 +241,7 @@ class ProgrammeViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
         payload = ProgrammeUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
         version = _version(payload)
-        programme = services.programme_update(actor=request.user, programme=programme,  # type: ignore[arg-type]
+        programme = services.programme_update(actor=self.request.user, programme=programme,
                                               data=payload.validated_data, expected_version=version)
         return Response(ProgrammeSerializer(programme).data)
 
@@ -254,19 +257,21 @@ class PlanViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Annual plans with their approved totals."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "ke-hoach-nam"
     serializer_class = PlanOutputSerializer
 
     def get_queryset(self) -> QuerySet[AnnualPlan]:
-        return selectors.plans_for(self.request.user).order_by("-year", "funding_source")  # type: ignore[arg-type]
+        return selectors.plans_for(self.request.user).order_by("-year", "funding_source")
 
     def get_object(self) -> AnnualPlan:
-        return selectors.plan_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.plan_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = PlanInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        plan = services.plan_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        plan = services.plan_create(actor=self.request.user, data=payload.validated_data)
         return Response(PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -274,7 +279,7 @@ class PlanViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         payload = PlanUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
         version = _version(payload)
-        plan = services.plan_update(actor=request.user, plan=plan, data=payload.validated_data,  # type: ignore[arg-type]
+        plan = services.plan_update(actor=self.request.user, plan=plan, data=payload.validated_data,
                                     expected_version=version)
         return Response(PlanOutputSerializer(plan).data)
 
@@ -298,6 +303,8 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
                     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "de-an"
     serializer_class = SchemeOutputSerializer
 
@@ -310,23 +317,23 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
                                 funding_source=choice_param(params, "funding_source", FundingSource.values),
                                 status=choice_param(params, "status", SchemeStatus.values),
                                 unit=params.get("unit", ""), q=params.get("q", ""))
-        items = selectors.scheme_list(self.request.user, filters)  # type: ignore[arg-type]
+        items = selectors.scheme_list(self.request.user, filters)
         if filters.errors:
             raise DRFValidationError(filters.errors)
         return items.prefetch_related("events__actor") if self.action == "retrieve" else items
 
     def get_object(self) -> Scheme:
-        return selectors.scheme_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.scheme_get(self.request.user, self.kwargs["pk"])
 
     def _fresh(self, scheme: Scheme) -> Scheme:
-        return selectors.scheme_get(self.request.user, scheme.pk)  # type: ignore[arg-type]
+        return selectors.scheme_get(self.request.user, scheme.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(may_start_proposal(request.user))  # type: ignore[arg-type]
+        require(may_start_proposal(self.request.user))
         payload = SchemeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data, people = payload.to_service(request.user)
-        scheme = services.scheme_create(actor=request.user, data=data, beneficiaries=people or [])  # type: ignore[arg-type]
+        data, people = payload.to_service(self.request.user)
+        scheme = services.scheme_create(actor=self.request.user, data=data, beneficiaries=people or [])
         return Response(SchemeOutputSerializer(self._fresh(scheme)).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -335,8 +342,8 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
         payload.is_valid(raise_exception=True)
         if "version" not in payload.validated_data:
             raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
-        data, people = payload.to_service(request.user)
-        scheme = services.scheme_update(actor=request.user, scheme=scheme, data=data, beneficiaries=people,  # type: ignore[arg-type]
+        data, people = payload.to_service(self.request.user)
+        scheme = services.scheme_update(actor=self.request.user, scheme=scheme, data=data, beneficiaries=people,
                                         expected_version=payload.validated_data["version"])
         return Response(SchemeOutputSerializer(self._fresh(scheme)).data)
 
@@ -349,10 +356,10 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if data["target"] == SchemeStatus.AMENDED:
-            services.scheme_amend(actor=request.user, scheme=scheme, changes=payload.fields_for_service(),  # type: ignore[arg-type]
+            services.scheme_amend(actor=self.request.user, scheme=scheme, changes=payload.fields_for_service(),
                                   reason=data.get("reason", ""), expected_version=data["version"])
         else:
-            services.scheme_transition(actor=request.user, scheme=scheme, target=data["target"],  # type: ignore[arg-type]
+            services.scheme_transition(actor=self.request.user, scheme=scheme, target=data["target"],
                                        fields=payload.fields_for_service(), note=data["note"],
                                        expected_version=data["version"])
         return Response(SchemeOutputSerializer(self._fresh(scheme)).data)
@@ -366,7 +373,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
             return Response(DisbursementSerializer(selectors.scheme_disbursements(scheme), many=True).data)
         payload = DisbursementInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        made = services.disbursement_create(actor=request.user, scheme=scheme, **payload.validated_data)  # type: ignore[arg-type]
+        made = services.disbursement_create(actor=self.request.user, scheme=scheme, **payload.validated_data)
         return Response(DisbursementSerializer(made).data, status=status.HTTP_201_CREATED)
 
 

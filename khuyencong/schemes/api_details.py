@@ -10,13 +10,14 @@ from typing import Any
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import (
@@ -131,10 +132,10 @@ _ITEMS: dict[str, tuple[type[serializers.Serializer], type[serializers.ModelSeri
 }
 
 
-class SchemeDetailsMixin:
+class SchemeDetailsMixin(viewsets.GenericViewSet):
     """Actions mixed into the scheme viewset (``get_object`` is its scoped selector)."""
 
-    get_object: Any
+    request: AuthenticatedRequest  # mixed into viewsets behind IsAuthenticated
 
     @extend_schema(methods=["get"], responses={200: DemonstrationOutputSerializer})
     @extend_schema(methods=["put"], request=DemonstrationInputSerializer,
@@ -153,14 +154,14 @@ class SchemeDetailsMixin:
         version = data.pop("version", None)
         if current is not None and version is None:
             raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
-        data["host_establishment"] = _establishment(request.user, data["host_establishment"], "host_establishment")
+        data["host_establishment"] = _establishment(self.request.user, data["host_establishment"], "host_establishment")
         ids = data.pop("adopter_ids", None)
         adopters = None
         if ids is not None:
-            adopters = list(establishments_for(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
+            adopters = list(establishments_for(self.request.user).filter(pk__in=ids))
             if len(adopters) != len(set(ids)):
                 raise DRFValidationError({"adopter_ids": [OUT_OF_SCOPE]})
-        model = services.demonstration_save(actor=request.user, scheme=scheme, data=data, adopters=adopters,  # type: ignore[arg-type]
+        model = services.demonstration_save(actor=self.request.user, scheme=scheme, data=data, adopters=adopters,
                                             expected_version=version)
         return Response(DemonstrationOutputSerializer(model).data)
 
@@ -173,15 +174,15 @@ class SchemeDetailsMixin:
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if "establishment" in data:
-            data["establishment"] = _establishment(request.user, data["establishment"], "establishment")
-        made = add(actor=request.user, scheme=scheme, data=data)
+            data["establishment"] = _establishment(self.request.user, data["establishment"], "establishment")
+        made = add(actor=self.request.user, scheme=scheme, data=data)
         return Response(outbound(made).data, status=status.HTTP_201_CREATED)
 
     def _remove(self, request: Request, kind: str, item_pk: str) -> Response:
         scheme = self.get_object()
         if not item_pk.isdigit():
             raise Http404
-        services.detail_item_remove(actor=request.user, scheme=scheme, kind=kind, item_id=int(item_pk))  # type: ignore[arg-type]
+        services.detail_item_remove(actor=self.request.user, scheme=scheme, kind=kind, item_id=int(item_pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["get"], responses=MachineryItemSerializer(many=True))
@@ -230,7 +231,7 @@ class SchemeDetailsMixin:
             return Response(AttachmentSerializer(selectors.scheme_attachments(scheme), many=True).data)
         payload = AttachmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        made = services.attachment_add(actor=request.user, scheme=scheme, kind=payload.validated_data["kind"],  # type: ignore[arg-type]
+        made = services.attachment_add(actor=self.request.user, scheme=scheme, kind=payload.validated_data["kind"],
                                        upload=payload.validated_data["file"])
         return Response(AttachmentSerializer(made).data, status=status.HTTP_201_CREATED)
 
@@ -240,7 +241,7 @@ class SchemeDetailsMixin:
     def attachment(self, request: Request, pk: str | None = None, attachment_pk: str = "") -> FileResponse:
         """Download one document; 404 unless it belongs to this scheme and the caller may see the scheme."""
         scheme = self.get_object()
-        found = selectors.attachment_get(request.user, attachment_pk)  # type: ignore[arg-type]
+        found = selectors.attachment_get(self.request.user, attachment_pk)
         if found.scheme_id != scheme.pk:
             raise Http404
         try:

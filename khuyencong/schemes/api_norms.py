@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.schemes import selectors, services
@@ -72,6 +73,8 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Support norms per activity type, funding source and beneficiary type, with validity and legal basis."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "dinh-muc-ho-tro"
     serializer_class = NormOutputSerializer
 
@@ -83,12 +86,12 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
                 day = serializers.DateField().run_validation(params["valid_on"])
             except DRFValidationError:
                 raise DRFValidationError({"valid_on": ["Ngày phải có dạng YYYY-MM-DD."]}) from None
-        return selectors.norms_for(self.request.user, activity_code=params.get("activity_type", ""),  # type: ignore[arg-type]
+        return selectors.norms_for(self.request.user, activity_code=params.get("activity_type", ""),
                                    funding_source=choice_param(params, "funding_source", FundingSource.values),
                                    valid_on=day)
 
     def get_object(self) -> SupportNorm:
-        return selectors.norm_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.norm_get(self.request.user, self.kwargs["pk"])
 
     def _out(self, norm: SupportNorm) -> dict[str, Any]:
         return NormOutputSerializer(self.get_queryset().get(pk=norm.pk)).data
@@ -96,7 +99,7 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = NormInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        norm = services.support_norm_create(actor=request.user, data=payload.validated_data)  # type: ignore[arg-type]
+        norm = services.support_norm_create(actor=self.request.user, data=payload.validated_data)
         return Response(self._out(norm), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -109,11 +112,11 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
         version = data.pop("version")
         effective_from = data.pop("effective_from", None)
         if effective_from is None:
-            norm = services.support_norm_update(actor=request.user, norm=norm, data=data,  # type: ignore[arg-type]
+            norm = services.support_norm_update(actor=self.request.user, norm=norm, data=data,
                                                 expected_version=version)
             return Response(self._out(norm))
         if "valid_from" in data:
             raise DRFValidationError({"valid_from": ["Khi tạo phiên bản mới, hãy dùng effective_from."]})
-        successor = services.support_norm_revise(actor=request.user, norm=norm, data=data,  # type: ignore[arg-type]
+        successor = services.support_norm_revise(actor=self.request.user, norm=norm, data=data,
                                                  effective_from=effective_from, expected_version=version)
         return Response(self._out(successor), status=status.HTTP_201_CREATED)

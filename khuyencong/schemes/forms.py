@@ -55,7 +55,7 @@ class FilterForm(forms.Form):
 
 
 class EstablishmentChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Establishment) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Establishment) -> str:
         return f"{obj.name} ({obj.commune.name})"
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
@@ -90,7 +91,7 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_check("schemes.list")
 @refuses_bad_listing
-def scheme_list(request: HttpRequest) -> HttpResponse:
+def scheme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     filters = SchemeFilters(**{k: v for k, v in values.items() if v not in (None, "")})
@@ -144,7 +145,7 @@ def _detail(request: HttpRequest, scheme: Scheme, *, status: int = 200, **forms:
 
 @login_required
 @require_GET
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.scheme_get(_user(request), pk))
 
 
@@ -159,7 +160,7 @@ def _save(request: HttpRequest, form: SchemeForm, scheme: Scheme | None) -> Sche
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scheme_create(request: HttpRequest) -> HttpResponse:
+def scheme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_start_proposal(_user(request)):
         raise PermissionDenied
     form = SchemeForm(request.POST or None, user=_user(request))
@@ -172,7 +173,7 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(_user(request), pk)
     if not may_edit(_user(request), scheme):
         raise PermissionDenied
@@ -193,7 +194,7 @@ def _posted(request: HttpRequest, pk: int, check: Any) -> Scheme:
 
 @login_required
 @require_POST
-def scheme_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     form = TransitionForm(request.POST, request.FILES, scheme=scheme)
     if form.is_valid() and run_on_form(form, lambda: services.scheme_transition_with_document(
@@ -208,7 +209,7 @@ def scheme_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scheme_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_disburse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     form = DisbursementForm(request.POST)
     if form.is_valid() and run_on_form(form, lambda: services.disbursement_create(actor=_user(request), scheme=scheme,
@@ -220,7 +221,7 @@ def scheme_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scheme_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, may_edit)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid() and run_on_form(form, lambda: services.attachment_add(
@@ -232,7 +233,7 @@ def scheme_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Serve a document only to users who may see its scheme; the stored name is never client-chosen."""
     attachment = selectors.attachment_get(_user(request), pk)
     try:
@@ -244,7 +245,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scheme_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, lambda u, s: may_drive(u))
     initial = {k: getattr(scheme, k) for k in AmendmentForm.base_fields if hasattr(scheme, k)}
     form = AmendmentForm(request.POST or None, initial={**initial, "version": scheme.version})
@@ -259,7 +260,7 @@ def scheme_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_view(_user(request)):
         raise PermissionDenied
     plans = selectors.plans_with_committed(_user(request))
@@ -273,7 +274,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(_user(request), pk)
     return render(request, "schemes/plan_detail.html", {
         "plan": plan, "schemes": selectors.plan_schemes(_user(request), plan),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_details import KIND_FORMS, DemonstrationForm
@@ -26,7 +27,7 @@ ADD = {
 
 @login_required
 @require_POST
-def demonstration_save(request: HttpRequest, pk: int) -> HttpResponse:
+def demonstration_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scheme = _posted(request, pk, may_edit)
     user = _user(request)
     current = DemonstrationModel.objects.filter(scheme=scheme).first()
@@ -41,7 +42,7 @@ def demonstration_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in KIND_FORMS:
         raise Http404
     scheme = _posted(request, pk, may_edit)
@@ -55,7 +56,7 @@ def item_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_remove(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+def item_remove(request: AuthenticatedHttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     if kind not in KIND_FORMS:
         raise Http404
     scheme = _posted(request, pk, may_edit)

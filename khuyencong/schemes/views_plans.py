@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
@@ -38,7 +39,7 @@ def _status(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
-def norm_list(request: HttpRequest) -> HttpResponse:
+def norm_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Norms with validity and legal basis; filters by activity type, funding source and a date."""
     user = _user(request)
     if not may_view(user):
@@ -61,7 +62,7 @@ def norm_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def norm_create(request: HttpRequest) -> HttpResponse:
+def norm_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_edit_norms(user):
         raise PermissionDenied
@@ -76,7 +77,7 @@ def norm_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def norm_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def norm_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit = a new version from a date (default) or a correction in place; never a silent overwrite."""
     user = _user(request)
     norm = selectors.norm_get(user, pk)
@@ -119,7 +120,7 @@ def _driver(request: HttpRequest) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _driver(request)
     form = ProgrammeForm(request.POST or None)
     return _record_page(request, form, lambda: services.programme_create(actor=user, data=form.service_data()),
@@ -128,7 +129,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(_user(request), pk)
     user = _driver(request)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -139,7 +140,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _driver(request)
     form = PlanForm(request.POST or None)
     return _record_page(request, form, lambda: services.plan_create(actor=user, data=form.service_data()),
@@ -148,7 +149,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(_user(request), pk)
     user = _driver(request)
     form = PlanForm(request.POST or None, instance=plan)

@@ -73,7 +73,7 @@ def personas(db, est_a) -> dict[str, User]:
 
 
 @pytest.fixture(autouse=True)
-def _force_login_includes_second_factor(monkeypatch):  # type: ignore[no-untyped-def]
+def _force_login_includes_second_factor(monkeypatch):
     """``force_login`` stands for a completed sign-in, second factor included, for users who need one.
 
     The two-factor flow itself is tested through the real login pages (accounts/tests/test_two_factor.py).
@@ -86,7 +86,7 @@ def _force_login_includes_second_factor(monkeypatch):  # type: ignore[no-untyped
 
     original = Client.force_login
 
-    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+    def force_login(self, user, backend=None):
         original(self, user, backend)
         if requires_two_factor(user):
             device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
@@ -98,7 +98,7 @@ def _force_login_includes_second_factor(monkeypatch):  # type: ignore[no-untyped
 
 
 @pytest.fixture(autouse=True)
-def _frozen_today():  # type: ignore[no-untyped-def]
+def _frozen_today():
     """Time stands still on TODAY so validity dates and "current" units are reproducible."""
     import time_machine
 

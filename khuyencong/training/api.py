@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import year_param
 from khuyencong.core.streaming import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
@@ -176,6 +177,8 @@ def _require_version(payload: serializers.Serializer) -> int:
 class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Courses visible to the caller (scoped by the organising unit)."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "lop-dao-tao"
     export_actions = ("participants",)
     serializer_class = CourseOutputSerializer
@@ -185,15 +188,15 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         params = self.request.query_params
         filters = CourseFilters(q=params.get("q", ""), course_type=params.get("course_type", ""),
                                 year=year_param(params))
-        return selectors.course_list(self.request.user, filters)  # type: ignore[arg-type]
+        return selectors.course_list(self.request.user, filters)
 
     def get_object(self) -> Course:
-        return selectors.course_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.course_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = CourseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        course = services.course_create(actor=request.user, data=payload.to_service_data())  # type: ignore[arg-type]
+        course = services.course_create(actor=self.request.user, data=payload.to_service_data())
         return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -201,7 +204,7 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         payload = CourseInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         version = _require_version(payload)
-        course = services.course_update(actor=request.user, course=course, data=payload.to_service_data(),  # type: ignore[arg-type]
+        course = services.course_update(actor=self.request.user, course=course, data=payload.to_service_data(),
                                         expected_version=version)
         return Response(self.get_serializer(course).data)
 
@@ -221,11 +224,11 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if data.get("national_ids"):
-            created = services.participants_enrol_by_ids(actor=request.user, course=course,  # type: ignore[arg-type]
+            created = services.participants_enrol_by_ids(actor=self.request.user, course=course,
                                                          text=data["national_ids"])
         elif data.get("person_id"):
-            person = selectors.person_get(request.user, data["person_id"])  # type: ignore[arg-type]
-            created = [services.participant_enrol(actor=request.user, course=course, person=person)]  # type: ignore[arg-type]
+            person = selectors.person_get(self.request.user, data["person_id"])
+            created = [services.participant_enrol(actor=self.request.user, course=course, person=person)]
         else:
             raise ValidationError({"person_id": ["Cần person_id hoặc national_ids."]})
         return Response(ParticipantSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
@@ -315,21 +318,23 @@ class MergeInputSerializer(serializers.Serializer):
 class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "hoc-vien"
     serializer_class = PersonOutputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Person]:
         q = self.request.query_params.get("q", "")
-        return services.person_search(actor=self.request.user, q=q)  # type: ignore[arg-type]
+        return services.person_search(actor=self.request.user, q=q)
 
     def get_object(self) -> Person:
-        return selectors.person_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.person_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = PersonInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        person = services.person_create(actor=request.user, data=payload.to_service_data(),  # type: ignore[arg-type]
+        person = services.person_create(actor=self.request.user, data=payload.to_service_data(),
                                         confirm_distinct=payload.validated_data["confirm_distinct"])
         return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
 
@@ -337,7 +342,7 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         person = self.get_object()
         payload = PersonInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        person = services.person_update(actor=request.user, person=person, data=payload.to_service_data(),  # type: ignore[arg-type]
+        person = services.person_update(actor=self.request.user, person=person, data=payload.to_service_data(),
                                         expected_version=_require_version(payload),
                                         correction=payload.validated_data.get("correction", False))
         return Response(self.get_serializer(person).data)
@@ -347,21 +352,21 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def unmask(self, request: Request, pk: str | None = None) -> Response:
         """The full ID number; the access is logged. 403 for roles without the right."""
-        full = services.person_unmask_id(actor=request.user, person=self.get_object())  # type: ignore[arg-type]
+        full = services.person_unmask_id(actor=self.request.user, person=self.get_object())
         return Response({"national_id": full})
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def export(self, request: Request, pk: str | None = None) -> Response:
         """Data-subject access request: everything held about this person."""
-        return Response(services.person_export(actor=request.user, person=self.get_object()))  # type: ignore[arg-type]
+        return Response(services.person_export(actor=self.request.user, person=self.get_object()))
 
     @extend_schema(request=RestrictInputSerializer, responses={200: PersonOutputSerializer})
     @action(detail=True, methods=["post"])
     def restrict(self, request: Request, pk: str | None = None) -> Response:
         payload = RestrictInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        person = services.person_restrict(actor=request.user, person=self.get_object(),  # type: ignore[arg-type]
+        person = services.person_restrict(actor=self.request.user, person=self.get_object(),
                                           restricted=payload.validated_data["restricted"],
                                           note=payload.validated_data.get("note", ""))
         return Response(self.get_serializer(person).data)
@@ -372,7 +377,7 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         """Record the legal basis or consent for one purpose."""
         payload = ConsentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        consent = services.consent_record(actor=request.user, person=self.get_object(),  # type: ignore[arg-type]
+        consent = services.consent_record(actor=self.request.user, person=self.get_object(),
                                           data=payload.validated_data)
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -383,8 +388,8 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
         payload = MergeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         keep = self.get_object()
-        other = selectors.person_get(request.user, payload.validated_data["merge_id"])  # type: ignore[arg-type]
-        person = services.person_merge(actor=request.user, keep=keep, merge=other)  # type: ignore[arg-type]
+        other = selectors.person_get(self.request.user, payload.validated_data["merge_id"])
+        person = services.person_merge(actor=self.request.user, keep=keep, merge=other)
         return Response(self.get_serializer(person).data)
 
 
@@ -413,6 +418,8 @@ class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Re
                            viewsets.GenericViewSet):
     """The list is the follow-ups-due list of the caller's area; actions change a participation."""
 
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
+
     export_filename = "luot-hoc-vien"
     serializer_class = ParticipantSerializer
 
@@ -422,24 +429,24 @@ class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Re
     def get_queryset(self) -> QuerySet[Participation]:
         horizon = self.request.query_params.get("horizon_days", "0")
         days = min(int(horizon), 90) if horizon.isdigit() else 0
-        return selectors.follow_ups_due(self.request.user, horizon_days=days)  # type: ignore[arg-type]
+        return selectors.follow_ups_due(self.request.user, horizon_days=days)
 
     def get_object(self) -> Participation:
-        return selectors.participation_get(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.participation_get(self.request.user, self.kwargs["pk"])
 
     @extend_schema(request=CompleteInputSerializer, responses={200: ParticipantSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         payload = CompleteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        done = services.participant_complete(actor=request.user, participation=self.get_object(),  # type: ignore[arg-type]
+        done = services.participant_complete(actor=self.request.user, participation=self.get_object(),
                                              certificate_no=payload.validated_data.get("certificate_no", ""))
         return Response(ParticipantSerializer(done).data)
 
     @extend_schema(request=None, responses={200: ParticipantSerializer})
     @action(detail=True, methods=["post"])
     def drop(self, request: Request, pk: str | None = None) -> Response:
-        dropped = services.participant_drop(actor=request.user, participation=self.get_object())  # type: ignore[arg-type]
+        dropped = services.participant_drop(actor=self.request.user, participation=self.get_object())
         return Response(ParticipantSerializer(dropped).data)
 
     @extend_schema(request=FollowUpInputSerializer, responses={201: FollowUpOutputSerializer})
@@ -447,7 +454,7 @@ class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Re
     def followups(self, request: Request, pk: str | None = None) -> Response:
         payload = FollowUpInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        follow_up = services.follow_up_record(actor=request.user, participation=self.get_object(),  # type: ignore[arg-type]
+        follow_up = services.follow_up_record(actor=self.request.user, participation=self.get_object(),
                                               data=payload.validated_data)
         return Response(FollowUpOutputSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
@@ -460,6 +467,8 @@ class CourseTypeSerializer(serializers.ModelSerializer):
 
 class CourseTypeViewSet(ExportableListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The course-type code list (every version)."""
+
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "loai-lop"
     serializer_class = CourseTypeSerializer

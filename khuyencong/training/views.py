@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
@@ -90,11 +91,11 @@ def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
 @login_required
 @require_check("training.list")
 @refuses_bad_listing
-def course_list(request: HttpRequest) -> HttpResponse:
+def course_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     filters = CourseFilters(**form.cleaned_data) if form.is_valid() else CourseFilters()
     listing = Listing.from_request(request, COURSE_TABLE)
-    items = listing.order(selectors.course_list(request.user, filters))  # type: ignore[arg-type]
+    items = listing.order(selectors.course_list(request.user, filters))
     if response := export_list(request, items, course_columns(), filename="lop-dao-tao", sheet_name=_("Lớp đào tạo"),
                                filters=form):
         return response
@@ -104,19 +105,19 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "export": export_links(request)}, status=filter_status(form))
 
 
-def searched_persons(request: HttpRequest, q: str) -> Any:
+def searched_persons(request: AuthenticatedHttpRequest, q: str) -> Any:
     """The enrolment box's search (``services.person_search``): a refused or rate-limited ID search
     shows its message above the page and finds nobody."""
     try:
-        return services.person_search(actor=request.user, q=q)  # type: ignore[arg-type]
+        return services.person_search(actor=request.user, q=q)
     except (PermissionDeniedError, RateLimitedError) as exc:
         messages.error(request, str(exc))
         return []
 
 
-def _detail_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
     user = request.user
-    can_edit = policy.may_edit_course(user, course)  # type: ignore[arg-type]
+    can_edit = policy.may_edit_course(user, course)
     q = request.GET.get("q", "").strip()
     found = searched_persons(request, q)[:20] if q and can_edit else []
     participants = list(selectors.course_participants(course))
@@ -142,8 +143,8 @@ def participant_columns() -> list[ExportColumn]:
 
 
 @login_required
-def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get(request.user, pk)
     if response := export_list(request, selectors.course_participants(course), participant_columns(),
                                filename=f"hoc-vien-lop-{course.pk}", sheet_name=_("Học viên")):
         return response
@@ -151,14 +152,14 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                           export=export_links(request)))
 
 
-def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
-    form = CourseForm(request.POST or None, instance=course, user=request.user)  # type: ignore[arg-type]
+def _course_form(request: AuthenticatedHttpRequest, course: Course | None) -> HttpResponse:
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
     if request.method == "POST" and form.is_valid():
         if course is None:
-            saved = run_on_form(form, lambda: services.course_create(actor=request.user, data=form.service_data()))  # type: ignore[arg-type]
+            saved = run_on_form(form, lambda: services.course_create(actor=request.user, data=form.service_data()))
         else:
             saved = run_on_form(form, lambda: services.course_update(
-                actor=request.user, course=course, data=form.service_data(),  # type: ignore[arg-type]
+                actor=request.user, course=course, data=form.service_data(),
                 expected_version=form.cleaned_data.get("version")))
         if saved is not None:
             messages.success(request, _("Đã lưu lớp “%(code)s”.") % {"code": saved.code})
@@ -169,7 +170,7 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_create(request: HttpRequest) -> HttpResponse:
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.may_edit(request.user):
         raise PermissionDenied
     return _course_form(request, None)
@@ -177,21 +178,21 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
-    if not policy.may_edit_course(request.user, course):  # type: ignore[arg-type]
+def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get(request.user, pk)
+    if not policy.may_edit_course(request.user, course):
         raise PermissionDenied
     return _course_form(request, course)
 
 
 @login_required
 @require_POST
-def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def course_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Search-and-add: the person picked from the search results on the course page."""
-    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
-    person = selectors.person_get(request.user, request.POST.get("person"))  # type: ignore[arg-type]
+    course = selectors.course_get(request.user, pk)
+    person = selectors.person_get(request.user, request.POST.get("person"))
     form = _error_sink()
-    if run_on_form(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):  # type: ignore[arg-type]
+    if run_on_form(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):
         messages.success(request, _("Đã ghi danh “%(name)s”.") % {"name": person.full_name})
         return redirect("training:course_detail", pk=course.pk)
     for error in form.errors.values():
@@ -201,13 +202,13 @@ def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
+def course_enrol_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Paste a list of ID numbers; all are enrolled or, if any line is wrong, none."""
-    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
+    course = selectors.course_get(request.user, pk)
     form = EnrolListForm(request.POST)
     if form.is_valid():
         created = run_on_form(form, lambda: services.participants_enrol_by_ids(
-            actor=request.user, course=course, text=form.cleaned_data["national_ids"],  # type: ignore[arg-type]
+            actor=request.user, course=course, text=form.cleaned_data["national_ids"],
             expected_version=form.cleaned_data["version"]))
         if created is not None:
             messages.success(request, _("Đã ghi danh %(n)d học viên.") % {"n": len(created)})
@@ -215,21 +216,21 @@ def course_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/course_detail.html", _detail_context(request, course, list_form=form), status=400)
 
 
-def _transition(request: HttpRequest, pk: int, call: Callable[..., Any], **kwargs: Any) -> HttpResponse:
-    participation = selectors.participation_get(request.user, pk)  # type: ignore[arg-type]
+def _transition(request: AuthenticatedHttpRequest, pk: int, call: Callable[..., Any], **kwargs: Any) -> HttpResponse:
+    participation = selectors.participation_get(request.user, pk)
     form = _error_sink()
     if run_on_form(form, lambda: call(actor=request.user, participation=participation, **kwargs)):
         messages.success(request, _("Đã cập nhật trạng thái của “%(name)s”.") % {"name": participation.person})
         return redirect("training:course_detail", pk=participation.course_id)
     for error in form.errors.values():
         messages.error(request, " ".join(str(e) for e in error))
-    course = selectors.course_get(request.user, participation.course_id)  # type: ignore[arg-type]
+    course = selectors.course_get(request.user, participation.course_id)
     return render(request, "training/course_detail.html", _detail_context(request, course), status=400)
 
 
 @login_required
 @require_POST
-def participation_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def participation_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CompleteForm(request.POST)
     certificate = form.cleaned_data["certificate_no"] if form.is_valid() else ""
     return _transition(request, pk, services.participant_complete, certificate_no=certificate)
@@ -237,20 +238,20 @@ def participation_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participation_drop(request: HttpRequest, pk: int) -> HttpResponse:
+def participation_drop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.participant_drop, note=request.POST.get("note", ""))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    participation = selectors.participation_get(request.user, pk)  # type: ignore[arg-type]
-    if not policy.may_edit_person(request.user, participation.person):  # type: ignore[arg-type]
+def follow_up_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get(request.user, pk)
+    if not policy.may_edit_person(request.user, participation.person):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = run_on_form(form, lambda: services.follow_up_record(
-            actor=request.user, participation=participation, data=form.service_data()))  # type: ignore[arg-type]
+            actor=request.user, participation=participation, data=form.service_data()))
         if saved is not None:
             messages.success(request, _("Đã ghi nhận kết quả theo dõi."))
             return redirect("training:person_detail", pk=participation.person_id)
@@ -260,12 +261,12 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def follow_ups_due(request: HttpRequest) -> HttpResponse:
+def follow_ups_due(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         horizon = max(0, min(int(request.GET.get("trong", "0")), 90))
     except ValueError:
         horizon = 0
-    items = selectors.follow_ups_due(request.user, horizon_days=horizon)  # type: ignore[arg-type]
+    items = selectors.follow_ups_due(request.user, horizon_days=horizon)
     if response := export_list(request, items, follow_up_columns(), filename="theo-doi-den-han",
                                sheet_name=_("Theo dõi đến hạn")):
         return response

@@ -9,11 +9,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import EnrolPickForm, FollowUpForm
@@ -43,22 +44,22 @@ def settle_rows(post: QueryDict) -> list[SettleRow] | None:
     return rows
 
 
-def _editable_course(request: HttpRequest, pk: int) -> Course:
-    course = selectors.course_get(request.user, pk)  # type: ignore[arg-type]
-    if not policy.may_edit_course(request.user, course):  # type: ignore[arg-type]
+def _editable_course(request: AuthenticatedHttpRequest, pk: int) -> Course:
+    course = selectors.course_get(request.user, pk)
+    if not policy.may_edit_course(request.user, course):
         raise PermissionDenied
     return course
 
 
 @login_required
 @require_POST
-def course_enrol_picked(request: HttpRequest, pk: int) -> HttpResponse:
+def course_enrol_picked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enrol the people picked with the person picker; all of them or, if any is refused, none."""
     course = _editable_course(request, pk)
-    form = EnrolPickForm(request.POST, user=request.user)  # type: ignore[arg-type]
+    form = EnrolPickForm(request.POST, user=request.user)
     if form.is_valid():
         created = run_on_form(form, lambda: services.participants_enrol_picked(
-            actor=request.user, course=course, person_ids=form.cleaned_data["people"],  # type: ignore[arg-type]
+            actor=request.user, course=course, person_ids=form.cleaned_data["people"],
             expected_version=form.cleaned_data["version"]))
         if created is not None:
             messages.success(request, _("Đã ghi danh %(n)d học viên.") % {"n": len(created)})
@@ -68,7 +69,7 @@ def course_enrol_picked(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_settle(request: HttpRequest, pk: int) -> HttpResponse:
+def course_settle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark many participants completed or dropped at once; all rows are saved or none."""
     course = _editable_course(request, pk)
     rows = settle_rows(request.POST)
@@ -77,7 +78,7 @@ def course_settle(request: HttpRequest, pk: int) -> HttpResponse:
     if rows is None:
         form.add_error(None, _("Bảng học viên gửi lên không hợp lệ; hãy tải lại trang."))
     elif (saved := run_on_form(form, lambda: services.participations_settle_many(
-            actor=request.user, course=course, rows=rows))) is not None:  # type: ignore[arg-type]
+            actor=request.user, course=course, rows=rows))) is not None:
         messages.success(request, _("Đã cập nhật kết quả của %(n)d học viên.") % {"n": len(saved)})
         return redirect("training:course_detail", pk=course.pk)
     return render(request, "training/course_detail.html", _detail_context(
@@ -136,7 +137,7 @@ def _parse_grid(rows: list[_GridRow], data: QueryDict) -> tuple[list[FollowUpRow
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
+def course_follow_ups(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The follow-up grid: one line per completed trainee; filled lines are recorded together."""
     course = _editable_course(request, pk)
     data = request.POST if request.method == "POST" else None
@@ -148,7 +149,7 @@ def course_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
             form = forms.Form(data={})
             form.is_valid()
             saved = run_on_form(form, lambda: services.followups_record_many(
-                actor=request.user, course=course, rows=parsed))  # type: ignore[arg-type]
+                actor=request.user, course=course, rows=parsed))
             if saved is not None:
                 messages.success(request, _("Đã ghi nhận %(n)d kết quả theo dõi.") % {"n": len(saved)})
                 return redirect("training:course_detail", pk=course.pk)

@@ -145,5 +145,5 @@ def state_of(ctx: ImportContext) -> ImportState:
     state = ctx.__dict__.get("_products_state")
     if state is None:
         state = ctx.__dict__["_products_state"] = ImportState.build(ctx.actor)
-    return state  # type: ignore[no-any-return]
+    return state
 

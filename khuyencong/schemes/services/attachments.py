@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
+from khuyencong.core.services import attribute
 from khuyencong.schemes.models import AttachmentKind, Scheme, SchemeAttachment
 from khuyencong.schemes.policy import may_edit
 
@@ -60,7 +61,7 @@ def attachment_add(*, actor: User, scheme: Scheme, kind: str, upload: UploadedFi
     attachment.file.save(name, upload, save=False)
     try:  # a refused record must not leave an orphan file under MEDIA_ROOT
         attachment.full_clean()
-        attachment._history_user = actor  # type: ignore[attr-defined]
+        attribute(attachment, actor)
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require, visible_commune_ids
 from khuyencong.core import services as core
+from khuyencong.core.services import attribute
 from khuyencong.establishments.models import Establishment
 from khuyencong.schemes.models import (
     CleanerProductionAssessment,
@@ -94,7 +95,7 @@ def demonstration_save(*, actor: User, scheme: Scheme, data: Mapping[str, Any],
             setattr(model, key, value)
         core.save_changes(model, actor=actor, expected_version=expected_version)
     if chosen is not None:
-        model._history_user = actor  # type: ignore[attr-defined]  # m2m history rows name the actor too
+        attribute(model, actor)  # m2m history rows name the actor too
         model.adopters.set(chosen)
     return model
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from khuyencong.accounts.models import User
 from khuyencong.core import services as core
 from khuyencong.core.lifecycle import Lifecycle, Step, note_problem
+from khuyencong.core.services import attribute
 from khuyencong.schemes.models import Scheme, SchemeAmendment, SchemeAttachment, SchemeEvent, SchemeStatus
 from khuyencong.schemes.policy import may_drive
 from khuyencong.schemes.services.common import check_disbursed_within_support, check_norm, check_plan_budget
@@ -186,7 +187,7 @@ def scheme_amend(*, actor: User, scheme: Scheme, changes: Mapping[str, Any], rea
     amendment = SchemeAmendment(scheme=scheme, actor=actor, reason=reason.strip(), decision_no=decision_no,
                                 previous=previous, new=_snapshot(scheme))
     amendment.full_clean()
-    amendment._history_user = actor  # type: ignore[attr-defined]
+    attribute(amendment, actor)
     amendment.save()
     return amendment
 

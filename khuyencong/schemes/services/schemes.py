@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
+from khuyencong.core.services import attribute
 from khuyencong.core.text import normalize
 from khuyencong.establishments.models import Establishment
 from khuyencong.schemes.models import Scheme, SchemeBeneficiary, SchemeStatus
@@ -62,7 +63,7 @@ def _set_beneficiaries(scheme: Scheme, establishments: list[Establishment], acto
     existing = set(SchemeBeneficiary.objects.filter(scheme=scheme).values_list("establishment_id", flat=True))
     for pk in sorted(wanted - existing):
         link = SchemeBeneficiary(scheme=scheme, establishment_id=pk)
-        link._history_user = actor  # type: ignore[attr-defined]
+        attribute(link, actor)
         link.save()
 
 

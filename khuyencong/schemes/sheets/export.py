@@ -113,7 +113,7 @@ def closing(actor: User) -> Rows:
                                          .order_by("at", "pk"), to_attr="cancellations")))
     for s in closed:
         if s.status == S.CANCELLED:
-            events = s.cancellations  # type: ignore[attr-defined]
+            events = s.cancellations
             reason = (events[-1].note if events else "") or NO_REASON
             yield [s.code, S.CANCELLED, None, None, reason]
         else:  # settled, or amended (the transient step of an amendment, settled again)

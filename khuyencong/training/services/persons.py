@@ -14,6 +14,7 @@ from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import review
 from khuyencong.core import services as core
+from khuyencong.core.services import attribute
 from khuyencong.core.text import fold, normalize
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training import policy
@@ -214,7 +215,7 @@ def _move_other_records(actor: User, keep: Person, merge: Person) -> None:
                 raise ValidationError({"merge": _(
                     "Cả hai hồ sơ cùng có trong một “%(what)s”: không thể là một người. Kiểm tra lại trước khi gộp."
                 ) % {"what": relation.related_model._meta.verbose_name}}) from None
-            record._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+            attribute(record, actor)  # read by django-simple-history
             record.save()
 
 

@@ -18,6 +18,7 @@ from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import ratelimit
 from khuyencong.core.errors import RateLimitedError
+from khuyencong.core.services import attribute
 from khuyencong.training import policy, selectors
 from khuyencong.training.models import AccessKind, FollowUp, Person, PersonalDataAccess
 
@@ -26,7 +27,7 @@ NO_RIGHT = _("Vai trò của bạn không được xem số định danh đầy 
 
 def _log(actor: User, person: Person | None, kind: str) -> PersonalDataAccess:
     entry = PersonalDataAccess(actor=actor, person=person, kind=kind)
-    entry._history_user = actor  # type: ignore[attr-defined]
+    attribute(entry, actor)
     entry.save()
     return entry
 
@@ -38,7 +39,7 @@ def disclosure_log(*, actor: User, kind: str, subject: str, count: int) -> Perso
     stored import file is logged on every download, ``count`` being its rows (it is not read for it).
     """
     entry = PersonalDataAccess(actor=actor, kind=kind, subject=subject[:255], count=count)
-    entry._history_user = actor  # type: ignore[attr-defined]
+    attribute(entry, actor)
     entry.save()
     return entry
 

@@ -276,7 +276,7 @@ class ParticipantBatch:
 def _certificate_errors(value: str) -> tuple[str, ...]:
     """The model field's own checks on a certificate number, memoised: most cells repeat (empty)."""
     try:
-        Participation._meta.get_field("certificate_no").clean(value, None)  # type: ignore[union-attr]
+        Participation._meta.get_field("certificate_no").clean(value, None)
     except ValidationError as error:
         return tuple(error.messages)
     return ()
