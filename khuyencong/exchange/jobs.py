@@ -36,6 +36,7 @@ from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
 from khuyencong.exchange.pipeline import fingerprint_of, max_upload_bytes, run_import
 from khuyencong.exchange.spec import Register
+from khuyencong.exchange.workbook import _OLE2
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,6 @@ DEFAULT_QUEUED_LOST_AFTER = 6 * 3600
 DEFAULT_MAX_LOST_RUNS = 2
 
 _ZIP = b"PK\x03\x04"
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of Excel 97–2003 .xls files
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
