@@ -19,7 +19,7 @@ from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
 from khuyencong.core.api import choice_param
-from khuyencong.core.streaming import ExportableListMixin
+from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
 from khuyencong.training.selectors import person_get

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from khuyencong.accounts.policy import sees_personal_data
 from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
-from khuyencong.core.streaming import ExportableListMixin
+from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status

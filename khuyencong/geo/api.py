@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
-from khuyencong.core.streaming import ExportableListMixin
+from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.text import fold
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 

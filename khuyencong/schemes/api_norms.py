@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
-from khuyencong.core.streaming import ExportableListMixin
+from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
 
