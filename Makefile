@@ -31,7 +31,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	KHUYENCONG_ENV=test $(BIN)/mypy khuyencong config
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 check-deploy: install
 	KHUYENCONG_ENV=production SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \

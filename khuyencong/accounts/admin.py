@@ -8,8 +8,8 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from khuyencong.accounts.models import ApiToken, ApiTokenUse, User
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.accounts.tokens import token_revoke
+from khuyencong.core.requests import AuthenticatedHttpRequest
 
 
 @admin.register(User)

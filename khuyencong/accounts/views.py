@@ -14,8 +14,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.accounts.two_factor import has_confirmed_device
+from khuyencong.core.requests import AuthenticatedHttpRequest
 
 
 class TokenForm(forms.Form):

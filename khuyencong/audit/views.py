@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.audit import selectors
 from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.forms import VNDateInput
 from khuyencong.core.permissions import require_check
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import (
     ExportColumn,
     col,

@@ -15,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
 from khuyencong.core.api import choice_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
 from khuyencong.training.selectors import person_get

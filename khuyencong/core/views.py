@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core import pickers, review, todo
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError
+from khuyencong.core.requests import AuthenticatedHttpRequest
 
 # Years offered for the key figures: this year back to the first year of records kept (the demo starts in 2014).
 FIRST_YEAR = 2014

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import sees_personal_data
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import (
     ExportColumn,
     col,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core import disclosure, permissions
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.permissions import require_check
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 from khuyencong.exchange import jobs, registry
 from khuyencong.exchange.forms import UploadForm

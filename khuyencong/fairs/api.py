@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param, year_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for

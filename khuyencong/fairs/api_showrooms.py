@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.api import (

@@ -11,9 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.core.text import fold
 from khuyencong.geo.models import AdministrativeUnit, UnitLevel, valid_on
 

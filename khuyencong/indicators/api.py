@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from khuyencong.accounts.requests import AuthenticatedRequest
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.breakdowns import compute_breakdown, parse_dimensions, with_breakdown
 from khuyencong.indicators.catalogue import CATALOGUE

@@ -21,9 +21,9 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.products import selectors, services
 from khuyencong.products.models import (
     Certificate,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, role_allows
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
 from khuyencong.core.permissions import may
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products import selectors, services

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from khuyencong.accounts.requests import AuthenticatedRequest
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.reports import issuing
 from khuyencong.reports.forms import MAX_SIGNED_PDF
 from khuyencong.reports.models import IssuedReport

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.reports import issuing
 from khuyencong.reports.forms import IssueForm, SignedUploadForm

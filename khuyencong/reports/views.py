@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from khuyencong.accounts.models import Role
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.core.forms import group_thousands
 from khuyencong.core.permissions import require_check
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.indicators.access import require_report_access
 from khuyencong.indicators.catalogue import BY_CODE
 from khuyencong.indicators.drilldown import drill_rows_for

@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes import selectors, services

@@ -17,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from khuyencong.accounts.requests import AuthenticatedRequest
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import (

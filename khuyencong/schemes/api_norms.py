@@ -11,9 +11,9 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import choice_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
 

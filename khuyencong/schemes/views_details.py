@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, run_on_form
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_details import KIND_FORMS, DemonstrationForm
 from khuyencong.schemes.models import DemonstrationModel

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.forms_plans import NormCreateForm, NormEditForm, PlanForm, ProgrammeForm

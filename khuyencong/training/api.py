@@ -25,9 +25,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import year_param
 from khuyencong.core.api_exports import ExportableListMixin
+from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes.models import Scheme

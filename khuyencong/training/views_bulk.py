@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import run_on_form
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import EnrolPickForm, FollowUpForm
 from khuyencong.training.models import Course, Participation, ParticipationStatus

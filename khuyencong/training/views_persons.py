@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
+from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, requested_format
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import ConsentForm, MergeForm, PersonForm, RestrictForm, WithdrawForm

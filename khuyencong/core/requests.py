@@ -6,10 +6,13 @@ tells the type checker the same, once, instead of a cast or an ignore at every u
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from rest_framework.request import Request
 
-from khuyencong.accounts.models import User
+if TYPE_CHECKING:  # core imports no app above it; the annotation is only read by the type checker
+    from khuyencong.accounts.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
