@@ -46,6 +46,8 @@
       allowEmptyOption: true,
       placeholder: select.dataset.placeholder || "",
       plugins: select.multiple ? ["remove_button"] : [],
+      // A chosen person closes the list, so the button below it shows; typing the next name opens it again.
+      closeAfterSelect: true,
       // The server folds diacritics and orders the answers; keep its order and do not filter again.
       score: function () { return function () { return 1; }; },
       shouldLoad: function (query) { return query.length >= 1; },
