@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import BaseForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +83,15 @@ def run_on_form(form: BaseForm, call: Callable[[], Any], *,
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     return None
+
+
+def run_on_post(request: HttpRequest, form: BaseForm, call: Callable[[], Any]) -> Any | None:
+    """:func:`run_on_form` for a page's form: the service runs on a valid POST only (None otherwise)."""
+    if request.method == "POST" and form.is_valid():
+        return run_on_form(form, call)
+    return None
+
+
+def form_status(request: HttpRequest) -> int:
+    """The status of a form page shown again: 400 after a POST (it was refused), 200 on a GET."""
+    return 400 if request.method == "POST" else 200
