@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib.messages import error as show_error
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
@@ -90,6 +92,19 @@ def run_on_post(request: HttpRequest, form: BaseForm, call: Callable[[], Any]) -
     if request.method == "POST" and form.is_valid():
         return run_on_form(form, call)
     return None
+
+
+def error_sink() -> forms.Form:
+    """A bound, empty form that only collects a service's error messages (actions without fields)."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
+
+
+def refusal_messages(request: HttpRequest, form: BaseForm) -> None:
+    """What ``form`` collected, one error message a field above the page (actions without a form shown)."""
+    for errors in form.errors.values():
+        show_error(request, " ".join(str(e) for e in errors))
 
 
 def form_status(request: HttpRequest) -> int:
