@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.messages import error as show_error
@@ -11,6 +11,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+_T = TypeVar("_T")
 
 
 class StaleEditError(Exception):
@@ -85,6 +87,14 @@ def run_on_form(form: BaseForm, call: Callable[[], Any], *,
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     return None
+
+
+def run_or_403(call: Callable[[], _T]) -> _T:
+    """Run a service for a page that has no form to show a refusal on: a refused right is a 403."""
+    try:
+        return call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
 
 
 def run_on_post(request: HttpRequest, form: BaseForm, call: Callable[[], Any]) -> Any | None:

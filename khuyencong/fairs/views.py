@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.policy import Action
 from khuyencong.accounts.requests import AuthenticatedHttpRequest
-from khuyencong.core.errors import PermissionDeniedError, form_status, run_on_post
+from khuyencong.core.errors import form_status, run_on_post, run_or_403
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.streaming import (
@@ -220,10 +220,7 @@ def participation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     """Remove a registration entered by mistake (a real withdrawal is marked "đã rút" instead)."""
     participation = selectors.participation_get_for_update(request.user, pk)
     fair_id, name = participation.fair_id, participation.establishment.name
-    try:
-        services.participation_delete(actor=request.user, participation=participation)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
+    run_or_403(lambda: services.participation_delete(actor=request.user, participation=participation))
     messages.success(request, _("Đã xóa lượt tham gia của “%(est)s”.") % {"est": name})
     return redirect("fairs:detail", pk=fair_id)
 
