@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from khuyencong.accounts.requests import AuthenticatedHttpRequest
-from khuyencong.core.errors import PermissionDeniedError, run_on_form
+from khuyencong.core.errors import PermissionDeniedError, form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.streaming import (
@@ -192,7 +192,7 @@ def score_nomination(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if saved is not None:
             messages.success(request, _("Đã lưu phiếu chấm."))
             return redirect("products:juror_queue", pk=nomination.round_id)
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "products/score_form.html", {"n": nomination, "form": form}, status=status)
 
 

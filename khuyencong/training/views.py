@@ -164,7 +164,7 @@ def _course_form(request: AuthenticatedHttpRequest, course: Course | None) -> Ht
         if saved is not None:
             messages.success(request, _("Đã lưu lớp “%(code)s”.") % {"code": saved.code})
             return redirect("training:course_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "training/form.html", {"form": form, "object": course, "kind": "course"}, status=status)
 
 
