@@ -22,14 +22,7 @@ from khuyencong.cooperation.models import Activity
 from khuyencong.core.errors import error_sink, form_status, refusal_messages, run_on_form, run_on_post
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.training.selectors import person_get
 from khuyencong.training.views import searched_persons
 

@@ -20,14 +20,7 @@ from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm

@@ -23,14 +23,7 @@ from khuyencong.accounts.requests import AuthenticatedHttpRequest
 from khuyencong.core.errors import PermissionDeniedError, form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
 from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember

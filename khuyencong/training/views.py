@@ -28,14 +28,7 @@ from khuyencong.core.errors import (
 )
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import (
     CompleteForm,
