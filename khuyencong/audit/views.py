@@ -15,14 +15,7 @@ from khuyencong.audit.selectors import AuditFilters
 from khuyencong.core.forms import VNDateInput
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 
 _ACTIONS = {"+": _("Tạo mới"), "-": _("Xóa"), "~": _("Sửa")}
 

@@ -12,6 +12,7 @@ from khuyencong.accounts.models import User
 from khuyencong.cooperation.models import Activity, ActivityParticipant, Agreement, Partner
 from khuyencong.cooperation.policy import may_read, scope_training
 from khuyencong.core.collation import COLLATION
+from khuyencong.core.lookup import one_or_404
 
 
 def partners_for(user: User) -> QuerySet[Partner]:
@@ -20,10 +21,7 @@ def partners_for(user: User) -> QuerySet[Partner]:
 
 
 def partner_get(user: User, pk: Any) -> Partner:
-    try:
-        return partners_for(user).get(pk=int(pk))
-    except (Partner.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(partners_for(user), pk)
 
 
 def agreements_for(user: User) -> QuerySet[Agreement]:
@@ -32,10 +30,7 @@ def agreements_for(user: User) -> QuerySet[Agreement]:
 
 
 def agreement_get(user: User, pk: Any) -> Agreement:
-    try:
-        return agreements_for(user).get(pk=int(pk))
-    except (Agreement.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(agreements_for(user), pk)
 
 
 def activities_for(user: User) -> QuerySet[Activity]:
@@ -54,10 +49,7 @@ def activity_list(user: User, *, kind: str = "", partner: str = "") -> QuerySet[
 
 def activity_get(user: User, pk: Any) -> Activity:
     """One activity in the caller's scope, with ``participant_count`` as in the list; 404 otherwise."""
-    try:
-        return activities_for(user).annotate(participant_count=Count("participants")).get(pk=int(pk))
-    except (Activity.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(activities_for(user).annotate(participant_count=Count("participants")), pk)
 
 
 def activity_participants(activity: Activity) -> QuerySet[ActivityParticipant]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cached_property
 from typing import Any
 
 from django.db.models.functions import Collate
@@ -35,21 +34,19 @@ from khuyencong.cooperation.selectors import activities_for, agreements_for, par
 from khuyencong.core import review
 from khuyencong.core.collation import COLLATION
 from khuyencong.core.text import fold
-from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.rows import (
     RowProblem,
-    differs,
+    UnitReferences,
     duplicate_message,
-    find_unit,
     first_seen,
     labelled,
     run_rows,
+    saved,
     text,
     unit_cell,
 )
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
-from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.training.masking import mask_national_id
 from khuyencong.training.models import Gender, Person, PersonRole
 from khuyencong.training.policy import PERSONAL_DATA
@@ -230,14 +227,10 @@ class CooperationRegister:
             earlier = first_seen(seen, (fold(data["name"]), fold(data["country"])), row)
             if earlier is not None:
                 raise RowProblem("name", duplicate_message(earlier))
-            existing = refs.partner_or_none(data["name"], data["country"])
-            if existing is None:
-                services.partner_create(actor=ctx.actor, data=data)
-                return "created"
-            if not differs(existing, data):
-                return "unchanged"
-            services.partner_update(actor=ctx.actor, partner=existing, data=data, expected_version=existing.version)
-            return "updated"
+            return saved(refs.partner_or_none(data["name"], data["country"]), data,
+                         lambda: services.partner_create(actor=ctx.actor, data=data),
+                         lambda found: services.partner_update(actor=ctx.actor, partner=found, data=data,
+                                                               expected_version=found.version))
 
         run_rows(PARTNERS, rows, ctx, write)
 
@@ -253,15 +246,10 @@ class CooperationRegister:
             earlier = first_seen(seen, (partner.pk, fold(title)), row)
             if earlier is not None:
                 raise RowProblem("title", duplicate_message(earlier))
-            existing = refs.agreement_or_none(partner, title)
-            if existing is None:
-                services.agreement_create(actor=ctx.actor, partner=partner, data=data)
-                return "created"
-            if not differs(existing, data):
-                return "unchanged"
-            services.agreement_update(actor=ctx.actor, agreement=existing, data=data,
-                                      expected_version=existing.version)
-            return "updated"
+            return saved(refs.agreement_or_none(partner, title), data,
+                         lambda: services.agreement_create(actor=ctx.actor, partner=partner, data=data),
+                         lambda found: services.agreement_update(actor=ctx.actor, agreement=found, data=data,
+                                                                 expected_version=found.version))
 
         run_rows(AGREEMENTS, rows, ctx, write)
 
@@ -286,15 +274,10 @@ class CooperationRegister:
             earlier = first_seen(seen, (fold(title), start), row)
             if earlier is not None:
                 raise RowProblem("title", duplicate_message(earlier))
-            existing = refs.activity_or_none(title, start)
-            if existing is None:
-                services.activity_create(actor=ctx.actor, data=data)
-                return "created"
-            if not differs(existing, data):
-                return "unchanged"
-            services.activity_update(actor=ctx.actor, activity=existing, data=data,
-                                     expected_version=existing.version)
-            return "updated"
+            return saved(refs.activity_or_none(title, start), data,
+                         lambda: services.activity_create(actor=ctx.actor, data=data),
+                         lambda found: services.activity_update(actor=ctx.actor, activity=found, data=data,
+                                                                expected_version=found.version))
 
         run_rows(ACTIVITIES, rows, ctx, write)
 
@@ -319,24 +302,16 @@ class CooperationRegister:
         run_rows(PARTICIPANTS, rows, ctx, write, {"person": "full_name", "birth_year": "birth_date"})
 
 
-class References:
+class References(UnitReferences):
     """Partners, agreements, activities, persons and units named by the rows of one ``import_rows`` call.
 
     A record that exists but lies outside the actor's scope is reported, never matched or duplicated.
     """
 
+    unit_levels = ("commune",)
+
     def __init__(self, actor: User) -> None:
         self.actor = actor
-
-    @cached_property
-    def units(self) -> UnitDirectory:
-        return UnitDirectory()
-
-    def unit(self, written: Any, *, on: Any, field: str,
-             levels: Sequence[str] = ("commune",)) -> AdministrativeUnit | None:
-        if not text(written):
-            return None
-        return find_unit(self.units, written, on=on if isinstance(on, dt.date) else None, field=field, levels=levels)
 
     # Partners and agreements
 

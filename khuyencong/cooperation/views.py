@@ -18,20 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.forms import ActivityFilterForm, ActivityForm, AgreementForm, PartnerForm
 from khuyencong.cooperation.models import Activity
-from khuyencong.core.errors import run_on_form
+from khuyencong.core.errors import error_sink, form_status, refusal_messages, run_on_form, run_on_post
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.training.selectors import person_get
-from khuyencong.training.views import _error_sink, searched_persons
+from khuyencong.training.views import searched_persons
 
 
 def activity_columns() -> list[ExportColumn]:
@@ -99,13 +92,12 @@ def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.may_edit(request.user):
         raise PermissionDenied
     form = ActivityForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.activity_create(actor=request.user, data=form.service_data()))
-        if saved is not None:
-            messages.success(request, _("Đã lưu hoạt động “%(t)s”.") % {"t": saved.title})
-            return redirect("cooperation:activity_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cooperation/form.html", {"form": form, "title": _("Thêm hoạt động hợp tác")}, status=status)
+    saved = run_on_post(request, form, lambda: services.activity_create(actor=request.user, data=form.service_data()))
+    if saved is not None:
+        messages.success(request, _("Đã lưu hoạt động “%(t)s”.") % {"t": saved.title})
+        return redirect("cooperation:activity_detail", pk=saved.pk)
+    return render(request, "cooperation/form.html", {"form": form, "title": _("Thêm hoạt động hợp tác")},
+                  status=form_status(request))
 
 
 @login_required
@@ -113,12 +105,11 @@ def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(request.user, pk)
     person = person_get(request.user, request.POST.get("person"))
-    sink = _error_sink()
+    sink = error_sink()
     if run_on_form(sink, lambda: services.participant_add(actor=request.user, activity=activity, person=person)):
         messages.success(request, _("Đã thêm “%(name)s”.") % {"name": person.full_name})
         return redirect("cooperation:activity_detail", pk=activity.pk)
-    for errors in sink.errors.values():
-        messages.error(request, " ".join(str(e) for e in errors))
+    refusal_messages(request, sink)
     return _detail(request, activity, status=400)
 
 
@@ -127,26 +118,24 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def participant_remove(request: AuthenticatedHttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     activity = selectors.activity_get(request.user, pk)
     participant = selectors.participant_get(activity, participant_pk)
-    sink = _error_sink()
+    sink = error_sink()
     name = participant.person.full_name
     run_on_form(sink, lambda: services.participant_remove(actor=request.user, participant=participant))
     if sink.errors:
-        for errors in sink.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
+        refusal_messages(request, sink)
         return _detail(request, activity, status=400)
     messages.success(request, _("Đã bỏ “%(name)s” khỏi danh sách tham gia.") % {"name": name})
     return redirect("cooperation:activity_detail", pk=activity.pk)
 
 
-def _edit(request: HttpRequest, form: Any, save: Any, title: str, back: str) -> HttpResponse | None:
-    """Shared edit flow: parse, call the service with the version read, 400 with errors on failure."""
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: save(form.service_data(), form.cleaned_data["version"]))
-        if saved is not None:
-            messages.success(request, _("Đã lưu thay đổi."))
-            return None
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cooperation/form.html", {"form": form, "title": title, "back": back}, status=status)
+def _edit(request: HttpRequest, form: Any, save: Any, title: str, back: str) -> HttpResponse:
+    """Shared edit flow: parse, call the service with the version read, back to ``back`` once saved,
+    400 with errors on failure."""
+    if run_on_post(request, form, lambda: save(form.service_data(), form.cleaned_data["version"])) is not None:
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect(back)
+    return render(request, "cooperation/form.html", {"form": form, "title": title, "back": back},
+                  status=form_status(request))
 
 
 @login_required
@@ -157,10 +146,9 @@ def partner_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PartnerForm(request.POST or None, instance=partner)
     back = reverse("cooperation:partner_detail", args=[partner.pk])
-    response = _edit(request, form, lambda data, version: services.partner_update(
+    return _edit(request, form, lambda data, version: services.partner_update(
         actor=request.user, partner=partner, data=data, expected_version=version),
         _("Sửa đối tác “%(n)s”") % {"n": partner.name}, back)
-    return response or redirect(back)
 
 
 @login_required
@@ -171,10 +159,9 @@ def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgreementForm(request.POST or None, instance=agreement)
     back = reverse("cooperation:partner_detail", args=[agreement.partner_id])
-    response = _edit(request, form, lambda data, version: services.agreement_update(
+    return _edit(request, form, lambda data, version: services.agreement_update(
         actor=request.user, agreement=agreement, data=data, expected_version=version),
         _("Sửa thỏa thuận “%(t)s”") % {"t": agreement.title}, back)
-    return response or redirect(back)
 
 
 @login_required
@@ -189,15 +176,13 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and not can_create:
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.partner_create(actor=request.user, data=form.service_data()))
-        if saved is not None:
-            messages.success(request, _("Đã lưu đối tác “%(n)s”.") % {"n": saved.name})
-            return redirect("cooperation:partner_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
+    saved = run_on_post(request, form, lambda: services.partner_create(actor=request.user, data=form.service_data()))
+    if saved is not None:
+        messages.success(request, _("Đã lưu đối tác “%(n)s”.") % {"n": saved.name})
+        return redirect("cooperation:partner_detail", pk=saved.pk)
     return render(request, "cooperation/partner_list.html", {
         "partners": partners, "form": form, "can_create": can_create, "export": export_links(request)},
-        status=status)
+        status=form_status(request))
 
 
 @login_required
@@ -209,13 +194,11 @@ def partner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.agreement_create(
-            actor=request.user, partner=partner, data=form.service_data()))
-        if saved is not None:
-            messages.success(request, _("Đã lưu thỏa thuận."))
-            return redirect("cooperation:partner_detail", pk=partner.pk)
+    if run_on_post(request, form, lambda: services.agreement_create(
+            actor=request.user, partner=partner, data=form.service_data())) is not None:
+        messages.success(request, _("Đã lưu thỏa thuận."))
+        return redirect("cooperation:partner_detail", pk=partner.pk)
     context: dict[str, Any] = {
         "partner": partner, "agreements": partner.agreements.order_by("-signed_on"), "form": form,
         "activities": selectors.activity_list(request.user, partner=str(partner.pk)), "can_edit": can_edit}
-    return render(request, "cooperation/partner_detail.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "cooperation/partner_detail.html", context, status=form_status(request))

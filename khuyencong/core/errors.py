@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib.messages import error as show_error
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import BaseForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+_T = TypeVar("_T")
 
 
 class StaleEditError(Exception):
@@ -82,3 +87,36 @@ def run_on_form(form: BaseForm, call: Callable[[], Any], *,
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     return None
+
+
+def run_or_403(call: Callable[[], _T]) -> _T:
+    """Run a service for a page that has no form to show a refusal on: a refused right is a 403."""
+    try:
+        return call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+def run_on_post(request: HttpRequest, form: BaseForm, call: Callable[[], Any]) -> Any | None:
+    """:func:`run_on_form` for a page's form: the service runs on a valid POST only (None otherwise)."""
+    if request.method == "POST" and form.is_valid():
+        return run_on_form(form, call)
+    return None
+
+
+def error_sink() -> forms.Form:
+    """A bound, empty form that only collects a service's error messages (actions without fields)."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
+
+
+def refusal_messages(request: HttpRequest, form: BaseForm) -> None:
+    """What ``form`` collected, one error message a field above the page (actions without a form shown)."""
+    for errors in form.errors.values():
+        show_error(request, " ".join(str(e) for e in errors))
+
+
+def form_status(request: HttpRequest) -> int:
+    """The status of a form page shown again: 400 after a POST (it was refused), 200 on a GET."""
+    return 400 if request.method == "POST" else 200

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Collate
-from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.scoping import scope
 from khuyencong.core.collation import COLLATION
+from khuyencong.core.lookup import one_or_404
 from khuyencong.core.text import fold
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code, unit_ids_within
@@ -74,10 +74,7 @@ def establishment_list(user: User, filters: EstablishmentFilters) -> QuerySet[Es
 
 def establishment_get(user: User, pk: Any) -> Establishment:
     """One establishment, or 404 — never a hint that a record outside the user's scope exists."""
-    try:
-        return establishments_for(user).get(pk=int(pk))
-    except (Establishment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(establishments_for(user), pk)
 
 
 def _field_label(name: str) -> str:

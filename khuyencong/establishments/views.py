@@ -16,18 +16,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, may_act_on_establishment, role_allows, sees_personal_data
-from khuyencong.core.errors import run_on_form
+from khuyencong.core.errors import form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
@@ -119,7 +112,7 @@ def establishment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EstablishmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (response := _save(request, form, None)):
         return response
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "establishments/form.html", {"form": form, "creating": True}, status=status)
 
 
@@ -132,5 +125,5 @@ def establishment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = EstablishmentForm(request.POST or None, instance=establishment, user=request.user)
     if request.method == "POST" and form.is_valid() and (response := _save(request, form, establishment)):
         return response
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "establishments/form.html", {"form": form, "e": establishment}, status=status)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Model
@@ -73,6 +74,22 @@ def differs(record: Model, data: Mapping[str, Any]) -> bool:
     return False
 
 
+_Record = TypeVar("_Record", bound=Model)
+
+
+def saved(existing: _Record | None, data: Mapping[str, Any], create: Callable[[], object],
+          update: Callable[[_Record], object]) -> str:
+    """Write one row's ``data``: ``create`` when nothing is recorded, ``update`` the record when the row
+    changes it; the outcome for :func:`run_rows` ("created", "updated" or "unchanged")."""
+    if existing is None:
+        create()
+        return "created"
+    if not differs(existing, data):
+        return "unchanged"
+    update(existing)
+    return "updated"
+
+
 def text(value: Any) -> str:
     return normalize(value or "") if isinstance(value, str) or value is None else normalize(str(value))
 
@@ -124,3 +141,21 @@ def find_unit(units: UnitDirectory, written: Any, *, on: dt.date | None, field: 
 def unit_cell(unit: AdministrativeUnit | None) -> str:
     """Code and name: codes were reused in 2025, the name tells the import which version is meant."""
     return f"{unit.code} - {unit.name}" if unit is not None else ""
+
+
+class UnitReferences:
+    """The administrative units an import's rows name, read through one directory for the whole import
+    (a register's references extend it; ``unit_levels``: the levels a cell may name by default)."""
+
+    unit_levels: Sequence[str] = LEVELS
+
+    @cached_property
+    def units(self) -> UnitDirectory:
+        return UnitDirectory()
+
+    def unit(self, written: Any, *, on: Any, field: str,
+             levels: Sequence[str] | None = None) -> AdministrativeUnit | None:
+        if not text(written):
+            return None
+        return find_unit(self.units, written, on=on if isinstance(on, dt.date) else None, field=field,
+                         levels=levels or self.unit_levels)

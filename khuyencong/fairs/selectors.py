@@ -13,12 +13,12 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import Action
 from khuyencong.accounts.scoping import scope
+from khuyencong.core.lookup import one_or_404
 from khuyencong.fairs.models import Fair, FairParticipation, ParticipationKind, Showroom, ShowroomDisplay
 from khuyencong.fairs.policy import may_manage_events
 from khuyencong.products.models import Product
@@ -86,10 +86,7 @@ def fair_list(user: User, filters: FairFilters) -> QuerySet[Fair]:
 
 
 def fair_get(user: User, pk: Any) -> Fair:
-    try:
-        return fairs_for(user).get(pk=int(pk))
-    except (Fair.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(fairs_for(user), pk)
 
 
 def fair_participants(user: User, fair: Fair) -> QuerySet[FairParticipation]:
@@ -119,17 +116,11 @@ def fair_totals(user: User, fair: Fair) -> dict[str, int]:
 
 
 def participation_get(user: User, pk: Any) -> FairParticipation:
-    try:
-        return participations_for(user).get(pk=int(pk))
-    except (FairParticipation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(participations_for(user), pk)
 
 
 def participation_get_for_update(user: User, pk: Any) -> FairParticipation:
-    try:
-        return participations_for_update(user).get(pk=int(pk))
-    except (FairParticipation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(participations_for_update(user), pk)
 
 
 def participation_list(user: User, *, fair_id: Any = None, establishment_id: Any = None,
@@ -183,10 +174,7 @@ def showroom_list(user: User, *, on: dt.date | None = None) -> QuerySet[Showroom
 
 
 def showroom_get(user: User, pk: Any) -> Showroom:
-    try:
-        return showrooms_for(user).get(pk=int(pk))
-    except (Showroom.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(showrooms_for(user), pk)
 
 
 def showroom_displays(user: User, showroom: Showroom) -> QuerySet[ShowroomDisplay]:
@@ -198,7 +186,4 @@ def display_get_for_update(user: User, pk: Any) -> ShowroomDisplay:
 
     base = (ShowroomDisplay.objects.select_related("showroom", "establishment__commune")
             if entry_role_allows(user, Action.UPDATE) else displays_for(user))
-    try:
-        return base.get(pk=int(pk))
-    except (ShowroomDisplay.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(base, pk)

@@ -34,16 +34,16 @@ from khuyencong.establishments.sheets import (
     reference_columns,
     reference_values,
 )
-from khuyencong.exchange.normalise import UnitDirectory
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.rows import (
     RowProblem,
+    UnitReferences,
     differs,
     duplicate_message,
-    find_unit,
     first_seen,
     labelled,
     run_rows,
+    saved,
     text,
     unit_cell,
 )
@@ -52,7 +52,6 @@ from khuyencong.fairs import services
 from khuyencong.fairs.models import Fair, FairScope, ParticipationKind, Showroom
 from khuyencong.fairs.policy import entry_role_allows
 from khuyencong.fairs.selectors import displays_for, fairs_for, participations_for, showrooms_for
-from khuyencong.geo.models import AdministrativeUnit
 
 # --- Sheets ----------------------------------------------------------------------------------------
 
@@ -256,14 +255,10 @@ class FairsRegister:
             if len(existing) > 1:
                 raise RowProblem("name", "Có nhiều hội chợ cùng tên và ngày khai mạc trong hệ thống; hãy sửa "
                                          "trên trang “Hội chợ” trước khi nhập.")
-            if not existing:
-                services.fair_create(actor=ctx.actor, data=data)
-                return "created"
-            fair = existing[0]
-            if not differs(fair, data):
-                return "unchanged"
-            services.fair_update(actor=ctx.actor, fair=fair, data=data, expected_version=fair.version)
-            return "updated"
+            return saved(existing[0] if existing else None, data,
+                         lambda: services.fair_create(actor=ctx.actor, data=data),
+                         lambda fair: services.fair_update(actor=ctx.actor, fair=fair, data=data,
+                                                           expected_version=fair.version))
 
         run_rows(FAIRS, rows, ctx, write)
 
@@ -332,14 +327,10 @@ class FairsRegister:
             if len(existing) > 1:
                 raise RowProblem("name", "Có nhiều điểm giới thiệu cùng tên trong hệ thống; hãy đổi tên trên "
                                          "trang “Điểm giới thiệu” trước khi nhập.")
-            if not existing:
-                services.showroom_create(actor=ctx.actor, data=data)
-                return "created"
-            room = existing[0]
-            if not differs(room, data):
-                return "unchanged"
-            services.showroom_update(actor=ctx.actor, showroom=room, data=data, expected_version=room.version)
-            return "updated"
+            return saved(existing[0] if existing else None, data,
+                         lambda: services.showroom_create(actor=ctx.actor, data=data),
+                         lambda room: services.showroom_update(actor=ctx.actor, showroom=room, data=data,
+                                                               expected_version=room.version))
 
         run_rows(SHOWROOMS, rows, ctx, write)
 
@@ -361,15 +352,10 @@ class FairsRegister:
                 raise RowProblem("displayed_from", duplicate_message(earlier))
             existing = visible.filter(showroom=room, establishment=establishment,
                                       displayed_from=start).first()
-            if existing is None:
-                services.display_create(actor=ctx.actor, data=data)
-                return "created"
-            if not differs(existing, data):
-                return "unchanged"
             changes = {k: val for k, val in data.items() if k not in ("showroom", "establishment")}
-            services.display_update(actor=ctx.actor, display=existing, data=changes,
-                                    expected_version=existing.version)
-            return "updated"
+            return saved(existing, data, lambda: services.display_create(actor=ctx.actor, data=data),
+                         lambda found: services.display_update(actor=ctx.actor, display=found, data=changes,
+                                                               expected_version=found.version))
 
         run_rows(DISPLAYS, rows, ctx, write, {"establishment": "establishment_name", "showroom": "showroom"})
 
@@ -381,7 +367,7 @@ def product_names(value: Any) -> list[str]:
         raise RowProblem("products", " ".join(exc.messages)) from None
 
 
-class References:
+class References(UnitReferences):
     """What rows of one ``import_rows`` call refer to, looked up once each (not once per row)."""
 
     def __init__(self, actor: User) -> None:
@@ -393,15 +379,6 @@ class References:
     @cached_property
     def establishments(self) -> EstablishmentLookup:
         return EstablishmentLookup(self.actor)
-
-    @cached_property
-    def units(self) -> UnitDirectory:
-        return UnitDirectory()
-
-    def unit(self, written: Any, *, on: Any, field: str) -> AdministrativeUnit | None:
-        if not text(written):
-            return None
-        return find_unit(self.units, written, on=on if isinstance(on, dt.date) else None, field=field)
 
     def scheme(self, code: Any) -> Any:
         from khuyencong.schemes.selectors import visible_schemes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.policy import Action
-from khuyencong.core.errors import PermissionDeniedError, run_on_form
+from khuyencong.core.errors import form_status, run_on_post, run_or_403
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
@@ -73,9 +74,23 @@ def showroom_columns() -> list[ExportColumn]:
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, cancel: str, delete_url: str = "") -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
     return render(request, "fairs/form.html", {"form": form, "title": title, "cancel": cancel,
-                                               "delete_url": delete_url}, status=status)
+                                               "delete_url": delete_url}, status=form_status(request))
+
+
+def _form_view(request: HttpRequest, form: Any, save: Callable[[], Any], done: Callable[[Any], HttpResponse],
+               title: str, cancel: str, delete_url: str = "") -> HttpResponse:
+    """A create or edit page: ``done`` answers with what ``save`` (the service) wrote from a valid POST;
+    otherwise the form again, with what was refused."""
+    if saved := run_on_post(request, form, save):
+        return done(saved)
+    return _form_page(request, form, title, cancel, delete_url)
+
+
+def _saved(request: HttpRequest, to: str, pk: int, message: str = "") -> HttpResponse:
+    if message:
+        messages.success(request, message)
+    return redirect(to, pk=pk)
 
 
 # --- Fairs -----------------------------------------------------------------------------------------
@@ -126,12 +141,9 @@ def fair_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
     form = FairForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fair = run_on_form(form, lambda: services.fair_create(actor=request.user, data=form.service_data()))
-        if fair:
-            messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": fair.name})
-            return redirect("fairs:detail", pk=fair.pk)
-    return _form_page(request, form, _("Thêm hội chợ, triển lãm"), reverse("fairs:list"))
+    return _form_view(request, form, lambda: services.fair_create(actor=request.user, data=form.service_data()),
+                      lambda fair: _saved(request, "fairs:detail", fair.pk, _fair_saved(fair)),
+                      _("Thêm hội chợ, triển lãm"), reverse("fairs:list"))
 
 
 @login_required
@@ -141,14 +153,14 @@ def fair_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
     form = FairForm(request.POST or None, instance=fair, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.fair_update(
-            actor=request.user, fair=fair, data=form.service_data(),
-            expected_version=form.cleaned_data.get("version")))
-        if saved:
-            messages.success(request, _("Đã lưu hội chợ “%(name)s”.") % {"name": saved.name})
-            return redirect("fairs:detail", pk=saved.pk)
-    return _form_page(request, form, fair.name, reverse("fairs:detail", args=[fair.pk]))
+    return _form_view(request, form, lambda: services.fair_update(
+        actor=request.user, fair=fair, data=form.service_data(), expected_version=form.cleaned_data.get("version")),
+        lambda saved: _saved(request, "fairs:detail", saved.pk, _fair_saved(saved)),
+        fair.name, reverse("fairs:detail", args=[fair.pk]))
+
+
+def _fair_saved(fair: Any) -> str:
+    return _("Đã lưu hội chợ “%(name)s”.") % {"name": fair.name}
 
 
 @login_required
@@ -177,14 +189,11 @@ def participation_create(request: AuthenticatedHttpRequest, fair_pk: int) -> Htt
     if not entry_role_allows(request.user, Action.CREATE):
         raise PermissionDenied
     form = ParticipationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.participation_create(
-            actor=request.user, data={**form.service_data(), "fair": fair}))
-        if saved:
-            messages.success(request, _("Đã đăng ký “%(est)s” tham gia hội chợ.") % {"est": saved.establishment.name})
-            return redirect("fairs:detail", pk=fair.pk)
-    title = _("Đăng ký tham gia: %(fair)s") % {"fair": fair.name}
-    return _form_page(request, form, title, reverse("fairs:detail", args=[fair.pk]))
+    return _form_view(request, form, lambda: services.participation_create(
+        actor=request.user, data={**form.service_data(), "fair": fair}),
+        lambda saved: _saved(request, "fairs:detail", fair.pk, _("Đã đăng ký “%(est)s” tham gia hội chợ.")
+                             % {"est": saved.establishment.name}),
+        _("Đăng ký tham gia: %(fair)s") % {"fair": fair.name}, reverse("fairs:detail", args=[fair.pk]))
 
 
 @login_required
@@ -194,17 +203,15 @@ def participation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if not may_act_on_entry(request.user, Action.UPDATE, participation.establishment):
         raise PermissionDenied(_("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
     form = ParticipationForm(request.POST or None, instance=participation, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.participation_update(
-            actor=request.user, participation=participation, data=form.service_data(),
-            expected_version=form.cleaned_data.get("version")))
-        if saved:
-            messages.success(request, _("Đã lưu lượt tham gia của “%(est)s”.") % {"est": saved.establishment.name})
-            return redirect("fairs:detail", pk=saved.fair_id)
-    title = f"{participation.establishment.name} · {participation.fair.name}"
     delete_url = reverse("fairs:participation-delete", args=[participation.pk]) \
         if may_act_on_entry(request.user, Action.DELETE, participation.establishment) else ""
-    return _form_page(request, form, title, reverse("fairs:detail", args=[participation.fair_id]), delete_url)
+    return _form_view(request, form, lambda: services.participation_update(
+        actor=request.user, participation=participation, data=form.service_data(),
+        expected_version=form.cleaned_data.get("version")),
+        lambda saved: _saved(request, "fairs:detail", saved.fair_id, _("Đã lưu lượt tham gia của “%(est)s”.")
+                             % {"est": saved.establishment.name}),
+        f"{participation.establishment.name} · {participation.fair.name}",
+        reverse("fairs:detail", args=[participation.fair_id]), delete_url)
 
 
 @login_required
@@ -213,10 +220,7 @@ def participation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     """Remove a registration entered by mistake (a real withdrawal is marked "đã rút" instead)."""
     participation = selectors.participation_get_for_update(request.user, pk)
     fair_id, name = participation.fair_id, participation.establishment.name
-    try:
-        services.participation_delete(actor=request.user, participation=participation)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
+    run_or_403(lambda: services.participation_delete(actor=request.user, participation=participation))
     messages.success(request, _("Đã xóa lượt tham gia của “%(est)s”.") % {"est": name})
     return redirect("fairs:detail", pk=fair_id)
 
@@ -262,11 +266,9 @@ def showroom_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_events(request.user, Action.CREATE):
         raise PermissionDenied
     form = ShowroomForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.showroom_create(actor=request.user, data=form.service_data()))
-        if saved:
-            return redirect("fairs:showroom-detail", pk=saved.pk)
-    return _form_page(request, form, _("Thêm điểm giới thiệu sản phẩm"), reverse("fairs:showroom-list"))
+    return _form_view(request, form, lambda: services.showroom_create(actor=request.user, data=form.service_data()),
+                      lambda saved: _saved(request, "fairs:showroom-detail", saved.pk),
+                      _("Thêm điểm giới thiệu sản phẩm"), reverse("fairs:showroom-list"))
 
 
 @login_required
@@ -276,13 +278,11 @@ def showroom_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_manage_events(request.user, Action.UPDATE):
         raise PermissionDenied
     form = ShowroomForm(request.POST or None, instance=showroom, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.showroom_update(
-            actor=request.user, showroom=showroom, data=form.service_data(),
-            expected_version=form.cleaned_data.get("version")))
-        if saved:
-            return redirect("fairs:showroom-detail", pk=saved.pk)
-    return _form_page(request, form, showroom.name, reverse("fairs:showroom-detail", args=[showroom.pk]))
+    return _form_view(request, form, lambda: services.showroom_update(
+        actor=request.user, showroom=showroom, data=form.service_data(),
+        expected_version=form.cleaned_data.get("version")),
+        lambda saved: _saved(request, "fairs:showroom-detail", saved.pk),
+        showroom.name, reverse("fairs:showroom-detail", args=[showroom.pk]))
 
 
 @login_required
@@ -292,13 +292,11 @@ def display_create(request: AuthenticatedHttpRequest, showroom_pk: int) -> HttpR
     if not entry_role_allows(request.user, Action.CREATE):
         raise PermissionDenied
     form = DisplayForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.display_create(
-            actor=request.user, data={**form.service_data(), "showroom": showroom}))
-        if saved:
-            return redirect("fairs:showroom-detail", pk=showroom.pk)
-    return _form_page(request, form, _("Trưng bày sản phẩm: %(name)s") % {"name": showroom.name},
-                      reverse("fairs:showroom-detail", args=[showroom.pk]))
+    return _form_view(request, form, lambda: services.display_create(
+        actor=request.user, data={**form.service_data(), "showroom": showroom}),
+        lambda saved: _saved(request, "fairs:showroom-detail", showroom.pk),
+        _("Trưng bày sản phẩm: %(name)s") % {"name": showroom.name},
+        reverse("fairs:showroom-detail", args=[showroom.pk]))
 
 
 @login_required
@@ -308,11 +306,9 @@ def display_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_act_on_entry(request.user, Action.UPDATE, display.establishment):
         raise PermissionDenied(_("Bạn chỉ được sửa thông tin của cơ sở thuộc xã/phường mình phụ trách."))
     form = DisplayForm(request.POST or None, instance=display, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.display_update(
-            actor=request.user, display=display, data=form.service_data(),
-            expected_version=form.cleaned_data.get("version")))
-        if saved:
-            return redirect("fairs:showroom-detail", pk=saved.showroom_id)
-    return _form_page(request, form, f"{display.establishment.name} · {display.showroom.name}",
-                      reverse("fairs:showroom-detail", args=[display.showroom_id]))
+    return _form_view(request, form, lambda: services.display_update(
+        actor=request.user, display=display, data=form.service_data(),
+        expected_version=form.cleaned_data.get("version")),
+        lambda saved: _saved(request, "fairs:showroom-detail", saved.showroom_id),
+        f"{display.establishment.name} · {display.showroom.name}",
+        reverse("fairs:showroom-detail", args=[display.showroom_id]))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.accounts.policy import Action, role_allows
-from khuyencong.core.errors import run_on_form
+from khuyencong.core.errors import form_status, run_on_form
 from khuyencong.core.permissions import may
 from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.establishments.selectors import establishments_for
@@ -30,7 +30,7 @@ from khuyencong.products.policy import may_edit_product_of, may_manage_round
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "products/manage_form.html", {"form": form, "title": title, "back": back, **extra},
                   status=status)
 
@@ -120,7 +120,7 @@ def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "r": selection_round, "council": council, "members": members,
         "form": member_form if council else council_form,
         "warning": services.jury_warning(council) if council else "",
-    }, status=400 if request.method == "POST" else 200)
+    }, status=form_status(request))
 
 
 @login_required

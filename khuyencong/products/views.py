@@ -19,18 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, run_on_form
+from khuyencong.core.errors import PermissionDeniedError, form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.products import selectors, services
 from khuyencong.products.forms import DecisionForm, PublicFilterForm, ScoreForm
 from khuyencong.products.models import SCORES_PUBLIC_STATUSES, CouncilMember
@@ -192,7 +185,7 @@ def score_nomination(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if saved is not None:
             messages.success(request, _("Đã lưu phiếu chấm."))
             return redirect("products:juror_queue", pk=nomination.round_id)
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "products/score_form.html", {"n": nomination, "form": form}, status=status)
 
 

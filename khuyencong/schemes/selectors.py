@@ -13,6 +13,7 @@ from django.http import Http404
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import visible_commune_ids
 from khuyencong.accounts.scoping import scope
+from khuyencong.core.lookup import one_or_404
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import unit_filter
 from khuyencong.geo.selectors import UnitNotFound
@@ -108,10 +109,7 @@ def scheme_list(user: User, filters: SchemeFilters) -> QuerySet[Scheme]:
 
 def scheme_get(user: User, pk: Any) -> Scheme:
     """One scheme, or 404 — never a hint that a record outside the user's scope exists."""
-    try:
-        return schemes_for(user).get(pk=int(pk))
-    except (Scheme.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(schemes_for(user), pk)
 
 
 def scheme_timeline(scheme: Scheme) -> QuerySet[SchemeEvent]:
@@ -153,10 +151,7 @@ def plans_with_committed(user: User) -> QuerySet[AnnualPlan]:
 
 
 def plan_get(user: User, pk: Any) -> AnnualPlan:
-    try:
-        return plans_for(user).get(pk=int(pk))
-    except (AnnualPlan.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(plans_for(user), pk)
 
 
 def plan_schemes(user: User, plan: AnnualPlan) -> QuerySet[Scheme]:
@@ -216,10 +211,7 @@ def norms_for(user: User, *, activity_code: str = "", funding_source: str = "",
 
 
 def norm_get(user: User, pk: Any) -> SupportNorm:
-    try:
-        return norms_for(user).get(pk=int(pk))
-    except (SupportNorm.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(norms_for(user), pk)
 
 
 def norm_versions(norm: SupportNorm) -> QuerySet[SupportNorm]:
@@ -230,10 +222,7 @@ def norm_versions(norm: SupportNorm) -> QuerySet[SupportNorm]:
 
 
 def programme_get(user: User, pk: Any) -> Programme:
-    try:
-        return programmes_for(user).get(pk=int(pk))
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(programmes_for(user), pk)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.models import User
-from khuyencong.core.errors import run_on_form
+from khuyencong.core.errors import form_status, run_on_form
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
@@ -168,7 +168,7 @@ def scheme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Đã lưu đề án “%(code)s”.") % {"code": saved.code})
         return redirect("schemes:detail", pk=saved.pk)
     return render(request, "schemes/form.html", {"form": form, "creating": True},
-                  status=400 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 @login_required
@@ -182,7 +182,7 @@ def scheme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã lưu đề án “%(code)s”.") % {"code": saved.code})
         return redirect("schemes:detail", pk=saved.pk)
     return render(request, "schemes/form.html", {"form": form, "s": scheme},
-                  status=400 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 def _posted(request: HttpRequest, pk: int, check: Any) -> Scheme:
@@ -255,7 +255,7 @@ def scheme_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã điều chỉnh đề án; số liệu cũ được lưu lại."))
         return redirect("schemes:detail", pk=scheme.pk)
     return render(request, "schemes/amend.html", {"form": form, "s": scheme, "amendments": scheme.amendments.all()},
-                  status=400 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.core.errors import run_on_form
+from khuyencong.core.errors import form_status, run_on_form
 from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import ExportColumn, col, export_links, export_list
 from khuyencong.schemes import selectors, services
@@ -31,10 +31,6 @@ def norm_columns() -> list[ExportColumn]:
         col(_("Mức tối đa tính cho mỗi cơ sở"), "cap_per_establishment"), col(_("Hiệu lực từ"), "valid_from"),
         col(_("Hiệu lực đến"), "valid_to"), col(_("Căn cứ pháp lý"), "legal_basis"), col(_("Ghi chú"), "note"),
     ]
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 @login_required
@@ -72,7 +68,7 @@ def norm_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Đã thêm định mức hỗ trợ."))
         return redirect("schemes:norms")
     return render(request, "schemes/record_form.html", {
-        "form": form, "title": _("Thêm định mức hỗ trợ"), "back": "schemes:norms"}, status=_status(request))
+        "form": form, "title": _("Thêm định mức hỗ trợ"), "back": "schemes:norms"}, status=form_status(request))
 
 
 @login_required
@@ -101,7 +97,7 @@ def norm_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "schemes/record_form.html", {
         "form": form, "title": _("Sửa định mức hỗ trợ"), "subtitle": f"{norm.activity_label} · "  # type: ignore[attr-defined]
         f"{norm.get_funding_source_display()} · {norm.get_legal_form_display()}", "back": "schemes:norms",
-        "versions": selectors.norm_versions(norm)}, status=_status(request))
+        "versions": selectors.norm_versions(norm)}, status=form_status(request))
 
 
 def _record_page(request: HttpRequest, form: Any, call: Any, title: str) -> HttpResponse:
@@ -109,7 +105,7 @@ def _record_page(request: HttpRequest, form: Any, call: Any, title: str) -> Http
         messages.success(request, _("Đã lưu."))
         return redirect("schemes:plans")
     return render(request, "schemes/record_form.html", {"form": form, "title": title, "back": "schemes:plans"},
-                  status=_status(request))
+                  status=form_status(request))
 
 
 def _driver(request: HttpRequest) -> Any:

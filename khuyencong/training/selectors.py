@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import COLLATION
+from khuyencong.core.lookup import one_or_404
 from khuyencong.core.text import fold
 from khuyencong.training.models import (
     Course,
@@ -65,10 +66,7 @@ def course_list(user: User, filters: CourseFilters) -> QuerySet[Course]:
 
 
 def course_get(user: User, pk: Any) -> Course:
-    try:
-        return courses_for(user).get(pk=int(pk))
-    except (Course.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(courses_for(user), pk)
 
 
 def course_participants(course: Course) -> QuerySet[Participation]:
@@ -95,10 +93,7 @@ def persons_with_id(user: User, national_id: str) -> QuerySet[Person]:
 
 def person_get(user: User, pk: Any) -> Person:
     """One person, or 404: a commune officer never learns about persons outside their communes."""
-    try:
-        return persons_for(user).get(pk=int(pk))
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(persons_for(user), pk)
 
 
 def person_history(person: Person) -> QuerySet[Participation]:
@@ -109,10 +104,7 @@ def person_history(person: Person) -> QuerySet[Participation]:
 
 
 def consent_get(person: Person, pk: Any) -> PersonConsent:
-    try:
-        return person.consents.get(pk=int(pk))
-    except (PersonConsent.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(person.consents.all(), pk)
 
 
 def person_access_log(person: Person) -> QuerySet[PersonalDataAccess]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,18 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
+from khuyencong.core.errors import (
+    PermissionDeniedError,
+    RateLimitedError,
+    error_sink,
+    form_status,
+    refusal_messages,
+    run_on_form,
+    run_on_post,
+)
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.permissions import require_check
 from khuyencong.core.requests import AuthenticatedHttpRequest
-from khuyencong.core.streaming import (
-    ExportColumn,
-    col,
-    export_links,
-    export_list,
-    filter_status,
-    unless_bad_filters,
-)
+from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, filter_status, unless_bad_filters
 from khuyencong.training import policy, selectors, services
 from khuyencong.training.forms import (
     CompleteForm,
@@ -72,13 +72,6 @@ def follow_up_columns() -> list[ExportColumn]:
         col(_("Mã lớp"), "course.code"), col(_("Tên lớp"), "course.title"), col(_("Mốc (tháng)"), "milestone"),
         col(_("Hạn"), "due_on"),
     ]
-
-
-def _error_sink() -> forms.Form:
-    """A bound, empty form that only collects a service's error messages (actions without fields)."""
-    form = forms.Form(data={})
-    form.is_valid()
-    return form
 
 
 def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
@@ -164,7 +157,7 @@ def _course_form(request: AuthenticatedHttpRequest, course: Course | None) -> Ht
         if saved is not None:
             messages.success(request, _("Đã lưu lớp “%(code)s”.") % {"code": saved.code})
             return redirect("training:course_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "training/form.html", {"form": form, "object": course, "kind": "course"}, status=status)
 
 
@@ -191,12 +184,11 @@ def course_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Search-and-add: the person picked from the search results on the course page."""
     course = selectors.course_get(request.user, pk)
     person = selectors.person_get(request.user, request.POST.get("person"))
-    form = _error_sink()
+    form = error_sink()
     if run_on_form(form, lambda: services.participant_enrol(actor=request.user, course=course, person=person)):
         messages.success(request, _("Đã ghi danh “%(name)s”.") % {"name": person.full_name})
         return redirect("training:course_detail", pk=course.pk)
-    for error in form.errors.values():
-        messages.error(request, " ".join(str(e) for e in error))
+    refusal_messages(request, form)
     return render(request, "training/course_detail.html", _detail_context(request, course), status=400)
 
 
@@ -218,12 +210,11 @@ def course_enrol_list(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 def _transition(request: AuthenticatedHttpRequest, pk: int, call: Callable[..., Any], **kwargs: Any) -> HttpResponse:
     participation = selectors.participation_get(request.user, pk)
-    form = _error_sink()
+    form = error_sink()
     if run_on_form(form, lambda: call(actor=request.user, participation=participation, **kwargs)):
         messages.success(request, _("Đã cập nhật trạng thái của “%(name)s”.") % {"name": participation.person})
         return redirect("training:course_detail", pk=participation.course_id)
-    for error in form.errors.values():
-        messages.error(request, " ".join(str(e) for e in error))
+    refusal_messages(request, form)
     course = selectors.course_get(request.user, participation.course_id)
     return render(request, "training/course_detail.html", _detail_context(request, course), status=400)
 
@@ -249,15 +240,13 @@ def follow_up_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not policy.may_edit_person(request.user, participation.person):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: services.follow_up_record(
-            actor=request.user, participation=participation, data=form.service_data()))
-        if saved is not None:
-            messages.success(request, _("Đã ghi nhận kết quả theo dõi."))
-            return redirect("training:person_detail", pk=participation.person_id)
-    status = 400 if request.method == "POST" else 200
+    saved = run_on_post(request, form, lambda: services.follow_up_record(
+        actor=request.user, participation=participation, data=form.service_data()))
+    if saved is not None:
+        messages.success(request, _("Đã ghi nhận kết quả theo dõi."))
+        return redirect("training:person_detail", pk=participation.person_id)
     return render(request, "training/form.html", {"form": form, "object": participation, "kind": "follow_up"},
-                  status=status)
+                  status=form_status(request))
 
 
 @login_required

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, run_on_form
+from khuyencong.core.errors import (
+    PermissionDeniedError,
+    RateLimitedError,
+    form_status,
+    run_on_form,
+    run_on_post,
+    run_or_403,
+)
 from khuyencong.core.listing import Column, Listing, Table, refuses_bad_listing, vi_field
 from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.core.streaming import ExportColumn, col, export_links, export_list, requested_format
@@ -93,10 +100,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def person_unmask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the full ID number once; the view is logged (Decree 356/2025)."""
     person = selectors.person_get(request.user, pk)
-    try:
-        full_id = services.person_unmask_id(actor=request.user, person=person)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
+    full_id = run_or_403(lambda: services.person_unmask_id(actor=request.user, person=person))
     return render(request, "training/person_detail.html", _person_context(request, person, full_id=full_id))
 
 
@@ -106,10 +110,7 @@ def person_unmask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def person_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Data-subject access request: everything held about the person, as a JSON download."""
     person = selectors.person_get(request.user, pk)
-    try:
-        data = services.person_export(actor=request.user, person=person)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from exc
+    data = run_or_403(lambda: services.person_export(actor=request.user, person=person))
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
     return response
@@ -148,13 +149,12 @@ def person_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _person_form(request: AuthenticatedHttpRequest, person: Person | None) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_on_form(form, lambda: _save_person(request, form, person))
-        if saved is not None:
-            messages.success(request, _("Đã lưu thông tin “%(name)s”.") % {"name": saved.full_name})
-            return redirect("training:person_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "training/form.html", {"form": form, "object": person, "kind": "person"}, status=status)
+    saved = run_on_post(request, form, lambda: _save_person(request, form, person))
+    if saved is not None:
+        messages.success(request, _("Đã lưu thông tin “%(name)s”.") % {"name": saved.full_name})
+        return redirect("training:person_detail", pk=saved.pk)
+    return render(request, "training/form.html", {"form": form, "object": person, "kind": "person"},
+                  status=form_status(request))
 
 
 def _save_person(request: AuthenticatedHttpRequest, form: PersonForm, person: Person | None) -> Person:

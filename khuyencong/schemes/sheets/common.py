@@ -150,6 +150,23 @@ def changed_fields(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {k: value for k, value in data.items() if not same(getattr(instance, k), value)}
 
 
+def save_changes(ctx: ImportContext, sheet: SheetSpec, existing: Any, data: dict[str, Any],
+                 create: Callable[[], object], update: Callable[[Any, dict[str, Any]], object]) -> None:
+    """``create`` the record when none is recorded, else ``update`` it (record, fields) with the fields the row changes
+    (nothing when it changes none); counted on the sheet's outcome."""
+    outcome = ctx.outcome(sheet)
+    if existing is None:
+        create()
+        outcome.created += 1
+        return
+    changes = changed_fields(existing, data)
+    if not changes:
+        outcome.unchanged += 1
+        return
+    update(existing, changes)
+    outcome.updated += 1
+
+
 def differs_from_file(instance: Any, data: dict[str, Any]) -> list[str]:
     """Fields of ``instance`` that a file row ``data`` contradicts. A file's text reads back with its
     whitespace collapsed, so a line break typed on the web is not a difference."""

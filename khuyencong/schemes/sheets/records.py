@@ -19,7 +19,13 @@ from khuyencong.exchange.spec import ImportContext, Row, SheetSpec
 from khuyencong.schemes import services
 from khuyencong.schemes.models import Scheme
 from khuyencong.schemes.selectors import plans_for, programmes_for, visible_schemes
-from khuyencong.schemes.sheets.common import References, activity_type_on, changed_fields, unit_in_force
+from khuyencong.schemes.sheets.common import (
+    References,
+    activity_type_on,
+    changed_fields,
+    save_changes,
+    unit_in_force,
+)
 from khuyencong.schemes.sheets.lifecycle import advance, check_recorded_steps, progress_of
 from khuyencong.schemes.sheets.specs import CLOSED, MONEY, PROGRESS, S
 
@@ -30,17 +36,9 @@ def import_programme(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: Refer
             "decision_no": v["decision_no"] or "", "decision_date": v["decision_date"]}
     existing = programmes_for(ctx.actor).filter(level=v["level"], start_year=v["start_year"],
                                                 end_year=v["end_year"]).first()
-    outcome = ctx.outcome(sheet)
-    if existing is None:
-        services.programme_create(actor=ctx.actor, data=data)
-        outcome.created += 1
-        return
-    changes = changed_fields(existing, data)
-    if not changes:
-        outcome.unchanged += 1
-        return
-    services.programme_update(actor=ctx.actor, programme=existing, data=changes, expected_version=None)
-    outcome.updated += 1
+    save_changes(ctx, sheet, existing, data, lambda: services.programme_create(actor=ctx.actor, data=data),
+                 lambda found, changes: services.programme_update(actor=ctx.actor, programme=found, data=changes,
+                                                                  expected_version=None))
 
 
 def import_plan(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:
@@ -56,17 +54,9 @@ def import_plan(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References
             "decision_date": v["decision_date"]}
     existing = plans_for(ctx.actor).filter(programme=programmes[0], year=v["year"],
                                            funding_source=v["funding_source"]).first()
-    outcome = ctx.outcome(sheet)
-    if existing is None:
-        services.plan_create(actor=ctx.actor, data=data)
-        outcome.created += 1
-        return
-    changes = changed_fields(existing, data)
-    if not changes:
-        outcome.unchanged += 1
-        return
-    services.plan_update(actor=ctx.actor, plan=existing, data=changes, expected_version=None)
-    outcome.updated += 1
+    save_changes(ctx, sheet, existing, data, lambda: services.plan_create(actor=ctx.actor, data=data),
+                 lambda found, changes: services.plan_update(actor=ctx.actor, plan=found, data=changes,
+                                                             expected_version=None))
 
 
 def import_scheme(row: Row, ctx: ImportContext, sheet: SheetSpec, refs: References) -> None:
