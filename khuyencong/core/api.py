@@ -6,9 +6,13 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -55,3 +59,60 @@ def choice_param(params: Any, name: str, choices: Any) -> str:
         raise ValidationError({name: [f"Giá trị “{raw[:30]}” không hợp lệ cho bộ lọc “{name}”; "
                                       f"chọn một trong: {', '.join(allowed)}."]})
     return str(raw)
+
+
+def validated(serializer_class: type[Serializer], request: Request, *, partial: bool = False) -> Serializer:
+    """The request body read by ``serializer_class``; a body that does not fit is a 400."""
+    payload = serializer_class(data=request.data, partial=partial)
+    payload.is_valid(raise_exception=True)
+    return payload
+
+
+def required_version(payload: Serializer) -> int:
+    """The version the caller read: an update without one is a 400, a stale one the service's 409."""
+    if "version" not in payload.validated_data:
+        raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
+    return int(payload.validated_data["version"])
+
+
+def without_version(payload: Serializer) -> dict[str, Any]:
+    """The validated fields for the service, the version being passed apart as ``expected_version``."""
+    return {name: value for name, value in payload.validated_data.items() if name != "version"}
+
+
+class ServiceWriteMixin(GenericAPIView):
+    """``create`` and ``update`` of a view set whose writes go through the app's services.
+
+    Set ``input_serializer`` (create) and ``update_serializer`` (update, with ``version``) and write the
+    hooks :meth:`create_record` and :meth:`update_record`, which call the service with the caller as actor.
+    The record found by ``get_object`` comes before the body is read, so an unknown id is a 404, never a 400.
+    List it before DRF's ``CreateModelMixin``/``UpdateModelMixin``, which keep ``partial_update`` and the schema.
+    """
+
+    input_serializer: type[Serializer]
+    update_serializer: type[Serializer]
+
+    def before_create(self, user: Any) -> None:
+        """Refuse (403) a caller who may not create, before the body is read: no lookup answers them first."""
+
+    def create_record(self, user: Any, payload: Any) -> Any:
+        raise NotImplementedError
+
+    def update_record(self, user: Any, record: Any, payload: Any, version: int) -> Any:
+        raise NotImplementedError
+
+    def written(self, record: Any) -> Any:
+        """The answer to a write: the record as the list and detail show it."""
+        return self.get_serializer(record).data
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.before_create(request.user)
+        payload = validated(self.input_serializer, request)
+        record = self.create_record(request.user, payload)
+        return Response(self.written(record), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        payload = validated(self.update_serializer, request, partial=kwargs.get("partial", False))
+        version = required_version(payload)
+        return Response(self.written(self.update_record(request.user, record, payload, version)))
