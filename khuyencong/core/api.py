@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -61,7 +61,10 @@ def choice_param(params: Any, name: str, choices: Any) -> str:
     return str(raw)
 
 
-def validated(serializer_class: type[Serializer], request: Request, *, partial: bool = False) -> Serializer:
+_Payload = TypeVar("_Payload", bound=Serializer)
+
+
+def validated(serializer_class: type[_Payload], request: Request, *, partial: bool = False) -> _Payload:
     """The request body read by ``serializer_class``; a body that does not fit is a 400."""
     payload = serializer_class(data=request.data, partial=partial)
     payload.is_valid(raise_exception=True)

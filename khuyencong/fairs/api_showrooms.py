@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from khuyencong.accounts.policy import Action, require
 from khuyencong.accounts.requests import AuthenticatedRequest
+from khuyencong.core.api import ServiceWriteMixin, required_version, validated
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.fairs import selectors, services
@@ -26,7 +27,6 @@ from khuyencong.fairs.api import (
     FairEstablishmentRefSerializer,
     FairSchemeRefSerializer,
     establishment_ref,
-    require_version,
     resolve_scheme,
 )
 from khuyencong.fairs.models import Showroom
@@ -125,14 +125,16 @@ class ShowroomUpdateSerializer(ShowroomInputSerializer):
     update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
     partial_update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
 )
-class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ShowroomViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "diem-gioi-thieu"
     serializer_class = ShowroomOutputSerializer
+    input_serializer = ShowroomInputSerializer
+    update_serializer = ShowroomUpdateSerializer
 
     def get_queryset(self) -> QuerySet[Showroom]:
         return selectors.showroom_list(self.request.user)
@@ -143,20 +145,12 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(ShowroomDetailSerializer(self.get_object(), context={"request": request}).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ShowroomInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        showroom = services.showroom_create(actor=self.request.user, data=payload.to_service_data())
-        return Response(self.get_serializer(showroom).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Showroom:
+        return services.showroom_create(actor=user, data=payload.to_service_data())
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        showroom = self.get_object()
-        payload = ShowroomUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
-        showroom = services.showroom_update(actor=self.request.user, showroom=showroom,
-                                            data=payload.to_service_data(showroom), expected_version=version)
-        return Response(self.get_serializer(showroom).data)
+    def update_record(self, user: Any, record: Showroom, payload: Any, version: int) -> Showroom:
+        return services.showroom_update(actor=user, showroom=record, data=payload.to_service_data(record),
+                                        expected_version=version)
 
     @extend_schema(methods=["get"], responses={200: DisplayOutputSerializer(many=True)})
     @extend_schema(methods=["post"], request=DisplayInputSerializer, responses={201: DisplayOutputSerializer})
@@ -168,8 +162,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
             rows = selectors.showroom_displays(self.request.user, showroom)
             return Response(DisplayOutputSerializer(rows, many=True).data)
         require(entry_role_allows(self.request.user, Action.CREATE))
-        payload = DisplayInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DisplayInputSerializer, request)
         display = services.display_create(actor=self.request.user,
                                           data={**payload.to_service_data(self.request.user), "showroom": showroom})
         return Response(DisplayOutputSerializer(display).data, status=status.HTTP_201_CREATED)
@@ -185,9 +178,8 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         display = selectors.display_get_for_update(self.request.user, display_id)
         if display.showroom_id != showroom.pk:
             raise Http404
-        payload = DisplayUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
+        payload = validated(DisplayUpdateSerializer, request, partial=True)
+        version = required_version(payload)
         data = payload.to_service_data(self.request.user)
         if "establishment" in data and data["establishment"].pk != display.establishment_id:
             raise DRFValidationError({"establishment": [_("Không thể đổi cơ sở của một đợt trưng bày.")]})
