@@ -83,25 +83,19 @@ def without_version(payload: Serializer) -> dict[str, Any]:
     return {name: value for name, value in payload.validated_data.items() if name != "version"}
 
 
-class ServiceWriteMixin(GenericAPIView):
-    """``create`` and ``update`` of a view set whose writes go through the app's services.
+class ServiceCreateMixin(GenericAPIView):
+    """``create`` of a view set whose writes go through the app's services.
 
-    Set ``input_serializer`` (create) and ``update_serializer`` (update, with ``version``) and write the
-    hooks :meth:`create_record` and :meth:`update_record`, which call the service with the caller as actor.
-    The record found by ``get_object`` comes before the body is read, so an unknown id is a 404, never a 400.
-    List it before DRF's ``CreateModelMixin``/``UpdateModelMixin``, which keep ``partial_update`` and the schema.
+    Set ``input_serializer`` and write :meth:`create_record`, which calls the service with the caller as actor.
+    List it before DRF's ``CreateModelMixin``, which keeps the schema.
     """
 
     input_serializer: type[Serializer]
-    update_serializer: type[Serializer]
 
     def before_create(self, user: Any) -> None:
         """Refuse (403) a caller who may not create, before the body is read: no lookup answers them first."""
 
     def create_record(self, user: Any, payload: Any) -> Any:
-        raise NotImplementedError
-
-    def update_record(self, user: Any, record: Any, payload: Any, version: int) -> Any:
         raise NotImplementedError
 
     def written(self, record: Any) -> Any:
@@ -114,8 +108,27 @@ class ServiceWriteMixin(GenericAPIView):
         record = self.create_record(request.user, payload)
         return Response(self.written(record), status=status.HTTP_201_CREATED)
 
+
+class ServiceWriteMixin(ServiceCreateMixin):
+    """``create`` and ``update`` of a view set whose writes go through the app's services.
+
+    Besides what :class:`ServiceCreateMixin` asks, set ``update_serializer`` (with ``version``) and write
+    :meth:`update_record`. The record found by ``get_object`` comes before the body is read, so an unknown id
+    is a 404, never a 400. List it before DRF's ``UpdateModelMixin``, which keeps ``partial_update`` and the
+    schema (a view set without updates takes :class:`ServiceCreateMixin`: the router would route PUT to ``update``).
+    """
+
+    update_serializer: type[Serializer]
+
+    def before_update(self, user: Any, record: Any) -> None:
+        """Refuse (403) a caller who may see ``record`` but not edit it, before the body is read."""
+
+    def update_record(self, user: Any, record: Any, payload: Any, version: int) -> Any:
+        raise NotImplementedError
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
+        self.before_update(request.user, record)
         payload = validated(self.update_serializer, request, partial=kwargs.get("partial", False))
         version = required_version(payload)
         return Response(self.written(self.update_record(request.user, record, payload, version)))

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, choice_param, required_version, validated, without_version
+from khuyencong.core.api import ServiceCreateMixin, choice_param, required_version, validated, without_version
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.schemes import selectors, services
 from khuyencong.schemes.models import FundingSource, SupportNorm
@@ -69,7 +69,7 @@ class NormUpdateSerializer(serializers.Serializer):
     partial_update=extend_schema(request=NormUpdateSerializer, responses={200: NormOutputSerializer,
                                                                           201: NormOutputSerializer}),
 )
-class SupportNormViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class SupportNormViewSet(ExportableListMixin, ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Support norms per activity type, funding source and beneficiary type, with validity and legal basis."""
 
