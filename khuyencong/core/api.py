@@ -132,3 +132,17 @@ class ServiceWriteMixin(ServiceCreateMixin):
         payload = validated(self.update_serializer, request, partial=kwargs.get("partial", False))
         version = required_version(payload)
         return Response(self.written(self.update_record(request.user, record, payload, version)))
+
+
+class ServiceDeleteMixin(GenericAPIView):
+    """``destroy`` through the app's service (write :meth:`delete_record`); answers 204 without a body.
+
+    A separate mixin: the router routes DELETE to any view set that has a ``destroy``.
+    """
+
+    def delete_record(self, user: Any, record: Any) -> None:
+        raise NotImplementedError
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_record(request.user, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
