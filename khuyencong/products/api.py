@@ -22,6 +22,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.requests import AuthenticatedRequest
+from khuyencong.core.api import validated
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.products import selectors, services
@@ -226,8 +227,7 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
         return selectors.product_get(self._user(), self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ProductIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ProductIn, request)
         from khuyencong.establishments.selectors import establishment_get
 
         data = dict(payload.validated_data)
@@ -238,8 +238,7 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def documents(self, request: Request, pk: str) -> Response:
-        payload = DocumentIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DocumentIn, request)
         document = services.product_document_add(actor=self.request.user, product=self.get_object(),
                                                  **payload.validated_data)
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
@@ -260,8 +259,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 
-        payload = RoundIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(RoundIn, request)
         data = dict(payload.validated_data)
         try:
             data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
@@ -288,16 +286,14 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(request=ApproveIn, responses={200: RoundOut})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        payload = ApproveIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ApproveIn, request)
         return self._transition(services.round_approve, approved_ids=payload.validated_data.get("approved_ids"),
                                 note=payload.validated_data["note"])
 
     @extend_schema(request=DecideIn, responses={200: RoundOut})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        payload = DecideIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DecideIn, request)
         return self._transition(services.recognition_decide, **payload.validated_data)
 
     def _council(self, selection_round: SelectionRound) -> Council:
@@ -313,8 +309,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         """The round's council; created by whoever manages the round."""
         selection_round = self.get_object()
         if request.method == "POST":
-            payload = CouncilIn(data=request.data)
-            payload.is_valid(raise_exception=True)
+            payload = validated(CouncilIn, request)
             services.council_create(actor=self.request.user, selection_round=selection_round,
                                     **payload.validated_data)
             return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
@@ -324,8 +319,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str) -> Response:
         selection_round = self.get_object()
-        payload = MemberIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MemberIn, request)
         services.council_member_add(actor=self.request.user, council=self._council(selection_round),
                                     **payload.validated_data)
         return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
@@ -350,8 +344,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
         return selectors.nomination_get(self._user(), self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = NominationIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(NominationIn, request)
         data = dict(payload.validated_data)
         selection_round = selectors.round_get(self._user(), data.pop("round"))
         product = selectors.product_get(self._user(), data.pop("product"))
@@ -369,8 +362,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
         else:
             nomination = self.get_object()
         if request.method == "POST":
-            payload = SheetIn(data=request.data)
-            payload.is_valid(raise_exception=True)
+            payload = validated(SheetIn, request)
             services.score_sheet_submit(actor=self.request.user, nomination=nomination,
                                         points=payload.validated_data["points"])
         visible = selectors.scores_visible_to(self._user(), nomination.round).filter(nomination=nomination)
@@ -379,8 +371,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(request=ConflictIn, responses={201: None})
     @action(detail=True, methods=["post"])
     def conflicts(self, request: Request, pk: str) -> Response:
-        payload = ConflictIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ConflictIn, request)
         services.conflict_declare(actor=self.request.user, nomination=self.get_object(),
                                   reason=payload.validated_data["reason"])
         return Response(status=status.HTTP_201_CREATED)

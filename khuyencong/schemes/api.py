@@ -17,7 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, choice_param, without_version, year_param
+from khuyencong.core.api import ServiceWriteMixin, choice_param, validated, without_version, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.establishments.selectors import establishments_for
@@ -331,8 +331,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceWriteMixin, 
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Move the scheme to ``target`` (``amended`` applies an amendment to a settled scheme)."""
         scheme = self.get_object()
-        payload = TransitionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(TransitionInputSerializer, request)
         data = payload.validated_data
         if data["target"] == SchemeStatus.AMENDED:
             services.scheme_amend(actor=self.request.user, scheme=scheme, changes=payload.fields_for_service(),
@@ -350,8 +349,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceWriteMixin, 
         scheme = self.get_object()
         if request.method == "GET":
             return Response(DisbursementSerializer(selectors.scheme_disbursements(scheme), many=True).data)
-        payload = DisbursementInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DisbursementInputSerializer, request)
         made = services.disbursement_create(actor=self.request.user, scheme=scheme, **payload.validated_data)
         return Response(DisbursementSerializer(made).data, status=status.HTTP_201_CREATED)
 
