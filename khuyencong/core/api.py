@@ -84,11 +84,11 @@ def without_version(payload: Serializer) -> dict[str, Any]:
 
 
 class ServiceCreateMixin(GenericAPIView):
-    """``create`` of a view set whose writes go through the app's services.
-
-    Set ``input_serializer`` and write :meth:`create_record`, which calls the service with the caller as actor.
-    List it before DRF's ``CreateModelMixin``, which keeps the schema.
-    """
+    # Comments, not a docstring: drf-spectacular would show a mixin's docstring as the operation description.
+    # ``create`` of a view set whose writes go through the app's services.
+    #
+    # Set ``input_serializer`` and write :meth:`create_record`, which calls the service with the caller as actor.
+    # List it before DRF's ``CreateModelMixin``, which keeps the schema.
 
     input_serializer: type[Serializer]
 
@@ -110,13 +110,12 @@ class ServiceCreateMixin(GenericAPIView):
 
 
 class ServiceWriteMixin(ServiceCreateMixin):
-    """``create`` and ``update`` of a view set whose writes go through the app's services.
-
-    Besides what :class:`ServiceCreateMixin` asks, set ``update_serializer`` (with ``version``) and write
-    :meth:`update_record`. The record found by ``get_object`` comes before the body is read, so an unknown id
-    is a 404, never a 400. List it before DRF's ``UpdateModelMixin``, which keeps ``partial_update`` and the
-    schema (a view set without updates takes :class:`ServiceCreateMixin`: the router would route PUT to ``update``).
-    """
+    # ``create`` and ``update`` of a view set whose writes go through the app's services.
+    #
+    # Besides what :class:`ServiceCreateMixin` asks, set ``update_serializer`` (with ``version``) and write
+    # :meth:`update_record`. The record found by ``get_object`` comes before the body is read, so an unknown id
+    # is a 404, never a 400. List it before DRF's ``UpdateModelMixin``, which keeps ``partial_update`` and the
+    # schema (a view set without updates takes :class:`ServiceCreateMixin`: the router would route PUT to ``update``).
 
     update_serializer: type[Serializer]
 
@@ -135,10 +134,9 @@ class ServiceWriteMixin(ServiceCreateMixin):
 
 
 class ServiceDeleteMixin(GenericAPIView):
-    """``destroy`` through the app's service (write :meth:`delete_record`); answers 204 without a body.
-
-    A separate mixin: the router routes DELETE to any view set that has a ``destroy``.
-    """
+    # ``destroy`` through the app's service (write :meth:`delete_record`); answers 204 without a body.
+    #
+    # A separate mixin: the router routes DELETE to any view set that has a ``destroy``.
 
     def delete_record(self, user: Any, record: Any) -> None:
         raise NotImplementedError

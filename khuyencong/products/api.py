@@ -22,7 +22,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import validated
+from khuyencong.core.api import ServiceCreateMixin, validated
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.products import selectors, services
@@ -216,9 +216,10 @@ class _Scoped(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
 
 @extend_schema_view(create=extend_schema(request=ProductIn, responses={201: ProductOut}))
-class ProductViewSet(mixins.CreateModelMixin, _Scoped):
+class ProductViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "san-pham"
     serializer_class = ProductOut
+    input_serializer = ProductIn
 
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.products_for(self._user()).order_by("pk")
@@ -226,14 +227,12 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> Product:
         return selectors.product_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = validated(ProductIn, request)
+    def create_record(self, user: Any, payload: Any) -> Product:
         from khuyencong.establishments.selectors import establishment_get
 
         data = dict(payload.validated_data)
-        data["establishment"] = establishment_get(self.request.user, data["establishment"])
-        product = services.product_create(actor=self.request.user, data=data)
-        return Response(ProductOut(product).data, status=status.HTTP_201_CREATED)
+        data["establishment"] = establishment_get(user, data["establishment"])
+        return services.product_create(actor=user, data=data)
 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
@@ -245,10 +244,11 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
 
 
 @extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
-class RoundViewSet(mixins.CreateModelMixin, _Scoped):
+class RoundViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "vong-binh-chon"
     export_actions = ("results",)
     serializer_class = RoundOut
+    input_serializer = RoundIn
 
     def get_queryset(self) -> QuerySet[SelectionRound]:
         return selectors.rounds_for(self._user())
@@ -256,17 +256,15 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> SelectionRound:
         return selectors.round_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create_record(self, user: Any, payload: Any) -> SelectionRound:
         from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 
-        payload = validated(RoundIn, request)
         data = dict(payload.validated_data)
         try:
             data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
         except UnitNotFound as exc:
             raise serializers.ValidationError({"organiser_code": [str(exc)]}) from None
-        created = services.round_create(actor=self.request.user, data=data)
-        return Response(RoundOut(created).data, status=status.HTTP_201_CREATED)
+        return services.round_create(actor=user, data=data)
 
     def _transition(self, fn: Any, **extra: Any) -> Response:
         selection_round = self.get_object()
@@ -333,9 +331,10 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
 
 
 @extend_schema_view(create=extend_schema(request=NominationIn, responses={201: NominationOut}))
-class NominationViewSet(mixins.CreateModelMixin, _Scoped):
+class NominationViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "ho-so-binh-chon"
     serializer_class = NominationOut
+    input_serializer = NominationIn
 
     def get_queryset(self) -> QuerySet[Nomination]:
         return selectors.nominations_for(self._user())
@@ -343,14 +342,11 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> Nomination:
         return selectors.nomination_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = validated(NominationIn, request)
+    def create_record(self, user: Any, payload: Any) -> Nomination:
         data = dict(payload.validated_data)
-        selection_round = selectors.round_get(self._user(), data.pop("round"))
-        product = selectors.product_get(self._user(), data.pop("product"))
-        created = services.nomination_create(actor=self.request.user, selection_round=selection_round,
-                                             product=product, **data)
-        return Response(NominationOut(created).data, status=status.HTTP_201_CREATED)
+        selection_round = selectors.round_get(user, data.pop("round"))
+        product = selectors.product_get(user, data.pop("product"))
+        return services.nomination_create(actor=user, selection_round=selection_round, product=product, **data)
 
     @extend_schema(methods=["get"], responses={200: ScoreOut(many=True)})
     @extend_schema(methods=["post"], request=SheetIn, responses={200: ScoreOut(many=True)})
