@@ -17,7 +17,14 @@ from khuyencong.accounts.policy import require
 from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
-from khuyencong.core.api import ServiceCreateMixin, ServiceWriteMixin, choice_param, validated, without_version
+from khuyencong.core.api import (
+    ServiceCreateMixin,
+    ServiceViewSet,
+    choice_param,
+    validated,
+    without_version,
+    write_schemas,
+)
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.training.api import choice_field
@@ -123,10 +130,8 @@ class ParticipantOutputSerializer(serializers.Serializer):
     person_name = serializers.CharField(source="person.full_name")
 
 
-@extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}),
-                    partial_update=extend_schema(request=PartnerUpdateSerializer, responses={200: PartnerSerializer}))
-class PartnerViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(**write_schemas(PartnerSerializer, create=PartnerInputSerializer, update=PartnerUpdateSerializer))
+class PartnerViewSet(ExportableListMixin, ServiceViewSet):
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "doi-tac"
@@ -153,11 +158,9 @@ class PartnerViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMix
 
 
 @extend_schema_view(
-    create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}),
-    partial_update=extend_schema(request=AgreementUpdateSerializer, responses={200: AgreementOutputSerializer}),
+    **write_schemas(AgreementOutputSerializer, create=AgreementInputSerializer, update=AgreementUpdateSerializer),
 )
-class AgreementViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class AgreementViewSet(ExportableListMixin, ServiceViewSet):
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "thoa-thuan"

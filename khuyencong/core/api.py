@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -144,3 +145,16 @@ class ServiceDeleteMixin(GenericAPIView):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.delete_record(request.user, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    # List, detail, create and update of one kind of record, the writes through the app's services.
+    pass
+
+
+def write_schemas(output: Any, *, create: Any, update: Any) -> dict[str, Any]:
+    """The ``extend_schema_view`` entries of a :class:`ServiceViewSet`'s writes: 201 on create, 200 on update."""
+    changed = {"request": update, "responses": {200: output}}
+    return {"create": extend_schema(request=create, responses={201: output}),
+            "update": extend_schema(**changed), "partial_update": extend_schema(**changed)}

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 
 from khuyencong.accounts.policy import sees_personal_data
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceDeleteMixin, ServiceWriteMixin, choice_param
+from khuyencong.core.api import ServiceDeleteMixin, ServiceViewSet, choice_param, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
@@ -95,13 +95,10 @@ _FILTER_PARAMS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=_FILTER_PARAMS),
-    create=extend_schema(request=EstablishmentInputSerializer, responses={201: EstablishmentOutputSerializer}),
-    update=extend_schema(request=UpdateInputSerializer, responses={200: EstablishmentOutputSerializer}),
-    partial_update=extend_schema(request=UpdateInputSerializer, responses={200: EstablishmentOutputSerializer}),
+    **write_schemas(EstablishmentOutputSerializer, create=EstablishmentInputSerializer, update=UpdateInputSerializer),
 )
 class EstablishmentViewSet(
-    ExportableListMixin, ServiceWriteMixin, ServiceDeleteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet,
+    ExportableListMixin, ServiceDeleteMixin, ServiceViewSet, mixins.DestroyModelMixin,
 ):
     """Rural industrial establishments visible to the caller (scoped by role and area)."""
 

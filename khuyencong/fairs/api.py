@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, choice_param, year_param
+from khuyencong.core.api import ServiceViewSet, choice_param, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
@@ -145,12 +145,9 @@ _FAIR_PARAMS = [
 @extend_schema_view(
     list=extend_schema(parameters=_FAIR_PARAMS),
     retrieve=extend_schema(responses=FairDetailSerializer),
-    create=extend_schema(request=FairInputSerializer, responses={201: FairOutputSerializer}),
-    update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
-    partial_update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
+    **write_schemas(FairOutputSerializer, create=FairInputSerializer, update=FairUpdateSerializer),
 )
-class FairViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class FairViewSet(ExportableListMixin, ServiceViewSet):
     """Trade fairs and exhibitions (every member reads; province staff write)."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
@@ -269,14 +266,10 @@ class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("fair", int), OpenApiParameter("establishment", int),
                                    OpenApiParameter("kind", str, enum=ParticipationKind.values)]),
-    create=extend_schema(request=FairParticipationInputSerializer, responses={201: FairParticipationOutputSerializer}),
-    update=extend_schema(request=FairParticipationUpdateSerializer, responses={200: FairParticipationOutputSerializer}),
-    partial_update=extend_schema(request=FairParticipationUpdateSerializer,
-                                 responses={200: FairParticipationOutputSerializer}),
+    **write_schemas(FairParticipationOutputSerializer, create=FairParticipationInputSerializer,
+                    update=FairParticipationUpdateSerializer),
 )
-class FairParticipationViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                               mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
-                               viewsets.GenericViewSet):
+class FairParticipationViewSet(ExportableListMixin, ServiceViewSet, mixins.DestroyModelMixin):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from khuyencong.accounts.policy import Action, require
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, required_version, validated
+from khuyencong.core.api import ServiceViewSet, required_version, validated, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.fairs import selectors, services
@@ -121,12 +121,9 @@ class ShowroomUpdateSerializer(ShowroomInputSerializer):
 
 @extend_schema_view(
     retrieve=extend_schema(responses=ShowroomDetailSerializer),
-    create=extend_schema(request=ShowroomInputSerializer, responses={201: ShowroomOutputSerializer}),
-    update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
-    partial_update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
+    **write_schemas(ShowroomOutputSerializer, create=ShowroomInputSerializer, update=ShowroomUpdateSerializer),
 )
-class ShowroomViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ShowroomViewSet(ExportableListMixin, ServiceViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it

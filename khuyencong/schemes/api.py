@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, choice_param, validated, without_version, year_param
+from khuyencong.core.api import ServiceViewSet, choice_param, validated, without_version, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.establishments.selectors import establishments_for
@@ -209,8 +209,7 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
 
 @extend_schema_view(update=extend_schema(request=ProgrammeUpdateSerializer),
                     partial_update=extend_schema(request=ProgrammeUpdateSerializer))
-class ProgrammeViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ProgrammeViewSet(ExportableListMixin, ServiceViewSet):
     """Programmes (national or local, by phase)."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
@@ -238,11 +237,8 @@ class PlanUpdateSerializer(PlanInputSerializer):
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
 
 
-@extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}),
-                    update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer),
-                    partial_update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer))
-class PlanViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(**write_schemas(PlanOutputSerializer, create=PlanInputSerializer, update=PlanUpdateSerializer))
+class PlanViewSet(ExportableListMixin, ServiceViewSet):
     """Annual plans with their approved totals."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
@@ -276,13 +272,9 @@ _FILTERS = [
 @extend_schema_view(
     list=extend_schema(parameters=_FILTERS),
     retrieve=extend_schema(responses=SchemeDetailSerializer),
-    create=extend_schema(request=SchemeInputSerializer, responses={201: SchemeOutputSerializer}),
-    update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
-    partial_update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
+    **write_schemas(SchemeOutputSerializer, create=SchemeInputSerializer, update=SchemeInputSerializer),
 )
-class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceWriteMixin, mixins.ListModelMixin,
-                    mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                    viewsets.GenericViewSet):
+class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.requests import AuthenticatedRequest
-from khuyencong.core.api import ServiceWriteMixin, validated, year_param
+from khuyencong.core.api import ServiceViewSet, validated, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -165,11 +165,9 @@ class EnrolInputSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("course_type", str),
                                    OpenApiParameter("year", int)]),
-    create=extend_schema(request=CourseInputSerializer, responses={201: CourseOutputSerializer}),
-    partial_update=extend_schema(request=CourseInputSerializer, responses={200: CourseOutputSerializer}),
+    **write_schemas(CourseOutputSerializer, create=CourseInputSerializer, update=CourseInputSerializer),
 )
-class CourseViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CourseViewSet(ExportableListMixin, ServiceViewSet):
     """Courses visible to the caller (scoped by the organising unit)."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
@@ -298,12 +296,10 @@ class MergeInputSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str, description="Họ tên hoặc số định danh đầy đủ")]),
-    create=extend_schema(request=PersonInputSerializer, responses={201: PersonOutputSerializer}),
-    partial_update=extend_schema(request=PersonInputSerializer, responses={200: PersonOutputSerializer}),
+    **write_schemas(PersonOutputSerializer, create=PersonInputSerializer, update=PersonInputSerializer),
 )
 @method_decorator(never_cache, name="dispatch")  # persons' data (phones in full for some roles): no cache copy
-class PersonViewSet(ExportableListMixin, ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(ExportableListMixin, ServiceViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
