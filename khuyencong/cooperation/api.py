@@ -132,8 +132,6 @@ class ParticipantOutputSerializer(serializers.Serializer):
 
 @extend_schema_view(**write_schemas(PartnerSerializer, create=PartnerInputSerializer, update=PartnerUpdateSerializer))
 class PartnerViewSet(ExportableListMixin, ServiceViewSet):
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "doi-tac"
     serializer_class = PartnerSerializer
     input_serializer = PartnerInputSerializer
@@ -161,8 +159,6 @@ class PartnerViewSet(ExportableListMixin, ServiceViewSet):
     **write_schemas(AgreementOutputSerializer, create=AgreementInputSerializer, update=AgreementUpdateSerializer),
 )
 class AgreementViewSet(ExportableListMixin, ServiceViewSet):
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "thoa-thuan"
     serializer_class = AgreementOutputSerializer
     input_serializer = AgreementInputSerializer

@@ -17,6 +17,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.errors import PermissionDeniedError, RateLimitedError, StaleEditError, problems
 
 
@@ -150,7 +151,7 @@ class ServiceDeleteMixin(GenericAPIView):
 class ServiceViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     # List, detail, create and update of one kind of record, the writes through the app's services.
-    pass
+    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
 
 def write_schemas(output: Any, *, create: Any, update: Any) -> dict[str, Any]:

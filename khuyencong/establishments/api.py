@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers
 
 from khuyencong.accounts.policy import sees_personal_data
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import ServiceDeleteMixin, ServiceViewSet, choice_param, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments import selectors, services
@@ -101,8 +100,6 @@ class EstablishmentViewSet(
     ExportableListMixin, ServiceDeleteMixin, ServiceViewSet, mixins.DestroyModelMixin,
 ):
     """Rural industrial establishments visible to the caller (scoped by role and area)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "co-so-cnnt"
     serializer_class = EstablishmentOutputSerializer

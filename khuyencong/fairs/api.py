@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import ServiceViewSet, choice_param, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
@@ -150,8 +149,6 @@ _FAIR_PARAMS = [
 class FairViewSet(ExportableListMixin, ServiceViewSet):
     """Trade fairs and exhibitions (every member reads; province staff write)."""
 
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "hoi-cho"
     serializer_class = FairOutputSerializer
     input_serializer = FairInputSerializer
@@ -271,8 +268,6 @@ class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
 )
 class FairParticipationViewSet(ExportableListMixin, ServiceViewSet, mixins.DestroyModelMixin):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "tham-gia-hoi-cho"
     serializer_class = FairParticipationOutputSerializer

@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import ServiceViewSet, required_version, validated, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.establishments.api import UnitRefSerializer
@@ -125,8 +124,6 @@ class ShowroomUpdateSerializer(ShowroomInputSerializer):
 )
 class ShowroomViewSet(ExportableListMixin, ServiceViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "diem-gioi-thieu"
     serializer_class = ShowroomOutputSerializer

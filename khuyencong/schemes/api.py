@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
-from khuyencong.accounts.requests import AuthenticatedRequest
 from khuyencong.core.api import ServiceViewSet, choice_param, validated, without_version, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
@@ -212,8 +211,6 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
 class ProgrammeViewSet(ExportableListMixin, ServiceViewSet):
     """Programmes (national or local, by phase)."""
 
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "chuong-trinh"
     serializer_class = ProgrammeSerializer
     input_serializer = ProgrammeSerializer
@@ -240,8 +237,6 @@ class PlanUpdateSerializer(PlanInputSerializer):
 @extend_schema_view(**write_schemas(PlanOutputSerializer, create=PlanInputSerializer, update=PlanUpdateSerializer))
 class PlanViewSet(ExportableListMixin, ServiceViewSet):
     """Annual plans with their approved totals."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "ke-hoach-nam"
     serializer_class = PlanOutputSerializer
@@ -276,8 +271,6 @@ _FILTERS = [
 )
 class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "de-an"
     serializer_class = SchemeOutputSerializer

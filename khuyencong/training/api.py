@@ -170,8 +170,6 @@ class EnrolInputSerializer(serializers.Serializer):
 class CourseViewSet(ExportableListMixin, ServiceViewSet):
     """Courses visible to the caller (scoped by the organising unit)."""
 
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "lop-dao-tao"
     export_actions = ("participants",)
     serializer_class = CourseOutputSerializer
@@ -301,8 +299,6 @@ class MergeInputSerializer(serializers.Serializer):
 @method_decorator(never_cache, name="dispatch")  # persons' data (phones in full for some roles): no cache copy
 class PersonViewSet(ExportableListMixin, ServiceViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "hoc-vien"
     serializer_class = PersonOutputSerializer
