@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +16,14 @@ from rest_framework.routers import BaseRouter
 from khuyencong.accounts.policy import require
 from khuyencong.cooperation import policy, selectors, services
 from khuyencong.cooperation.models import Activity, ActivityKind, Agreement, Partner
-from khuyencong.core.api import choice_param
+from khuyencong.core.api import (
+    ServiceCreateMixin,
+    ServiceViewSet,
+    choice_param,
+    validated,
+    without_version,
+    write_schemas,
+)
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
@@ -74,11 +80,6 @@ class AgreementUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
 
 
-def _split_version(payload: serializers.Serializer) -> tuple[dict[str, Any], int]:
-    data = dict(payload.validated_data)
-    return data, int(data.pop("version"))
-
-
 class ActivityOutputSerializer(serializers.ModelSerializer):
     organising_unit = serializers.CharField(source="organising_unit.code")
     participant_count = serializers.IntegerField(read_only=True)
@@ -129,14 +130,12 @@ class ParticipantOutputSerializer(serializers.Serializer):
     person_name = serializers.CharField(source="person.full_name")
 
 
-@extend_schema_view(create=extend_schema(request=PartnerInputSerializer, responses={201: PartnerSerializer}),
-                    partial_update=extend_schema(request=PartnerUpdateSerializer, responses={200: PartnerSerializer}))
-class PartnerViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
+@extend_schema_view(**write_schemas(PartnerSerializer, create=PartnerInputSerializer, update=PartnerUpdateSerializer))
+class PartnerViewSet(ExportableListMixin, ServiceViewSet):
     export_filename = "doi-tac"
     serializer_class = PartnerSerializer
+    input_serializer = PartnerInputSerializer
+    update_serializer = PartnerUpdateSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partner]:
@@ -145,35 +144,25 @@ class PartnerViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_object(self) -> Partner:
         return selectors.partner_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = PartnerInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        partner = services.partner_create(actor=self.request.user, data=payload.validated_data)
-        return Response(PartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+    def before_update(self, user: Any, record: Partner) -> None:
+        require(policy.may_edit_partner(user))
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partner = self.get_object()
-        require(policy.may_edit_partner(self.request.user))
-        payload = PartnerUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        if "version" not in payload.validated_data:
-            raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
-        data, version = _split_version(payload)
-        partner = services.partner_update(actor=self.request.user, partner=partner, data=data,
-                                          expected_version=version)
-        return Response(PartnerSerializer(partner).data)
+    def create_record(self, user: Any, payload: Any) -> Partner:
+        return services.partner_create(actor=user, data=payload.validated_data)
+
+    def update_record(self, user: Any, record: Partner, payload: Any, version: int) -> Partner:
+        return services.partner_update(actor=user, partner=record, data=without_version(payload),
+                                       expected_version=version)
 
 
 @extend_schema_view(
-    create=extend_schema(request=AgreementInputSerializer, responses={201: AgreementOutputSerializer}),
-    partial_update=extend_schema(request=AgreementUpdateSerializer, responses={200: AgreementOutputSerializer}),
+    **write_schemas(AgreementOutputSerializer, create=AgreementInputSerializer, update=AgreementUpdateSerializer),
 )
-class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
+class AgreementViewSet(ExportableListMixin, ServiceViewSet):
     export_filename = "thoa-thuan"
     serializer_class = AgreementOutputSerializer
+    input_serializer = AgreementInputSerializer
+    update_serializer = AgreementUpdateSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
@@ -182,28 +171,22 @@ class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
     def get_object(self) -> Agreement:
         return selectors.agreement_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(policy.may_edit_partner(self.request.user))
-        payload = AgreementInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        partner = selectors.partner_get(self.request.user, data.pop("partner_id"))
-        agreement = services.agreement_create(actor=self.request.user, partner=partner, data=data)
-        return Response(AgreementOutputSerializer(agreement).data, status=status.HTTP_201_CREATED)
+    def before_create(self, user: Any) -> None:
+        require(policy.may_edit_partner(user))
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        agreement = self.get_object()
-        require(policy.may_edit_partner(self.request.user))
-        payload = AgreementUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        if "version" not in payload.validated_data:
-            raise ValidationError({"version": [_("Trường này là bắt buộc.")]})
-        data, version = _split_version(payload)
+    def before_update(self, user: Any, record: Agreement) -> None:
+        require(policy.may_edit_partner(user))
+
+    def create_record(self, user: Any, payload: Any) -> Agreement:
+        data = dict(payload.validated_data)
+        partner = selectors.partner_get(user, data.pop("partner_id"))
+        return services.agreement_create(actor=user, partner=partner, data=data)
+
+    def update_record(self, user: Any, record: Agreement, payload: Any, version: int) -> Agreement:
+        data = without_version(payload)
         if "partner_id" in data:
             data["partner"] = data.pop("partner_id")
-        agreement = services.agreement_update(actor=self.request.user, agreement=agreement, data=data,
-                                              expected_version=version)
-        return Response(AgreementOutputSerializer(agreement).data)
+        return services.agreement_update(actor=user, agreement=record, data=data, expected_version=version)
 
 
 @extend_schema_view(
@@ -211,14 +194,15 @@ class AgreementViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
                                    OpenApiParameter("partner", int)]),
     create=extend_schema(request=ActivityInputSerializer, responses={201: ActivityOutputSerializer}),
 )
-class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+class ActivityViewSet(ExportableListMixin, ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Cooperation activities visible to the caller (scoped by organising unit)."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "hoat-dong-hop-tac"
     serializer_class = ActivityOutputSerializer
+    input_serializer = ActivityInputSerializer
 
     def get_queryset(self) -> QuerySet[Activity]:
         params = self.request.query_params
@@ -229,13 +213,14 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
     def get_object(self) -> Activity:
         return selectors.activity_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(policy.may_edit(self.request.user))  # before resolving references, so no 404 hides a 403
-        payload = ActivityInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        activity = services.activity_create(actor=self.request.user, data=payload.to_service_data(self.request.user))
-        activity = selectors.activity_get(self.request.user, activity.pk)  # with its count
-        return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+    def written(self, record: Activity) -> Any:
+        return ActivityOutputSerializer(selectors.activity_get(self.request.user, record.pk)).data  # with its count
+
+    def before_create(self, user: Any) -> None:
+        require(policy.may_edit(user))  # before resolving references, so no 404 hides a 403
+
+    def create_record(self, user: Any, payload: Any) -> Activity:
+        return services.activity_create(actor=user, data=payload.to_service_data(user))
 
     @extend_schema(methods=["get"], responses={200: ParticipantOutputSerializer(many=True)})
     @extend_schema(methods=["post"], request=ParticipantInputSerializer, responses={201: ParticipantOutputSerializer})
@@ -245,8 +230,7 @@ class ActivityViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         if request.method == "GET":
             rows = selectors.activity_participants(activity)
             return Response(ParticipantOutputSerializer(rows, many=True).data)
-        payload = ParticipantInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ParticipantInputSerializer, request)
         person = person_get(self.request.user, payload.validated_data["person_id"])
         added = services.participant_add(actor=self.request.user, activity=activity, person=person)
         return Response(ParticipantOutputSerializer(added).data, status=status.HTTP_201_CREATED)

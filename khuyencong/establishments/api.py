@@ -7,14 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import mixins, serializers
 
 from khuyencong.accounts.policy import sees_personal_data
-from khuyencong.core.api import choice_param
+from khuyencong.core.api import ServiceDeleteMixin, ServiceViewSet, choice_param, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
-from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments import selectors, services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
@@ -97,20 +94,17 @@ _FILTER_PARAMS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=_FILTER_PARAMS),
-    create=extend_schema(request=EstablishmentInputSerializer, responses={201: EstablishmentOutputSerializer}),
-    update=extend_schema(request=UpdateInputSerializer, responses={200: EstablishmentOutputSerializer}),
-    partial_update=extend_schema(request=UpdateInputSerializer, responses={200: EstablishmentOutputSerializer}),
+    **write_schemas(EstablishmentOutputSerializer, create=EstablishmentInputSerializer, update=UpdateInputSerializer),
 )
 class EstablishmentViewSet(
-    ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet,
+    ExportableListMixin, ServiceDeleteMixin, ServiceViewSet, mixins.DestroyModelMixin,
 ):
     """Rural industrial establishments visible to the caller (scoped by role and area)."""
 
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
-
     export_filename = "co-so-cnnt"
     serializer_class = EstablishmentOutputSerializer
+    input_serializer = EstablishmentInputSerializer
+    update_serializer = UpdateInputSerializer
 
     def get_queryset(self) -> QuerySet[Establishment]:
         params = self.request.query_params
@@ -130,32 +124,14 @@ class EstablishmentViewSet(
     def get_object(self) -> Establishment:
         return selectors.establishment_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = EstablishmentInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        establishment = services.establishment_create(
-            actor=self.request.user, data=payload.to_service_data(),
-            allow_similar=payload.validated_data["confirm_similar"],
-        )
-        return Response(self.get_serializer(establishment).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Establishment:
+        return services.establishment_create(actor=user, data=payload.to_service_data(),
+                                             allow_similar=payload.validated_data["confirm_similar"])
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        establishment = self.get_object()
-        partial = kwargs.get("partial", False)
-        payload = UpdateInputSerializer(data=request.data, partial=partial)
-        payload.is_valid(raise_exception=True)
-        if "version" not in payload.validated_data:
-            from rest_framework.exceptions import ValidationError
+    def update_record(self, user: Any, record: Establishment, payload: Any, version: int) -> Establishment:
+        return services.establishment_update(actor=user, establishment=record, data=payload.to_service_data(),
+                                             expected_version=version,
+                                             allow_similar=payload.validated_data.get("confirm_similar", False))
 
-            raise ValidationError({"version": ["Trường này là bắt buộc."]})
-        establishment = services.establishment_update(
-            actor=self.request.user, establishment=establishment, data=payload.to_service_data(),
-            expected_version=payload.validated_data["version"],
-            allow_similar=payload.validated_data.get("confirm_similar", False),
-        )
-        return Response(self.get_serializer(establishment).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        establishment = self.get_object()
-        services.establishment_delete(actor=self.request.user, establishment=establishment)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_record(self, user: Any, record: Establishment) -> None:
+        services.establishment_delete(actor=user, establishment=record)

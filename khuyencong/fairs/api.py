@@ -9,16 +9,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import Action, require
-from khuyencong.core.api import choice_param, year_param
+from khuyencong.core.api import ServiceViewSet, choice_param, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
-from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishments_for
@@ -135,12 +134,6 @@ class FairUpdateSerializer(FairInputSerializer):
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
 
 
-def require_version(payload: serializers.Serializer) -> int:
-    if "version" not in payload.validated_data:
-        raise DRFValidationError({"version": [_("Trường này là bắt buộc.")]})
-    return int(payload.validated_data["version"])
-
-
 _FAIR_PARAMS = [
     OpenApiParameter("when", str, enum=[UPCOMING, PAST], description="Sắp/đang diễn ra (mặc định) hoặc đã diễn ra"),
     OpenApiParameter("q", str), OpenApiParameter("scope", str, enum=FairScope.values),
@@ -151,18 +144,15 @@ _FAIR_PARAMS = [
 @extend_schema_view(
     list=extend_schema(parameters=_FAIR_PARAMS),
     retrieve=extend_schema(responses=FairDetailSerializer),
-    create=extend_schema(request=FairInputSerializer, responses={201: FairOutputSerializer}),
-    update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
-    partial_update=extend_schema(request=FairUpdateSerializer, responses={200: FairOutputSerializer}),
+    **write_schemas(FairOutputSerializer, create=FairInputSerializer, update=FairUpdateSerializer),
 )
-class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class FairViewSet(ExportableListMixin, ServiceViewSet):
     """Trade fairs and exhibitions (every member reads; province staff write)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "hoi-cho"
     serializer_class = FairOutputSerializer
+    input_serializer = FairInputSerializer
+    update_serializer = FairUpdateSerializer
 
     def get_queryset(self) -> QuerySet[Fair]:
         params = self.request.query_params
@@ -176,20 +166,12 @@ class FairViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(FairDetailSerializer(self.get_object(), context={"request": request}).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = FairInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        fair = services.fair_create(actor=self.request.user, data=payload.to_service_data())
-        return Response(self.get_serializer(fair).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Fair:
+        return services.fair_create(actor=user, data=payload.to_service_data())
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        fair = self.get_object()
-        payload = FairUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
-        fair = services.fair_update(actor=self.request.user, fair=fair, data=payload.to_service_data(fair),
+    def update_record(self, user: Any, record: Fair, payload: Any, version: int) -> Fair:
+        return services.fair_update(actor=user, fair=record, data=payload.to_service_data(record),
                                     expected_version=version)
-        return Response(self.get_serializer(fair).data)
 
 
 class FairEstablishmentRefSerializer(serializers.Serializer):
@@ -281,20 +263,16 @@ class FairParticipationUpdateSerializer(FairParticipationInputSerializer):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("fair", int), OpenApiParameter("establishment", int),
                                    OpenApiParameter("kind", str, enum=ParticipationKind.values)]),
-    create=extend_schema(request=FairParticipationInputSerializer, responses={201: FairParticipationOutputSerializer}),
-    update=extend_schema(request=FairParticipationUpdateSerializer, responses={200: FairParticipationOutputSerializer}),
-    partial_update=extend_schema(request=FairParticipationUpdateSerializer,
-                                 responses={200: FairParticipationOutputSerializer}),
+    **write_schemas(FairParticipationOutputSerializer, create=FairParticipationInputSerializer,
+                    update=FairParticipationUpdateSerializer),
 )
-class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                               mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
-                               viewsets.GenericViewSet):
+class FairParticipationViewSet(ExportableListMixin, ServiceViewSet, mixins.DestroyModelMixin):
     """Participations (lượt) visible to the caller: commune officers see their communes' establishments."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "tham-gia-hoi-cho"
     serializer_class = FairParticipationOutputSerializer
+    input_serializer = FairParticipationInputSerializer
+    update_serializer = FairParticipationUpdateSerializer
 
     def get_queryset(self) -> QuerySet[FairParticipation]:
         params = self.request.query_params
@@ -311,25 +289,17 @@ class FairParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixin
             return selectors.participation_get_for_update(self.request.user, self.kwargs["pk"])
         return selectors.participation_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def before_create(self, user: Any) -> None:
         # Role first (as the service does), so a caller without rights learns nothing from lookups.
-        require(entry_role_allows(self.request.user, Action.CREATE))
-        payload = FairParticipationInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        user = self.request.user
-        created = services.participation_create(actor=user, data=payload.to_service_data(user))
-        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+        require(entry_role_allows(user, Action.CREATE))
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        participation = self.get_object()
-        payload = FairParticipationUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
-        saved = services.participation_update(
-            actor=self.request.user, participation=participation,
-            data=payload.to_service_data(self.request.user), expected_version=version)
-        saved = selectors.participations_for_update(self.request.user).get(pk=saved.pk)
-        return Response(self.get_serializer(saved).data)
+    def create_record(self, user: Any, payload: Any) -> FairParticipation:
+        return services.participation_create(actor=user, data=payload.to_service_data(user))
+
+    def update_record(self, user: Any, record: FairParticipation, payload: Any, version: int) -> FairParticipation:
+        saved = services.participation_update(actor=user, participation=record, data=payload.to_service_data(user),
+                                              expected_version=version)
+        return selectors.participations_for_update(user).get(pk=saved.pk)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a registration entered by mistake (a withdrawal is marked ``withdrawn`` instead)."""

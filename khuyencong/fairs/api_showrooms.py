@@ -10,15 +10,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.policy import Action, require
+from khuyencong.core.api import ServiceViewSet, required_version, validated, write_schemas
 from khuyencong.core.api_exports import ExportableListMixin
-from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
 from khuyencong.fairs import selectors, services
 from khuyencong.fairs.api import (
@@ -26,7 +26,6 @@ from khuyencong.fairs.api import (
     FairEstablishmentRefSerializer,
     FairSchemeRefSerializer,
     establishment_ref,
-    require_version,
     resolve_scheme,
 )
 from khuyencong.fairs.models import Showroom
@@ -121,18 +120,15 @@ class ShowroomUpdateSerializer(ShowroomInputSerializer):
 
 @extend_schema_view(
     retrieve=extend_schema(responses=ShowroomDetailSerializer),
-    create=extend_schema(request=ShowroomInputSerializer, responses={201: ShowroomOutputSerializer}),
-    update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
-    partial_update=extend_schema(request=ShowroomUpdateSerializer, responses={200: ShowroomOutputSerializer}),
+    **write_schemas(ShowroomOutputSerializer, create=ShowroomInputSerializer, update=ShowroomUpdateSerializer),
 )
-class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ShowroomViewSet(ExportableListMixin, ServiceViewSet):
     """Showrooms and introduction points for CNNT products, with the displays the caller may see."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "diem-gioi-thieu"
     serializer_class = ShowroomOutputSerializer
+    input_serializer = ShowroomInputSerializer
+    update_serializer = ShowroomUpdateSerializer
 
     def get_queryset(self) -> QuerySet[Showroom]:
         return selectors.showroom_list(self.request.user)
@@ -143,20 +139,12 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(ShowroomDetailSerializer(self.get_object(), context={"request": request}).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ShowroomInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        showroom = services.showroom_create(actor=self.request.user, data=payload.to_service_data())
-        return Response(self.get_serializer(showroom).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Showroom:
+        return services.showroom_create(actor=user, data=payload.to_service_data())
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        showroom = self.get_object()
-        payload = ShowroomUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
-        showroom = services.showroom_update(actor=self.request.user, showroom=showroom,
-                                            data=payload.to_service_data(showroom), expected_version=version)
-        return Response(self.get_serializer(showroom).data)
+    def update_record(self, user: Any, record: Showroom, payload: Any, version: int) -> Showroom:
+        return services.showroom_update(actor=user, showroom=record, data=payload.to_service_data(record),
+                                        expected_version=version)
 
     @extend_schema(methods=["get"], responses={200: DisplayOutputSerializer(many=True)})
     @extend_schema(methods=["post"], request=DisplayInputSerializer, responses={201: DisplayOutputSerializer})
@@ -168,8 +156,7 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
             rows = selectors.showroom_displays(self.request.user, showroom)
             return Response(DisplayOutputSerializer(rows, many=True).data)
         require(entry_role_allows(self.request.user, Action.CREATE))
-        payload = DisplayInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DisplayInputSerializer, request)
         display = services.display_create(actor=self.request.user,
                                           data={**payload.to_service_data(self.request.user), "showroom": showroom})
         return Response(DisplayOutputSerializer(display).data, status=status.HTTP_201_CREATED)
@@ -185,9 +172,8 @@ class ShowroomViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retriev
         display = selectors.display_get_for_update(self.request.user, display_id)
         if display.showroom_id != showroom.pk:
             raise Http404
-        payload = DisplayUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        version = require_version(payload)
+        payload = validated(DisplayUpdateSerializer, request, partial=True)
+        version = required_version(payload)
         data = payload.to_service_data(self.request.user)
         if "establishment" in data and data["establishment"].pk != display.establishment_id:
             raise DRFValidationError({"establishment": [_("Không thể đổi cơ sở của một đợt trưng bày.")]})

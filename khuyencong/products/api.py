@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.models import User
+from khuyencong.core.api import ServiceCreateMixin, validated
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
 from khuyencong.core.requests import AuthenticatedRequest
@@ -215,9 +216,10 @@ class _Scoped(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
 
 @extend_schema_view(create=extend_schema(request=ProductIn, responses={201: ProductOut}))
-class ProductViewSet(mixins.CreateModelMixin, _Scoped):
+class ProductViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "san-pham"
     serializer_class = ProductOut
+    input_serializer = ProductIn
 
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.products_for(self._user()).order_by("pk")
@@ -225,31 +227,28 @@ class ProductViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> Product:
         return selectors.product_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ProductIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+    def create_record(self, user: Any, payload: Any) -> Product:
         from khuyencong.establishments.selectors import establishment_get
 
         data = dict(payload.validated_data)
-        data["establishment"] = establishment_get(self.request.user, data["establishment"])
-        product = services.product_create(actor=self.request.user, data=data)
-        return Response(ProductOut(product).data, status=status.HTTP_201_CREATED)
+        data["establishment"] = establishment_get(user, data["establishment"])
+        return services.product_create(actor=user, data=data)
 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def documents(self, request: Request, pk: str) -> Response:
-        payload = DocumentIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DocumentIn, request)
         document = services.product_document_add(actor=self.request.user, product=self.get_object(),
                                                  **payload.validated_data)
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(create=extend_schema(request=RoundIn, responses={201: RoundOut}))
-class RoundViewSet(mixins.CreateModelMixin, _Scoped):
+class RoundViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "vong-binh-chon"
     export_actions = ("results",)
     serializer_class = RoundOut
+    input_serializer = RoundIn
 
     def get_queryset(self) -> QuerySet[SelectionRound]:
         return selectors.rounds_for(self._user())
@@ -257,18 +256,15 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> SelectionRound:
         return selectors.round_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create_record(self, user: Any, payload: Any) -> SelectionRound:
         from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 
-        payload = RoundIn(data=request.data)
-        payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
             data["organiser"] = unit_by_code(data.pop("organiser_code"), on=data["dossier_deadline"])
         except UnitNotFound as exc:
             raise serializers.ValidationError({"organiser_code": [str(exc)]}) from None
-        created = services.round_create(actor=self.request.user, data=data)
-        return Response(RoundOut(created).data, status=status.HTTP_201_CREATED)
+        return services.round_create(actor=user, data=data)
 
     def _transition(self, fn: Any, **extra: Any) -> Response:
         selection_round = self.get_object()
@@ -288,16 +284,14 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(request=ApproveIn, responses={200: RoundOut})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        payload = ApproveIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ApproveIn, request)
         return self._transition(services.round_approve, approved_ids=payload.validated_data.get("approved_ids"),
                                 note=payload.validated_data["note"])
 
     @extend_schema(request=DecideIn, responses={200: RoundOut})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        payload = DecideIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DecideIn, request)
         return self._transition(services.recognition_decide, **payload.validated_data)
 
     def _council(self, selection_round: SelectionRound) -> Council:
@@ -313,8 +307,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
         """The round's council; created by whoever manages the round."""
         selection_round = self.get_object()
         if request.method == "POST":
-            payload = CouncilIn(data=request.data)
-            payload.is_valid(raise_exception=True)
+            payload = validated(CouncilIn, request)
             services.council_create(actor=self.request.user, selection_round=selection_round,
                                     **payload.validated_data)
             return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
@@ -324,8 +317,7 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str) -> Response:
         selection_round = self.get_object()
-        payload = MemberIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MemberIn, request)
         services.council_member_add(actor=self.request.user, council=self._council(selection_round),
                                     **payload.validated_data)
         return Response(CouncilOut(self._council(selection_round)).data, status=status.HTTP_201_CREATED)
@@ -339,9 +331,10 @@ class RoundViewSet(mixins.CreateModelMixin, _Scoped):
 
 
 @extend_schema_view(create=extend_schema(request=NominationIn, responses={201: NominationOut}))
-class NominationViewSet(mixins.CreateModelMixin, _Scoped):
+class NominationViewSet(ServiceCreateMixin, mixins.CreateModelMixin, _Scoped):
     export_filename = "ho-so-binh-chon"
     serializer_class = NominationOut
+    input_serializer = NominationIn
 
     def get_queryset(self) -> QuerySet[Nomination]:
         return selectors.nominations_for(self._user())
@@ -349,15 +342,11 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     def get_object(self) -> Nomination:
         return selectors.nomination_get(self._user(), self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = NominationIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+    def create_record(self, user: Any, payload: Any) -> Nomination:
         data = dict(payload.validated_data)
-        selection_round = selectors.round_get(self._user(), data.pop("round"))
-        product = selectors.product_get(self._user(), data.pop("product"))
-        created = services.nomination_create(actor=self.request.user, selection_round=selection_round,
-                                             product=product, **data)
-        return Response(NominationOut(created).data, status=status.HTTP_201_CREATED)
+        selection_round = selectors.round_get(user, data.pop("round"))
+        product = selectors.product_get(user, data.pop("product"))
+        return services.nomination_create(actor=user, selection_round=selection_round, product=product, **data)
 
     @extend_schema(methods=["get"], responses={200: ScoreOut(many=True)})
     @extend_schema(methods=["post"], request=SheetIn, responses={200: ScoreOut(many=True)})
@@ -369,8 +358,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
         else:
             nomination = self.get_object()
         if request.method == "POST":
-            payload = SheetIn(data=request.data)
-            payload.is_valid(raise_exception=True)
+            payload = validated(SheetIn, request)
             services.score_sheet_submit(actor=self.request.user, nomination=nomination,
                                         points=payload.validated_data["points"])
         visible = selectors.scores_visible_to(self._user(), nomination.round).filter(nomination=nomination)
@@ -379,8 +367,7 @@ class NominationViewSet(mixins.CreateModelMixin, _Scoped):
     @extend_schema(request=ConflictIn, responses={201: None})
     @action(detail=True, methods=["post"])
     def conflicts(self, request: Request, pk: str) -> Response:
-        payload = ConflictIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ConflictIn, request)
         services.conflict_declare(actor=self.request.user, nomination=self.get_object(),
                                   reason=payload.validated_data["reason"])
         return Response(status=status.HTTP_201_CREATED)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -16,10 +16,9 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from khuyencong.accounts.policy import require
-from khuyencong.core.api import choice_param, year_param
+from khuyencong.core.api import ServiceViewSet, choice_param, validated, without_version, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.lifecycle import NOTE_MAX_LENGTH, note_errors
-from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.schemes import selectors, services
@@ -207,22 +206,15 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
 
 
-def _version(payload: serializers.Serializer) -> int:
-    if "version" not in payload.validated_data:
-        raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
-    return int(payload.validated_data.pop("version"))
-
-
 @extend_schema_view(update=extend_schema(request=ProgrammeUpdateSerializer),
                     partial_update=extend_schema(request=ProgrammeUpdateSerializer))
-class ProgrammeViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ProgrammeViewSet(ExportableListMixin, ServiceViewSet):
     """Programmes (national or local, by phase)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "chuong-trinh"
     serializer_class = ProgrammeSerializer
+    input_serializer = ProgrammeSerializer
+    update_serializer = ProgrammeUpdateSerializer
 
     def get_queryset(self) -> QuerySet[Programme]:
         return selectors.programmes_for(self.request.user)
@@ -230,37 +222,26 @@ class ProgrammeViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retrie
     def get_object(self) -> Programme:
         return selectors.programme_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ProgrammeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        programme = services.programme_create(actor=self.request.user, data=payload.validated_data)
-        return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Programme:
+        return services.programme_create(actor=user, data=payload.validated_data)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        programme = self.get_object()
-        payload = ProgrammeUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = _version(payload)
-        programme = services.programme_update(actor=self.request.user, programme=programme,
-                                              data=payload.validated_data, expected_version=version)
-        return Response(ProgrammeSerializer(programme).data)
+    def update_record(self, user: Any, record: Programme, payload: Any, version: int) -> Programme:
+        return services.programme_update(actor=user, programme=record, data=without_version(payload),
+                                         expected_version=version)
 
 
 class PlanUpdateSerializer(PlanInputSerializer):
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai thì trả 409")
 
 
-@extend_schema_view(create=extend_schema(request=PlanInputSerializer, responses={201: PlanOutputSerializer}),
-                    update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer),
-                    partial_update=extend_schema(request=PlanUpdateSerializer, responses=PlanOutputSerializer))
-class PlanViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(**write_schemas(PlanOutputSerializer, create=PlanInputSerializer, update=PlanUpdateSerializer))
+class PlanViewSet(ExportableListMixin, ServiceViewSet):
     """Annual plans with their approved totals."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "ke-hoach-nam"
     serializer_class = PlanOutputSerializer
+    input_serializer = PlanInputSerializer
+    update_serializer = PlanUpdateSerializer
 
     def get_queryset(self) -> QuerySet[AnnualPlan]:
         return selectors.plans_for(self.request.user).order_by("-year", "funding_source")
@@ -268,20 +249,11 @@ class PlanViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def get_object(self) -> AnnualPlan:
         return selectors.plan_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = PlanInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        plan = services.plan_create(actor=self.request.user, data=payload.validated_data)
-        return Response(PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> AnnualPlan:
+        return services.plan_create(actor=user, data=payload.validated_data)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan = self.get_object()
-        payload = PlanUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        version = _version(payload)
-        plan = services.plan_update(actor=self.request.user, plan=plan, data=payload.validated_data,
-                                    expected_version=version)
-        return Response(PlanOutputSerializer(plan).data)
+    def update_record(self, user: Any, record: AnnualPlan, payload: Any, version: int) -> AnnualPlan:
+        return services.plan_update(actor=user, plan=record, data=without_version(payload), expected_version=version)
 
 
 _FILTERS = [
@@ -295,18 +267,14 @@ _FILTERS = [
 @extend_schema_view(
     list=extend_schema(parameters=_FILTERS),
     retrieve=extend_schema(responses=SchemeDetailSerializer),
-    create=extend_schema(request=SchemeInputSerializer, responses={201: SchemeOutputSerializer}),
-    update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
-    partial_update=extend_schema(request=SchemeInputSerializer, responses=SchemeOutputSerializer),
+    **write_schemas(SchemeOutputSerializer, create=SchemeInputSerializer, update=SchemeInputSerializer),
 )
-class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, ServiceViewSet):
     """Extension schemes visible to the caller (area scope of their beneficiaries or implementing unit)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "de-an"
     serializer_class = SchemeOutputSerializer
+    input_serializer = update_serializer = SchemeInputSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return SchemeDetailSerializer if self.action == "retrieve" else SchemeOutputSerializer
@@ -328,32 +296,27 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
     def _fresh(self, scheme: Scheme) -> Scheme:
         return selectors.scheme_get(self.request.user, scheme.pk)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(may_start_proposal(self.request.user))
-        payload = SchemeInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data, people = payload.to_service(self.request.user)
-        scheme = services.scheme_create(actor=self.request.user, data=data, beneficiaries=people or [])
-        return Response(SchemeOutputSerializer(self._fresh(scheme)).data, status=status.HTTP_201_CREATED)
+    def written(self, record: Scheme) -> Any:
+        return SchemeOutputSerializer(self._fresh(record)).data
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        scheme = self.get_object()
-        payload = SchemeInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        if "version" not in payload.validated_data:
-            raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
-        data, people = payload.to_service(self.request.user)
-        scheme = services.scheme_update(actor=self.request.user, scheme=scheme, data=data, beneficiaries=people,
-                                        expected_version=payload.validated_data["version"])
-        return Response(SchemeOutputSerializer(self._fresh(scheme)).data)
+    def before_create(self, user: Any) -> None:
+        require(may_start_proposal(user))
+
+    def create_record(self, user: Any, payload: Any) -> Scheme:
+        data, people = payload.to_service(user)
+        return services.scheme_create(actor=user, data=data, beneficiaries=people or [])
+
+    def update_record(self, user: Any, record: Scheme, payload: Any, version: int) -> Scheme:
+        data, people = payload.to_service(user)
+        return services.scheme_update(actor=user, scheme=record, data=data, beneficiaries=people,
+                                      expected_version=version)
 
     @extend_schema(request=TransitionInputSerializer, responses=SchemeOutputSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Move the scheme to ``target`` (``amended`` applies an amendment to a settled scheme)."""
         scheme = self.get_object()
-        payload = TransitionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(TransitionInputSerializer, request)
         data = payload.validated_data
         if data["target"] == SchemeStatus.AMENDED:
             services.scheme_amend(actor=self.request.user, scheme=scheme, changes=payload.fields_for_service(),
@@ -371,8 +334,7 @@ class SchemeViewSet(ExportableListMixin, SchemeDetailsMixin, mixins.ListModelMix
         scheme = self.get_object()
         if request.method == "GET":
             return Response(DisbursementSerializer(selectors.scheme_disbursements(scheme), many=True).data)
-        payload = DisbursementInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DisbursementInputSerializer, request)
         made = services.disbursement_create(actor=self.request.user, scheme=scheme, **payload.validated_data)
         return Response(DisbursementSerializer(made).data, status=status.HTTP_201_CREATED)
 

@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.core.api import validated
 from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.schemes import selectors, services
@@ -148,8 +149,7 @@ class SchemeDetailsMixin(viewsets.GenericViewSet):
             if current is None:
                 raise Http404
             return Response(DemonstrationOutputSerializer(current).data)
-        payload = DemonstrationInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(DemonstrationInputSerializer, request)
         data = dict(payload.validated_data)
         version = data.pop("version", None)
         if current is not None and version is None:
@@ -170,8 +170,7 @@ class SchemeDetailsMixin(viewsets.GenericViewSet):
         inbound, outbound, add, related = _ITEMS[kind]
         if request.method == "GET":
             return Response(outbound(getattr(scheme, related).order_by("pk"), many=True).data)
-        payload = inbound(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(inbound, request)
         data = dict(payload.validated_data)
         if "establishment" in data:
             data["establishment"] = _establishment(self.request.user, data["establishment"], "establishment")
@@ -229,8 +228,7 @@ class SchemeDetailsMixin(viewsets.GenericViewSet):
         scheme = self.get_object()
         if request.method == "GET":
             return Response(AttachmentSerializer(selectors.scheme_attachments(scheme), many=True).data)
-        payload = AttachmentInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(AttachmentInputSerializer, request)
         made = services.attachment_add(actor=self.request.user, scheme=scheme, kind=payload.validated_data["kind"],
                                        upload=payload.validated_data["file"])
         return Response(AttachmentSerializer(made).data, status=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from khuyencong.core.api import choice_param
+from khuyencong.core.api import ServiceCreateMixin, choice_param, required_version, validated, without_version
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.schemes import selectors, services
@@ -69,14 +69,15 @@ class NormUpdateSerializer(serializers.Serializer):
     partial_update=extend_schema(request=NormUpdateSerializer, responses={200: NormOutputSerializer,
                                                                           201: NormOutputSerializer}),
 )
-class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class SupportNormViewSet(ExportableListMixin, ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Support norms per activity type, funding source and beneficiary type, with validity and legal basis."""
 
     request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "dinh-muc-ho-tro"
     serializer_class = NormOutputSerializer
+    input_serializer = NormInputSerializer
 
     def get_queryset(self) -> QuerySet[SupportNorm]:
         params = self.request.query_params
@@ -93,30 +94,25 @@ class SupportNormViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Retr
     def get_object(self) -> SupportNorm:
         return selectors.norm_get(self.request.user, self.kwargs["pk"])
 
-    def _out(self, norm: SupportNorm) -> dict[str, Any]:
-        return NormOutputSerializer(self.get_queryset().get(pk=norm.pk)).data
+    def written(self, record: SupportNorm) -> Any:
+        return NormOutputSerializer(self.get_queryset().get(pk=record.pk)).data
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = NormInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        norm = services.support_norm_create(actor=self.request.user, data=payload.validated_data)
-        return Response(self._out(norm), status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> SupportNorm:
+        return services.support_norm_create(actor=user, data=payload.validated_data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Not the shared update: with ``effective_from`` the norm is closed and its successor answered (201).
         norm = self.get_object()
-        payload = NormUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        if "version" not in data:
-            raise DRFValidationError({"version": ["Trường này là bắt buộc."]})
-        version = data.pop("version")
+        payload = validated(NormUpdateSerializer, request, partial=kwargs.get("partial", False))
+        version = required_version(payload)
+        data = without_version(payload)
         effective_from = data.pop("effective_from", None)
         if effective_from is None:
             norm = services.support_norm_update(actor=self.request.user, norm=norm, data=data,
                                                 expected_version=version)
-            return Response(self._out(norm))
+            return Response(self.written(norm))
         if "valid_from" in data:
             raise DRFValidationError({"valid_from": ["Khi tạo phiên bản mới, hãy dùng effective_from."]})
         successor = services.support_norm_revise(actor=self.request.user, norm=norm, data=data,
                                                  effective_from=effective_from, expected_version=version)
-        return Response(self._out(successor), status=status.HTTP_201_CREATED)
+        return Response(self.written(successor), status=status.HTTP_201_CREATED)

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from khuyencong.core.api import year_param
+from khuyencong.core.api import ServiceViewSet, validated, write_schemas, year_param
 from khuyencong.core.api_exports import ExportableListMixin
 from khuyencong.core.requests import AuthenticatedRequest
 from khuyencong.establishments.api import UnitRefSerializer
@@ -162,26 +162,18 @@ class EnrolInputSerializer(serializers.Serializer):
     national_ids = serializers.CharField(required=False, max_length=20000, help_text="Mỗi dòng một số định danh")
 
 
-def _require_version(payload: serializers.Serializer) -> int:
-    if "version" not in payload.validated_data:
-        raise ValidationError({"version": ["Trường này là bắt buộc."]})
-    return int(payload.validated_data["version"])
-
-
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("course_type", str),
                                    OpenApiParameter("year", int)]),
-    create=extend_schema(request=CourseInputSerializer, responses={201: CourseOutputSerializer}),
-    partial_update=extend_schema(request=CourseInputSerializer, responses={200: CourseOutputSerializer}),
+    **write_schemas(CourseOutputSerializer, create=CourseInputSerializer, update=CourseInputSerializer),
 )
-class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CourseViewSet(ExportableListMixin, ServiceViewSet):
     """Courses visible to the caller (scoped by the organising unit)."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "lop-dao-tao"
     export_actions = ("participants",)
     serializer_class = CourseOutputSerializer
+    input_serializer = update_serializer = CourseInputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Course]:
@@ -193,20 +185,12 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_object(self) -> Course:
         return selectors.course_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CourseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        course = services.course_create(actor=self.request.user, data=payload.to_service_data())
-        return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Course:
+        return services.course_create(actor=user, data=payload.to_service_data())
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        course = self.get_object()
-        payload = CourseInputSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        version = _require_version(payload)
-        course = services.course_update(actor=self.request.user, course=course, data=payload.to_service_data(),
-                                        expected_version=version)
-        return Response(self.get_serializer(course).data)
+    def update_record(self, user: Any, record: Course, payload: Any, version: int) -> Course:
+        return services.course_update(actor=user, course=record, data=payload.to_service_data(),
+                                      expected_version=version)
 
     @extend_schema(responses={200: ParticipantSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -220,8 +204,7 @@ class CourseViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     def enrol(self, request: Request, pk: str | None = None) -> Response:
         """Enrol one person (person_id) or a list of ID numbers (national_ids, all-or-nothing)."""
         course = self.get_object()
-        payload = EnrolInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(EnrolInputSerializer, request)
         data = payload.validated_data
         if data.get("national_ids"):
             created = services.participants_enrol_by_ids(actor=self.request.user, course=course,
@@ -311,17 +294,15 @@ class MergeInputSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str, description="Họ tên hoặc số định danh đầy đủ")]),
-    create=extend_schema(request=PersonInputSerializer, responses={201: PersonOutputSerializer}),
-    partial_update=extend_schema(request=PersonInputSerializer, responses={200: PersonOutputSerializer}),
+    **write_schemas(PersonOutputSerializer, create=PersonInputSerializer, update=PersonInputSerializer),
 )
 @method_decorator(never_cache, name="dispatch")  # persons' data (phones in full for some roles): no cache copy
-class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(ExportableListMixin, ServiceViewSet):
     """Persons visible to the caller (commune officers: their communes' residents); ID numbers masked."""
-
-    request: AuthenticatedRequest  # the default permission, IsAuthenticated, ensures it
 
     export_filename = "hoc-vien"
     serializer_class = PersonOutputSerializer
+    input_serializer = update_serializer = PersonInputSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Person]:
@@ -331,21 +312,14 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_object(self) -> Person:
         return selectors.person_get(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = PersonInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        person = services.person_create(actor=self.request.user, data=payload.to_service_data(),
-                                        confirm_distinct=payload.validated_data["confirm_distinct"])
-        return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
+    def create_record(self, user: Any, payload: Any) -> Person:
+        return services.person_create(actor=user, data=payload.to_service_data(),
+                                      confirm_distinct=payload.validated_data["confirm_distinct"])
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        person = self.get_object()
-        payload = PersonInputSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        person = services.person_update(actor=self.request.user, person=person, data=payload.to_service_data(),
-                                        expected_version=_require_version(payload),
-                                        correction=payload.validated_data.get("correction", False))
-        return Response(self.get_serializer(person).data)
+    def update_record(self, user: Any, record: Person, payload: Any, version: int) -> Person:
+        return services.person_update(actor=user, person=record, data=payload.to_service_data(),
+                                      expected_version=version,
+                                      correction=payload.validated_data.get("correction", False))
 
     @extend_schema(request=None,
                    responses={200: inline_serializer("UnmaskedId", {"national_id": serializers.CharField()})})
@@ -364,8 +338,7 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(request=RestrictInputSerializer, responses={200: PersonOutputSerializer})
     @action(detail=True, methods=["post"])
     def restrict(self, request: Request, pk: str | None = None) -> Response:
-        payload = RestrictInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(RestrictInputSerializer, request)
         person = services.person_restrict(actor=self.request.user, person=self.get_object(),
                                           restricted=payload.validated_data["restricted"],
                                           note=payload.validated_data.get("note", ""))
@@ -375,8 +348,7 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def consents(self, request: Request, pk: str | None = None) -> Response:
         """Record the legal basis or consent for one purpose."""
-        payload = ConsentInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ConsentInputSerializer, request)
         consent = services.consent_record(actor=self.request.user, person=self.get_object(),
                                           data=payload.validated_data)
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
@@ -385,8 +357,7 @@ class PersonViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str | None = None) -> Response:
         """Merge the duplicate ``merge_id`` into this person."""
-        payload = MergeInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MergeInputSerializer, request)
         keep = self.get_object()
         other = selectors.person_get(self.request.user, payload.validated_data["merge_id"])
         person = services.person_merge(actor=self.request.user, keep=keep, merge=other)
@@ -437,8 +408,7 @@ class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Re
     @extend_schema(request=CompleteInputSerializer, responses={200: ParticipantSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
-        payload = CompleteInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(CompleteInputSerializer, request)
         done = services.participant_complete(actor=self.request.user, participation=self.get_object(),
                                              certificate_no=payload.validated_data.get("certificate_no", ""))
         return Response(ParticipantSerializer(done).data)
@@ -452,8 +422,7 @@ class ParticipationViewSet(ExportableListMixin, mixins.ListModelMixin, mixins.Re
     @extend_schema(request=FollowUpInputSerializer, responses={201: FollowUpOutputSerializer})
     @action(detail=True, methods=["post"], url_path="followups")
     def followups(self, request: Request, pk: str | None = None) -> Response:
-        payload = FollowUpInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(FollowUpInputSerializer, request)
         follow_up = services.follow_up_record(actor=self.request.user, participation=self.get_object(),
                                               data=payload.validated_data)
         return Response(FollowUpOutputSerializer(follow_up).data, status=status.HTTP_201_CREATED)
