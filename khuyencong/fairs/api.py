@@ -26,7 +26,7 @@ from khuyencong.fairs.models import Fair, FairParticipation, FairScope, Particip
 from khuyencong.fairs.policy import entry_role_allows
 from khuyencong.fairs.selectors import PAST, UPCOMING, FairFilters
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
-from khuyencong.products.models import Product
+from khuyencong.products.selectors import products_for
 from khuyencong.schemes.models import Scheme
 
 MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
@@ -246,8 +246,9 @@ class FairParticipationInputSerializer(serializers.Serializer):
             data["establishment"] = establishment_ref(user, data["establishment"])
         if "products" in data:
             ids = set(data["products"])
-            # Unscoped: the service refuses (400) products of another establishment, whoever can see them.
-            products = list(Product.objects.filter(pk__in=ids).order_by("name", "pk"))
+            # Among the products the caller may see: one outside the area reads like an unknown id (its name is
+            # never shown); the service refuses a visible product of another establishment, naming it.
+            products = list(products_for(user).filter(pk__in=ids).order_by("name", "pk"))
             if len(products) != len(ids):
                 raise DRFValidationError({"products": [_("Không tìm thấy sản phẩm này trong danh mục.")]})
             data["products"] = products

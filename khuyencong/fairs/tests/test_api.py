@@ -130,6 +130,20 @@ def test_an_establishment_outside_the_area_is_answered_like_an_unknown_one(perso
     assert not FairParticipation.objects.filter(establishment=est_b).exists()
 
 
+def test_a_product_outside_the_area_is_answered_like_an_unknown_one(personas, future_fair, est_a, est_b) -> None:
+    """Another commune's product id reads exactly like a wrong id: its name is never revealed."""
+    from khuyencong.fairs.tests.conftest import make_product
+
+    hidden = make_product(est_b, "Nước mắm bí mật")
+    client = api_for(personas["commune_officer_a"])
+    body = {"fair": future_fair.pk, "establishment": est_a.pk}
+    outside = client.post(PARTS, {**body, "products": [hidden.pk]}, format="json")
+    unknown = client.post(PARTS, {**body, "products": [10**9]}, format="json")
+    assert (outside.status_code, outside.json()) == (unknown.status_code, unknown.json())
+    assert outside.status_code == 400 and "Nước mắm bí mật" not in outside.content.decode()
+    assert not FairParticipation.objects.filter(establishment=est_a).exists()
+
+
 def test_update_requires_version_and_detects_conflicts(personas, part_a) -> None:
     client = api_for(personas["province_officer"])
     url = f"{PARTS}/{part_a.pk}"
