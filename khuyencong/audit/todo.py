@@ -27,3 +27,9 @@ def recent_access(user: Any, *, today: dt.date) -> TodoList | None:
                       note=row.get_kind_display()) for row in rows[:SHOWN]]
     return TodoList(title=_("Truy cập dữ liệu cá nhân 7 ngày qua"), count=stats["n"], items=items, url=url,
                     explanation=_("Ai đã xem số định danh, điện thoại hoặc xuất dữ liệu của học viên; mới nhất trước."))
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "audit.recent_access": recent_access,
+}

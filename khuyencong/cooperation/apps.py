@@ -1,16 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core import appconfig
 
-class CooperationConfig(AppConfig):
+
+class CooperationConfig(appconfig.RegisteringConfig):
+    # Named checks, to-do lists and pickers: declared in this app's policy, todo and pickers modules.
     name = "khuyencong.cooperation"
     verbose_name = _("Hợp tác quốc tế")
-
-    def ready(self) -> None:
-        # Named policy checks (menus, buttons, views) and this app's to-do lists on the home page.
-        from khuyencong.cooperation import policy
-        from khuyencong.core import permissions
-
-        permissions.register("cooperation.list", policy.may_read)
-        permissions.register("cooperation.create", policy.may_edit)
-        permissions.register("cooperation.partners", policy.may_read)

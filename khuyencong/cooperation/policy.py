@@ -22,3 +22,11 @@ def may_edit_partner(user: Any) -> bool:
 
 def may_edit_activity(user: User, activity: Any) -> bool:
     return may_edit(user) and in_area(user, activity.organising_unit_id)
+
+
+# The named checks menus, buttons and views ask for (registered by core.appconfig).
+NAMED_CHECKS = {
+    "cooperation.list": may_read,
+    "cooperation.create": may_edit,
+    "cooperation.partners": may_read,
+}

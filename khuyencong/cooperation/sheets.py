@@ -38,9 +38,9 @@ from khuyencong.exchange.registry import register
 from khuyencong.exchange.rows import (
     RowProblem,
     UnitReferences,
-    duplicate_message,
-    first_seen,
     labelled,
+    only_match,
+    refuse_repeat,
     run_rows,
     saved,
     text,
@@ -224,9 +224,7 @@ class CooperationRegister:
             v = row.values
             data = {"name": text(v.get("name")), "country": text(v.get("country")), "city": text(v.get("city")),
                     "notes": text(v.get("notes"))}
-            earlier = first_seen(seen, (fold(data["name"]), fold(data["country"])), row)
-            if earlier is not None:
-                raise RowProblem("name", duplicate_message(earlier))
+            refuse_repeat(seen, (fold(data["name"]), fold(data["country"])), row, "name")
             return saved(refs.partner_or_none(data["name"], data["country"]), data,
                          lambda: services.partner_create(actor=ctx.actor, data=data),
                          lambda found: services.partner_update(actor=ctx.actor, partner=found, data=data,
@@ -243,9 +241,7 @@ class CooperationRegister:
             title = text(v.get("title"))
             data = {"title": title, "signed_on": v.get("signed_on"), "valid_from": v.get("valid_from"),
                     "valid_to": v.get("valid_to"), "notes": text(v.get("notes"))}
-            earlier = first_seen(seen, (partner.pk, fold(title)), row)
-            if earlier is not None:
-                raise RowProblem("title", duplicate_message(earlier))
+            refuse_repeat(seen, (partner.pk, fold(title)), row, "title")
             return saved(refs.agreement_or_none(partner, title), data,
                          lambda: services.agreement_create(actor=ctx.actor, partner=partner, data=data),
                          lambda found: services.agreement_update(actor=ctx.actor, agreement=found, data=data,
@@ -271,9 +267,7 @@ class CooperationRegister:
                 "abroad_country": text(v.get("abroad_country")), "abroad_city": text(v.get("abroad_city")),
                 "notes": text(v.get("notes")),
             }
-            earlier = first_seen(seen, (fold(title), start), row)
-            if earlier is not None:
-                raise RowProblem("title", duplicate_message(earlier))
+            refuse_repeat(seen, (fold(title), start), row, "title")
             return saved(refs.activity_or_none(title, start), data,
                          lambda: services.activity_create(actor=ctx.actor, data=data),
                          lambda found: services.activity_update(actor=ctx.actor, activity=found, data=data,
@@ -289,9 +283,7 @@ class CooperationRegister:
             activity = refs.activity(v.get("activity"), v.get("activity_start_date"))
             person = refs.person(v)
             identity = person.pk if person else (fold(text(v.get("full_name"))), v.get("birth_date"))
-            earlier = first_seen(seen, (activity.pk, identity), row)
-            if earlier is not None:
-                raise RowProblem("full_name", duplicate_message(earlier))
+            refuse_repeat(seen, (activity.pk, identity), row, "full_name")
             if person is None:
                 person = refs.create_person(v)
             elif activity.participants.filter(person=person).exists():
@@ -326,11 +318,9 @@ class References(UnitReferences):
         return found
 
     def agreement_or_none(self, partner: Partner, title: str) -> Agreement | None:
-        found = list(agreements_for(self.actor).filter(partner=partner, title=title)[:2])
-        if len(found) > 1:
-            raise RowProblem("title", f"Đối tác có nhiều thỏa thuận tên “{title}”; hãy đổi tên cho khác nhau "
-                                      "trên trang “Đối tác” trước khi nhập.")
-        return found[0] if found else None
+        return only_match(agreements_for(self.actor).filter(partner=partner, title=title), "title",
+                          f"Đối tác có nhiều thỏa thuận tên “{title}”; hãy đổi tên cho khác nhau trên trang "
+                          "“Đối tác” trước khi nhập.")
 
     def agreement(self, partner: Partner, title: str) -> Agreement:
         try:
@@ -345,17 +335,18 @@ class References(UnitReferences):
     # Activities
 
     def activity_or_none(self, title: str, start: Any) -> Activity | None:
-        found = list(activities_for(self.actor).filter(title=title, start_date=start)[:2])
-        if len(found) > 1:
-            raise RowProblem("title", "Có nhiều hoạt động cùng tên và ngày bắt đầu trong hệ thống; hãy sửa trên "
-                                      "trang “Hợp tác quốc tế” trước khi nhập.")
-        other = None if found else Activity.objects.filter(title=title, start_date=start).first()
+        found = only_match(activities_for(self.actor).filter(title=title, start_date=start), "title",
+                           "Có nhiều hoạt động cùng tên và ngày bắt đầu trong hệ thống; hãy sửa trên trang "
+                           "“Hợp tác quốc tế” trước khi nhập.")
+        if found is not None:
+            return found
+        other = Activity.objects.filter(title=title, start_date=start).first()
         if other is not None:  # organised by another area: neither said nor hidden from the province
             review.hold(register="cooperation.activity", field="title", record=other, actor=self.actor,
                         label=f"{other.title} ({other.start_date:%d/%m/%Y})",
                         url=reverse("cooperation:activity_detail", args=[other.pk]))
             raise RowProblem("title", review.held_message("tên và ngày bắt đầu hoạt động"))
-        return found[0] if found else None
+        return None
 
     def activity(self, title: Any, start: Any) -> Activity:
         found = activities_for(self.actor).filter(title=text(title), start_date=start).first()
@@ -389,12 +380,10 @@ class References(UnitReferences):
                               commune__code=commune.code if commune else "")
         if national_id:  # masked: the visible last digits must agree (two today, three in older exports)
             same = same.filter(national_id__endswith=national_id.replace("*", ""))
-        matches = list(same[:2])
-        if len(matches) > 1:
-            raise RowProblem("full_name", "Có nhiều người cùng họ tên, ngày sinh và xã/phường; hãy ghi số định "
-                                          "danh cá nhân để phân biệt.")
-        if matches:
-            return matches[0]
+        match = only_match(same, "full_name", "Có nhiều người cùng họ tên, ngày sinh và xã/phường; hãy ghi số "
+                                              "định danh cá nhân để phân biệt.")
+        if match is not None:
+            return match
         if national_id:
             raise RowProblem("national_id", "Số định danh bị che, không nhận ra người đã có; hãy ghi đủ 12 chữ số.")
         return None

@@ -1,8 +1,9 @@
 """Named policy checks shared by views, menus and templates: one decision per button.
 
-Each domain app registers the policy function its view calls (``register("products.round_create",
-policy.may_create_round)``) from its ``AppConfig.ready``; the view guards itself with
-:func:`require_check` (or calls the same function) and templates ask ``{% if user|may:"…" %}``.
+Each domain app registers the policy function its view calls (``"products.round_create":
+may_create_round`` in its policy module's ``NAMED_CHECKS``, registered by ``core.appconfig``);
+the view guards itself with :func:`require_check` (or calls the same function)
+and templates ask ``{% if user|may:"…" %}``.
 A menu entry or button therefore shows exactly when the view behind it answers. The core does not
 import domain apps: it only knows the names.
 """

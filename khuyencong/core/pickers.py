@@ -1,6 +1,7 @@
 """Sources for the search-as-you-type pickers (``GET /chon/<kind>/?q=…``).
 
-Core knows no domain app: each app registers its sources from ``AppConfig.ready()``. A source is
+Core knows no domain app: each app declares its sources in its pickers module's ``PICKERS``
+(registered by ``core.appconfig``). A source is
 ``search(user, query, params) -> [(value, label), …]`` and must read through the app's area-scoped
 selector, so a picker never offers a record the user may not see, and fold the query
 (``core.text.fold``) so "banh trang" finds "Bánh tráng".

@@ -1,13 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core import appconfig
 
-class EstablishmentsConfig(AppConfig):
+
+class EstablishmentsConfig(appconfig.RegisteringConfig):
+    # Named checks, to-do lists and pickers: declared in this app's policy, todo and pickers modules.
     name = "khuyencong.establishments"
     verbose_name = _("Cơ sở công nghiệp nông thôn")
 
     def ready(self) -> None:
-        # Named policy checks (menus, buttons, views) for menus, buttons and views.
+        super().ready()
         from khuyencong.accounts.policy import Action, role_allows
         from khuyencong.core import permissions, todo
         from khuyencong.establishments import todo as establishment_todo
@@ -15,10 +17,3 @@ class EstablishmentsConfig(AppConfig):
         permissions.register("establishments.list", lambda user: role_allows(user, Action.VIEW))
         permissions.register("establishments.create", lambda user: role_allows(user, Action.CREATE))
         todo.register_figures(establishment_todo.registry_figures)
-        todo.register("establishments.to_verify", establishment_todo.changes_to_verify)
-        todo.register("establishments.own_details", establishment_todo.own_details_missing)
-
-        from khuyencong.core import pickers
-        from khuyencong.establishments import pickers as sources
-
-        pickers.register("establishments", sources.search)

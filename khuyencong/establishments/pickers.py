@@ -24,3 +24,7 @@ def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, 
         match |= Q(tax_code=digits)
     items = establishments_for(user).filter(match).order_by("search_name", "pk")[:LIMIT]
     return [(str(e.pk), establishment_label(e)) for e in items]
+
+
+# The search-as-you-type pickers this app answers (registered by core.appconfig).
+PICKERS = {"establishments": search}

@@ -69,3 +69,10 @@ def own_details_missing(user: Any, *, today: dt.date) -> TodoList | None:
                                     % {"fields": ", ".join(missing)})],
                     explanation=_("Cán bộ khuyến công dùng các thông tin này để liên hệ và hỗ trợ cơ sở; bạn tự "
                                   "cập nhật được, cán bộ xã/phường sẽ xác minh."))
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "establishments.to_verify": changes_to_verify,
+    "establishments.own_details": own_details_missing,
+}

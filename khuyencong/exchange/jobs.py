@@ -16,21 +16,20 @@ import socket
 import time
 import uuid
 import zipfile
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, router, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import is_active_member, require
+from khuyencong.core import uploads
 from khuyencong.core.services import attribute
 from khuyencong.exchange import reader
 from khuyencong.exchange.models import ImportJob, ImportStatus
@@ -169,11 +168,7 @@ def check_upload(data: bytes) -> str:
 
 
 def _display_name(name: str) -> str:
-    base = PurePath(name.replace("\\", "/")).name
-    try:
-        return get_valid_filename(base)[:255]
-    except SuspiciousFileOperation:
-        return "tep.xlsx"
+    return uploads.safe_name(name, limit=255, fallback="tep.xlsx")
 
 
 def job_upload(*, actor: User, register: Register, filename: str, data: bytes) -> ImportJob:
@@ -186,13 +181,10 @@ def job_upload(*, actor: User, register: Register, filename: str, data: bytes) -
                     worker=this_process(), heartbeat_at=timezone.now())
     # The uploader's file name never becomes a path: only the generated name is stored on disk.
     job.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(data), save=False)
-    try:
+    with uploads.removed_unless_saved(job.file):
         job.full_clean()
         attribute(job, actor)
         job.save()
-    except Exception:
-        job.file.delete(save=False)
-        raise
     return job
 
 

@@ -94,16 +94,22 @@ def text(value: Any) -> str:
     return normalize(value or "") if isinstance(value, str) or value is None else normalize(str(value))
 
 
-def first_seen(seen: dict[Any, int], key: Any, row: Row) -> int | None:
-    """The earlier row number of ``key`` within the sheet, or None (and remember this row)."""
+def only_match(candidates: models.QuerySet[_Record], field: str, ambiguity: str) -> _Record | None:
+    """The one record ``candidates`` holds, or None; a row problem on ``field`` saying ``ambiguity`` when
+    there are several (the row cannot say which one it means)."""
+    found = list(candidates[:2])
+    if len(found) > 1:
+        raise RowProblem(field, ambiguity)
+    return found[0] if found else None
+
+
+def refuse_repeat(seen: dict[Any, int], key: Any, row: Row, field: str) -> None:
+    """Refuse (on ``field``) a row whose identifying ``key`` an earlier row of the sheet already gave;
+    otherwise remember this row's number for the key."""
     if key in seen:
-        return seen[key]
+        raise RowProblem(field, f"Dòng này trùng khóa nhận diện với dòng {seen[key]} trong cùng trang; "
+                                "mỗi bản ghi chỉ ghi một dòng.")
     seen[key] = row.number
-    return None
-
-
-def duplicate_message(earlier: int) -> str:
-    return f"Dòng này trùng khóa nhận diện với dòng {earlier} trong cùng trang; mỗi bản ghi chỉ ghi một dòng."
 
 
 def run_rows(sheet: SheetSpec, rows: Iterable[Row], ctx: ImportContext,

@@ -61,3 +61,10 @@ def may_act_on_entry(user: User, action: Action, establishment: Any) -> bool:
     if user.role == Role.COMMUNE_OFFICER:
         return establishment.commune_id in (visible_commune_ids(user) or set())
     return True
+
+
+# The named checks menus, buttons and views ask for (registered by core.appconfig).
+NAMED_CHECKS = {
+    "fairs.list": may_read,
+    "fairs.create": lambda user: may_manage_events(user, Action.CREATE),
+}

@@ -39,9 +39,9 @@ from khuyencong.exchange.rows import (
     RowProblem,
     UnitReferences,
     differs,
-    duplicate_message,
-    first_seen,
     labelled,
+    only_match,
+    refuse_repeat,
     run_rows,
     saved,
     text,
@@ -248,14 +248,11 @@ class FairsRegister:
                 "booth_support_vnd": v.get("booth_support_vnd") or 0, "cancelled": bool(v.get("cancelled")),
                 "notes": text(v.get("notes")),
             }
-            earlier = first_seen(seen, (fold(data["name"]), data["start_date"]), row)
-            if earlier is not None:
-                raise RowProblem("name", duplicate_message(earlier))
-            existing = list(fairs.filter(name=data["name"], start_date=data["start_date"])[:2])
-            if len(existing) > 1:
-                raise RowProblem("name", "Có nhiều hội chợ cùng tên và ngày khai mạc trong hệ thống; hãy sửa "
-                                         "trên trang “Hội chợ” trước khi nhập.")
-            return saved(existing[0] if existing else None, data,
+            refuse_repeat(seen, (fold(data["name"]), data["start_date"]), row, "name")
+            existing = only_match(fairs.filter(name=data["name"], start_date=data["start_date"]), "name",
+                                  "Có nhiều hội chợ cùng tên và ngày khai mạc trong hệ thống; hãy sửa trên trang "
+                                  "“Hội chợ” trước khi nhập.")
+            return saved(existing, data,
                          lambda: services.fair_create(actor=ctx.actor, data=data),
                          lambda fair: services.fair_update(actor=ctx.actor, fair=fair, data=data,
                                                            expected_version=fair.version))
@@ -274,9 +271,7 @@ class FairsRegister:
             v = row.values
             fair = refs.fair(v.get("fair_name"), v.get("fair_start_date"))
             establishment = find_establishment(refs.establishments, v)
-            earlier = first_seen(seen, (fair.pk, establishment.pk), row)
-            if earlier is not None:
-                raise RowProblem("establishment_name", duplicate_message(earlier))
+            refuse_repeat(seen, (fair.pk, establishment.pk), row, "establishment_name")
             names = product_names(v.get("products"))
             registered = {p.name: p for p in Product.objects.filter(establishment=establishment, name__in=names)}
             support = v.get("support_vnd")
@@ -320,14 +315,11 @@ class FairsRegister:
                 "opened_on": v.get("opened_on"), "closed_on": v.get("closed_on"),
                 "scheme": refs.scheme(v.get("scheme")), "notes": text(v.get("notes")),
             }
-            earlier = first_seen(seen, fold(data["name"]), row)
-            if earlier is not None:
-                raise RowProblem("name", duplicate_message(earlier))
-            existing = list(showrooms.filter(name=data["name"])[:2])
-            if len(existing) > 1:
-                raise RowProblem("name", "Có nhiều điểm giới thiệu cùng tên trong hệ thống; hãy đổi tên trên "
-                                         "trang “Điểm giới thiệu” trước khi nhập.")
-            return saved(existing[0] if existing else None, data,
+            refuse_repeat(seen, fold(data["name"]), row, "name")
+            existing = only_match(showrooms.filter(name=data["name"]), "name",
+                                  "Có nhiều điểm giới thiệu cùng tên trong hệ thống; hãy đổi tên trên trang "
+                                  "“Điểm giới thiệu” trước khi nhập.")
+            return saved(existing, data,
                          lambda: services.showroom_create(actor=ctx.actor, data=data),
                          lambda room: services.showroom_update(actor=ctx.actor, showroom=room, data=data,
                                                                expected_version=room.version))
@@ -347,9 +339,7 @@ class FairsRegister:
             start: Any = v.get("displayed_from")
             data = {"showroom": room, "establishment": establishment, "displayed_from": start,
                     "displayed_to": v.get("displayed_to"), "products": product_names(v.get("products"))}
-            earlier = first_seen(seen, (room.pk, establishment.pk, start), row)
-            if earlier is not None:
-                raise RowProblem("displayed_from", duplicate_message(earlier))
+            refuse_repeat(seen, (room.pk, establishment.pk, start), row, "displayed_from")
             existing = visible.filter(showroom=room, establishment=establishment,
                                       displayed_from=start).first()
             changes = {k: val for k, val in data.items() if k not in ("showroom", "establishment")}

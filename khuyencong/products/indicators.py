@@ -3,7 +3,7 @@
 Period: the recognition decision's date. Area: the establishment's commune (any version) in
 ``unit_ids`` (from ``geo.selectors.unit_ids_within``); ``None`` means no area limit. Revoked
 certificates never count. A product recognised at district level in 2016 and again in 2018 counts
-once (``products.counting.certificates_issued`` counts it twice).
+once (two certificates, one product).
 """
 
 from __future__ import annotations

@@ -17,3 +17,7 @@ def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, 
     rows = list(items.order_by("-pk").values_list(
         "pk", "name", "establishment__name", "establishment__commune__name")[:CANDIDATES])
     return [(str(pk), f"{name} — {est} — {commune}") for pk, name, est, commune in folded_match(rows, query)]
+
+
+# The search-as-you-type pickers this app answers (registered by core.appconfig).
+PICKERS = {"products": search}

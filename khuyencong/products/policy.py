@@ -92,3 +92,11 @@ def may_edit_product_of(user: User, establishment: Any) -> bool:
 
 def may_see_all_rounds(user: User) -> bool:
     return may_view(user)
+
+
+# The named checks menus, buttons and views ask for (registered by core.appconfig).
+NAMED_CHECKS = {
+    "products.list": may_view,
+    "products.round_create": may_create_round,
+    "products.product_create": may_register_product,
+}

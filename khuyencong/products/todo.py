@@ -189,3 +189,15 @@ def documents_missing(user: Any, *, today: dt.date) -> TodoList | None:
                     items=lacking[:SHOWN], url=reverse("products:list"),
                     explanation=_("Hồ sơ bình chọn chỉ được nhận khi sản phẩm có đủ giấy tờ bắt buộc của nhóm sản "
                                   "phẩm; tải giấy tờ lên trang của sản phẩm."))
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "products.to_score": dossiers_to_score,
+    "products.missing_sheets": missing_score_sheets,
+    "products.rounds_to_start": rounds_to_start,
+    "products.open_rounds": open_rounds,
+    "products.certificates_expiring": certificates_expiring,
+    "products.minutes": minutes_to_finish,
+    "products.documents_missing": documents_missing,
+}

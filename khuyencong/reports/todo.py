@@ -65,3 +65,9 @@ def reports_to_issue(user: Any, *, today: dt.date) -> TodoList | None:
                     url=reverse("reports:issued-list"),
                     explanation=_("Báo cáo 6 tháng sau ngày 30/06 và báo cáo năm sau ngày 31/12 chưa ban hành cho "
                                   "toàn tỉnh (ngày ghi bên cạnh là ngày cuối kỳ), và báo cáo đã ban hành chưa ký số."))
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "reports.to_issue": reports_to_issue,
+}

@@ -15,3 +15,7 @@ def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, 
     rows = list(visible_schemes(user, Scheme.objects.all()).order_by("-pk")
                 .values_list("pk", "code", "title", "implementing_unit_name")[:CANDIDATES])
     return [(str(pk), f"{code} — {title}") for pk, code, title, _unit in folded_match(rows, query)]
+
+
+# The search-as-you-type pickers this app answers (registered by core.appconfig).
+PICKERS = {"schemes": search}

@@ -57,3 +57,11 @@ def may_edit(user: User, scheme: Any) -> bool:
     if is_active_member(user) and user.role == Role.COMMUNE_OFFICER and scheme.status == "proposed":
         return _in_officer_area(user, scheme.beneficiaries.all(), scheme.implementing_unit_id)
     return False
+
+
+# The named checks menus, buttons and views ask for (registered by core.appconfig).
+NAMED_CHECKS = {
+    "schemes.list": may_view,
+    "schemes.create": may_start_proposal,
+    "schemes.drive": may_drive,
+}

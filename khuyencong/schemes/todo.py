@@ -86,3 +86,11 @@ def own_proposals(user: Any, *, today: dt.date) -> TodoList | None:
         rows, field="since", today=today, title=_("Đề xuất của địa bàn đang chờ tỉnh thẩm định"),
         explanation=_("Bạn còn sửa được các đề xuất này cho đến khi tỉnh thẩm định."),
         url=reverse("schemes:list") + "?status=proposed", note=lambda s: s.get_status_display())
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "schemes.waiting": waiting_for_step,
+    "schemes.overdue": overdue_schemes,
+    "schemes.proposed": own_proposals,
+}

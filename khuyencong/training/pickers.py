@@ -20,3 +20,7 @@ def person_label(p: Person) -> str:
 def search(user: Any, query: str, params: Mapping[str, str]) -> list[tuple[str, str]]:
     items = person_search(actor=user, q=query).select_related("commune")[:LIMIT]
     return [(str(p.pk), person_label(p)) for p in items]
+
+
+# The search-as-you-type pickers this app answers (registered by core.appconfig).
+PICKERS = {"persons": search}

@@ -78,3 +78,11 @@ def scope_training(records: QuerySet[Any], user: User, *, commune_path: str) -> 
     if not may_read(user):
         return records.none()
     return scope(records, user, commune_path=commune_path)
+
+
+# The named checks menus, buttons and views ask for (registered by core.appconfig).
+NAMED_CHECKS = {
+    "personal_data.full_ids": sees_full_ids,
+    "training.list": may_read,
+    "training.create": may_edit,
+}

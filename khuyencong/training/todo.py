@@ -38,3 +38,9 @@ def follow_ups_due(user: Any, *, today: dt.date) -> TodoList | None:
         older_count=due.filter(due_on__lt=since).count(), older_url=url,
         older_label=_("quá hạn trên 6 tháng"),
     )
+
+
+# This app's to-do lists on the home page (registered by core.appconfig).
+TODO_LISTS = {
+    "training.follow_ups": follow_ups_due,
+}

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from khuyencong.fairs.models import Fair, FairParticipation, Showroom
-from khuyencong.testing.fixtures import COMMUNE_A, make_establishment, unit
+from khuyencong.indicators.engine import compute, resolve_area
+from khuyencong.indicators.periods import Period
+from khuyencong.testing.fixtures import COMMUNE_A, TODAY, make_establishment, unit
 
+FAIR_FIGURES = ["fairs.participations", "fairs.establishments"]
 PAST_START = dt.date(2026, 5, 10)  # "today" is frozen at 2026-11-26
 FUTURE_START = dt.date(2027, 3, 1)
 
@@ -76,3 +79,9 @@ def make_product(establishment: Any, name: str) -> Any:
     from khuyencong.products.models import Product, ProductGroup
 
     return Product.objects.create(establishment=establishment, name=name, group=ProductGroup.objects.first())
+
+
+def fair_figures(date_from: dt.date, date_to: dt.date, area_code: str | None = None) -> tuple[int, int]:
+    """The engine's participations (lượt) and distinct establishments in fairs for the period and area."""
+    values = compute(Period(date_from, date_to), resolve_area(area_code, TODAY), FAIR_FIGURES).values
+    return values["fairs.participations"], values["fairs.establishments"]

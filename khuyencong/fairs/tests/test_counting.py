@@ -1,15 +1,20 @@
-"""Counting: lượt and distinct establishments, period by fair start date, area by establishment commune."""
+"""Fair indicators through the engine: lượt and distinct establishments, period by fair start date, area by
+establishment commune; e-commerce listings apart."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.db.models import Sum
 
-from khuyencong.fairs import counting
-from khuyencong.fairs.tests.conftest import make_fair, make_participation
-from khuyencong.geo.selectors import unit_ids_within
-from khuyencong.testing.fixtures import COMMUNE_A, TODAY, unit
+from khuyencong.fairs.indicators import ECOMMERCE, counted
+from khuyencong.fairs.tests.conftest import FAIR_FIGURES, fair_figures, make_fair, make_participation
+from khuyencong.indicators.breakdowns import compute_breakdown
+from khuyencong.indicators.engine import resolve_area
+from khuyencong.indicators.periods import Period
+from khuyencong.indicators.sources import Dimension
+from khuyencong.testing.fixtures import COMMUNE_A, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -35,45 +40,25 @@ def records(est_a, est_b):  # type: ignore[no-untyped-def]
     return {"f1": f1, "f2": f2, "f3": f3}
 
 
-def area_a() -> set[int]:
-    return unit_ids_within(unit(COMMUNE_A), on=TODAY)
-
-
 def test_participations_and_distinct_establishments_counted_separately(records) -> None:
-    assert counting.participations(*Y2026, None) == 4  # est_a ×3 (cancelled excluded) + est_b ×1 (withdrawn excluded)
-    assert counting.establishments(*Y2026, None) == 2
-    assert counting.participations(*Y2026, area_a()) == 3  # only est_a, wherever the fair was held
-    assert counting.establishments(*Y2026, area_a()) == 1
+    assert fair_figures(*Y2026) == (4, 2)  # est_a ×3 (cancelled excluded) + est_b ×1 (withdrawn excluded)
+    assert fair_figures(*Y2026, COMMUNE_A) == (3, 1)  # only est_a, wherever the fair was held
 
 
 def test_period_uses_fair_start_date(records) -> None:
-    assert counting.participations(dt.date(2025, 1, 1), dt.date(2025, 12, 31), None) == 1
-    assert counting.establishments(dt.date(2025, 1, 1), dt.date(2026, 12, 31), None) == 2
-    assert counting.participations(dt.date(2025, 1, 1), dt.date(2026, 12, 31), None) == 5
-    assert counting.participations(dt.date(2026, 12, 30), dt.date(2026, 12, 30), None) == 1  # the Sanjo fair
+    assert fair_figures(dt.date(2025, 1, 1), dt.date(2025, 12, 31))[0] == 1
+    assert fair_figures(dt.date(2025, 1, 1), dt.date(2026, 12, 31)) == (5, 2)
+    assert fair_figures(dt.date(2026, 12, 30), dt.date(2026, 12, 30))[0] == 1  # the Sanjo fair
 
 
 def test_ecommerce_listings_counted_apart(records) -> None:
-    assert counting.ecommerce_listings(*Y2026, None) == 1
-    assert counting.participations(*Y2026, None, kind=None) == 5
-    assert counting.support_vnd(*Y2026, None) == 3 * 12_000_000 + 5_000_000 + 7_000_000
+    assert counted(*Y2026, None, kind=ECOMMERCE).count() == 1
+    assert counted(*Y2026, None, kind=None).count() == 5  # the fair figure (4) leaves the listing out
+    support = counted(*Y2026, None, kind=None).aggregate(s=Sum("support_vnd"))["s"]
+    assert support == 3 * 12_000_000 + 5_000_000 + 7_000_000
 
 
-def test_breakdowns(records) -> None:
-    assert counting.by_scope(*Y2026, None) == {
-        "international": {"participations": 1, "establishments": 1},
-        "national": {"participations": 1, "establishments": 1},
-        "provincial": {"participations": 2, "establishments": 2},
-    }
-    assert counting.by_year(dt.date(2025, 1, 1), dt.date(2026, 12, 31), None) == {
-        2025: {"participations": 1, "establishments": 1},
-        2026: {"participations": 4, "establishments": 2},
-    }
-
-
-def test_each_helper_is_one_query(records, django_assert_num_queries) -> None:
-    ids = area_a()
-    with django_assert_num_queries(1):
-        counting.participations(*Y2026, ids)
-    with django_assert_num_queries(1):
-        counting.by_year(*Y2026, ids)
+def test_breakdown_by_year(records) -> None:
+    breakdown = compute_breakdown(Period(dt.date(2025, 1, 1), dt.date(2026, 12, 31)), resolve_area(None, TODAY),
+                                  [Dimension.YEAR], FAIR_FIGURES[:1])
+    assert breakdown.values["fairs.participations"] == {"2025": 1, "2026": 4}

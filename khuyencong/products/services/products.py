@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.policy import require
 from khuyencong.core import services as core
+from khuyencong.core import uploads
 from khuyencong.core.text import normalize
 from khuyencong.products.models import DocumentKind, OtherCertification, Product, ProductDocument
 from khuyencong.products.policy import may_edit_product_of
@@ -64,11 +65,8 @@ def product_document_add(*, actor: User, product: Product, kind: str, title: str
     if file is None:
         return core.save_new(document, actor=actor)
     document.file.save(name, file, save=False)
-    try:  # a refused record must not leave an orphan file under MEDIA_ROOT
+    with uploads.removed_unless_saved(document.file):
         return core.save_new(document, actor=actor)
-    except Exception:
-        document.file.delete(save=False)
-        raise
 
 
 @transaction.atomic

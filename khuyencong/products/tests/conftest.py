@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 
 from khuyencong.accounts.models import Role
+from khuyencong.indicators.engine import compute, resolve_area
+from khuyencong.indicators.periods import Period
 from khuyencong.products import services
 from khuyencong.products.models import (
     MemberRole,
@@ -19,7 +21,7 @@ from khuyencong.products.models import (
     SelectionRound,
     in_force,
 )
-from khuyencong.testing.fixtures import OLD_DAY, make_establishment, make_user, unit
+from khuyencong.testing.fixtures import OLD_DAY, TODAY, make_establishment, make_user, unit
 
 DEADLINE_2016 = dt.date(2016, 6, 30)
 
@@ -125,3 +127,12 @@ def recognise(product, selection_round, *, decided_on: dt.date, number: str):  #
         decision=decision, nomination=nomination, product=product, level=selection_round.level,
         number=f"{number}-{product.pk}", year=selection_round.year, issued_on=decided_on,
         valid_until=selection_round.rule_set.valid_until(decided_on))
+
+
+PERIOD = Period(dt.date(2014, 1, 1), dt.date(2020, 12, 31))
+
+
+def recognised(level: str, period: Period = PERIOD, area_code: str | None = None) -> int:
+    """The engine's figure: distinct products recognised at ``level`` in the period and area."""
+    code = f"products.recognized.{level}"
+    return compute(period, resolve_area(area_code, TODAY), [code]).values[code]

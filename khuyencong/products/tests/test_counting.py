@@ -1,4 +1,4 @@
-"""Counting helpers: distinct products recognised vs certificates issued, period and area rules."""
+"""Product indicators through the engine: distinct products recognised (not certificates), period and area."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import datetime as dt
 
 import pytest
 
-from khuyencong.geo.selectors import unit_ids_within
-from khuyencong.products import counting
-from khuyencong.products.tests.conftest import make_product, make_round, recognise
-from khuyencong.testing.fixtures import TODAY, unit
+from khuyencong.indicators.breakdowns import compute_breakdown
+from khuyencong.indicators.engine import resolve_area
+from khuyencong.indicators.periods import Period
+from khuyencong.indicators.sources import Dimension
+from khuyencong.products.models import Certificate
+from khuyencong.products.tests.conftest import PERIOD, make_product, make_round, recognise, recognised
+from khuyencong.testing.fixtures import TODAY
 
 pytestmark = pytest.mark.django_db
-PERIOD = (dt.date(2014, 1, 1), dt.date(2020, 12, 31))
+DISTRICT = "products.recognized.district"
 
 
 @pytest.fixture
@@ -31,19 +34,18 @@ def twice_recognised(personas, est_a, est_b, district):  # type: ignore[no-untyp
     return product
 
 
-def test_distinct_products_and_certificates_are_different_figures(twice_recognised, est_a) -> None:
-    area_a = unit_ids_within(unit("26560"), on=TODAY)
-    assert counting.products_recognized("district", *PERIOD, area_a) == 1
-    assert counting.certificates_issued("district", *PERIOD, area_a) == 2
-    assert counting.products_recognized("district", *PERIOD, None) == 2  # the revoked one never counts
-    assert counting.certificates_issued("district", *PERIOD, None) == 3
+def test_distinct_products_not_certificates(twice_recognised, est_a) -> None:
+    assert Certificate.objects.filter(product__establishment=est_a).count() == 2
+    assert recognised("district", area_code="26560") == 1  # one product, recognised twice
+    assert recognised("district") == 2  # the revoked one never counts
 
 
 def test_period_is_the_decision_date(twice_recognised) -> None:
-    assert counting.products_recognized("district", dt.date(2017, 1, 1), dt.date(2020, 12, 31), None) == 2
-    assert counting.certificates_issued("district", dt.date(2016, 1, 1), dt.date(2016, 12, 31), None) == 1
-    assert counting.products_recognized("province", *PERIOD, None) == 0
+    assert recognised("district", Period(dt.date(2017, 1, 1), dt.date(2020, 12, 31))) == 2
+    assert recognised("district", Period(dt.date(2016, 1, 1), dt.date(2016, 12, 31))) == 1
+    assert recognised("province") == 0
 
 
 def test_breakdown_by_level(twice_recognised) -> None:
-    assert counting.products_recognized_by_level(*PERIOD, None) == {"district": 2}
+    breakdown = compute_breakdown(PERIOD, resolve_area(None, TODAY), [Dimension.LEVEL], [DISTRICT])
+    assert breakdown.values[DISTRICT] == {"district": 2}

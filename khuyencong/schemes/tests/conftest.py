@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
+from khuyencong.indicators.engine import compute, resolve_area
+from khuyencong.indicators.periods import Period
 from khuyencong.schemes import services
 from khuyencong.schemes.models import ActivityType, AnnualPlan, Programme, Scheme, SchemeBeneficiary
+from khuyencong.testing.fixtures import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +84,13 @@ def bulk_schemes(plan: AnnualPlan, establishments, n: int, *, status: str = "app
         created = list(Scheme.objects.filter(code__startswith="BULK-"))
     links = [SchemeBeneficiary(scheme=s, establishment=e) for s in created for e in establishments]
     SchemeBeneficiary.objects.bulk_create(links)
+
+
+SCHEME_FIGURES = ["schemes.count", "schemes.support_vnd", "schemes.counterpart_vnd", "schemes.disbursed_vnd",
+                  "demo_models.count", "demo_models.counterpart_vnd", "demo_models.worker_income_min_vnd",
+                  "demo_models.worker_income_max_vnd", "machinery.establishments"]
+
+
+def scheme_figures(date_from: dt.date, date_to: dt.date, area_code: str | None = None) -> dict[str, Any]:
+    """The engine's scheme, demonstration-model and machinery figures for the period and area."""
+    return compute(Period(date_from, date_to), resolve_area(area_code, TODAY), SCHEME_FIGURES).values

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from khuyencong.core.errors import PermissionDeniedError
+from khuyencong.core.uploads import MAX_BYTES
 from khuyencong.schemes import services
 from khuyencong.schemes.models import SchemeAttachment, SchemeEvent
-from khuyencong.schemes.services.attachments import MAX_BYTES
 from khuyencong.schemes.tests.conftest import make_scheme, walk
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n"

@@ -1,13 +1,17 @@
-"""Counting helpers: period by acceptance date, area by establishment commune, cancelled never counts."""
+"""Scheme indicators through the engine: period by acceptance date, area by establishment commune (or the
+implementing unit when there is none), cancelled never counts."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from khuyencong.geo.selectors import unit_ids_within
-from khuyencong.schemes import counting, services
+from khuyencong.indicators.breakdowns import compute_breakdown
+from khuyencong.indicators.engine import resolve_area
+from khuyencong.indicators.periods import Period
+from khuyencong.indicators.sources import Dimension
+from khuyencong.schemes import services
 from khuyencong.schemes.models import DemonstrationModel, Scheme
-from khuyencong.schemes.tests.conftest import activity, make_scheme, walk
+from khuyencong.schemes.tests.conftest import activity, make_scheme, scheme_figures, walk
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B, TODAY, unit
 
 Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -26,10 +30,10 @@ def test_machinery_establishment_with_two_schemes_counts_once(personas, est_a, e
     _accepted(admin, plan, est_a, "M-1")
     _accepted(admin, plan, est_a, "M-2")
     _accepted(admin, plan, est_b, "M-3")
-    assert counting.machinery_establishments(*Y2026, None) == 2
-    area_a = unit_ids_within(unit(COMMUNE_A), on=TODAY)
-    assert counting.machinery_establishments(*Y2026, area_a) == 1
-    assert counting.schemes_count(*Y2026, area_a) == 2
+    assert scheme_figures(*Y2026)["machinery.establishments"] == 2
+    in_a = scheme_figures(*Y2026, COMMUNE_A)
+    assert in_a["machinery.establishments"] == 1
+    assert in_a["schemes.count"] == 2
 
 
 def test_cancelled_and_out_of_period_do_not_count(personas, est_a, plan) -> None:
@@ -41,15 +45,12 @@ def test_cancelled_and_out_of_period_do_not_count(personas, est_a, plan) -> None
     cancelled = walk(admin, make_scheme(admin, [est_a], code="C-2"), plan, "in_progress")
     services.scheme_transition(actor=admin, scheme=cancelled, target="cancelled", note="Dừng")
     _accepted(admin, plan, est_a, "C-3", on=dt.date(2026, 11, 20))  # after the period below
-    period = (dt.date(2026, 1, 1), dt.date(2026, 10, 31))
-    totals = counting.scheme_totals(*period, None)
-    assert totals == {"count": 1, "support_vnd": 250_000_000, "counterpart_vnd": 350_000_000,
-                      "disbursed_vnd": 100_000_000}
-    assert counting.schemes_disbursed_vnd(*period, None) == 100_000_000
-    assert counting.schemes_support_vnd(*period, None) == 250_000_000
-    assert counting.schemes_counterpart_vnd(*period, None) == 350_000_000
-    assert counting.machinery_establishments(*period, None) == 1
-    assert counting.schemes_count(dt.date(2026, 11, 1), dt.date(2026, 11, 30), None) == 1
+    figures = scheme_figures(dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert {code: figures[code] for code in ("schemes.count", "schemes.support_vnd", "schemes.counterpart_vnd",
+                                             "schemes.disbursed_vnd", "machinery.establishments")} == {
+        "schemes.count": 1, "schemes.support_vnd": 250_000_000, "schemes.counterpart_vnd": 350_000_000,
+        "schemes.disbursed_vnd": 100_000_000, "machinery.establishments": 1}
+    assert scheme_figures(dt.date(2026, 11, 1), dt.date(2026, 11, 30))["schemes.count"] == 1
 
 
 def test_breakdown_adds_up_and_implementing_unit_area(personas, est_a, plan) -> None:
@@ -59,11 +60,11 @@ def test_breakdown_adds_up_and_implementing_unit_area(personas, est_a, plan) -> 
     _accepted(admin, plan, est_a, "B-1")
     _accepted(admin, plan, None, "B-2", activity_type=activity("communication"), total_cost=100_000_000,
               public_support=50_000_000, counterpart_capital=50_000_000, implementing_unit=unit(COMMUNE_B))
-    breakdown = counting.schemes_breakdown(*Y2026, None)
-    assert set(breakdown) == {("machinery", "national"), ("communication", "national")}
-    assert sum(row["count"] for row in breakdown.values()) == counting.schemes_count(*Y2026, None) == 2
-    area_b = unit_ids_within(unit(COMMUNE_B), on=TODAY)
-    assert counting.schemes_count(*Y2026, area_b) == 1  # no establishment: the implementing unit decides
+    breakdown = compute_breakdown(Period(*Y2026), resolve_area(None, TODAY), [Dimension.ACTIVITY],
+                                  ["schemes.count"]).values["schemes.count"]
+    assert breakdown == {"machinery": 1, "communication": 1}
+    assert sum(v or 0 for v in breakdown.values()) == scheme_figures(*Y2026)["schemes.count"] == 2
+    assert scheme_figures(*Y2026, COMMUNE_B)["schemes.count"] == 1  # no establishment: the implementing unit
 
 
 def test_demo_models_figures(personas, est_a, est_b, plan) -> None:
@@ -80,10 +81,11 @@ def test_demo_models_figures(personas, est_a, est_b, plan) -> None:
         walk(admin, Scheme.objects.get(pk=scheme.pk), plan, "in_progress")
         services.scheme_transition(actor=admin, scheme=Scheme.objects.get(pk=scheme.pk), target="accepted",
                                    fields={"acceptance_date": dt.date(2026, 9, 1), "acceptance_record_no": code})
-    summary = counting.demo_models_summary(*Y2026, None)
-    assert summary == {"count": 2, "counterpart_vnd": 4_200_000_000, "worker_income_min_vnd": 5_000_000,
-                       "worker_income_max_vnd": 7_000_000}
-    area_a = unit_ids_within(unit(COMMUNE_A), on=TODAY)
-    assert counting.demo_models_count(*Y2026, area_a) == 1
-    assert counting.demo_models_counterpart_vnd(*Y2026, area_a) == 2_100_000_000
+    figures = scheme_figures(*Y2026)
+    assert {code: figures[f"demo_models.{code}"] for code in (
+        "count", "counterpart_vnd", "worker_income_min_vnd", "worker_income_max_vnd")} == {
+        "count": 2, "counterpart_vnd": 4_200_000_000, "worker_income_min_vnd": 5_000_000,
+        "worker_income_max_vnd": 7_000_000}
+    in_a = scheme_figures(*Y2026, COMMUNE_A)
+    assert (in_a["demo_models.count"], in_a["demo_models.counterpart_vnd"]) == (1, 2_100_000_000)
     assert DemonstrationModel.objects.get(scheme__code="D-1").adopters.count() == 1

@@ -13,7 +13,6 @@ from khuyencong.exchange.pipeline import ImportResult, run_import
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.spec import ImportContext, Row
 from khuyencong.exchange.testing import workbook_bytes
-from khuyencong.schemes import counting
 from khuyencong.schemes.models import (
     AnnualPlan,
     DemonstrationModel,
@@ -26,6 +25,7 @@ from khuyencong.schemes.models import (
     SchemeStatus,
 )
 from khuyencong.schemes.sheets import PLANS, PROGRAMMES, SCHEMES, SchemesRegister
+from khuyencong.schemes.tests.conftest import scheme_figures
 
 pytestmark = pytest.mark.django_db
 REGISTER = get("schemes")
@@ -102,9 +102,7 @@ def exported(actor: Any) -> bytes:
 
 
 def figures() -> dict[str, Any]:
-    period = (dt.date(2014, 1, 1), dt.date(2026, 12, 31))
-    return {**counting.scheme_totals(*period, None), **counting.demo_models_summary(*period, None),
-            "machinery": counting.machinery_establishments(*period, None)}
+    return scheme_figures(dt.date(2014, 1, 1), dt.date(2026, 12, 31))
 
 
 @pytest.fixture

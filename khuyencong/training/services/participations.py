@@ -128,15 +128,21 @@ def _validate_follow_up(follow_up: FollowUp, participation: Participation) -> No
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def follow_up_record(*, actor: User, participation: Participation, data: Mapping[str, Any]) -> FollowUp:
-    """Record what a trainee was doing on a date after the course ended."""
+def _follow_up_values(actor: User, participation: Participation, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The follow-up input cleaned, once the actor may write this trainee's results (recording or correcting)."""
     require(policy.may_edit_person(actor, participation.person),
             _("Bạn chỉ được cập nhật kết quả của học viên thuộc xã/phường mình phụ trách."))
     _refuse_restricted(participation.person)
     values = dict(data)
     if "employer_text" in values:
         values["employer_text"] = normalize(values["employer_text"] or "")
+    return values
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, participation: Participation, data: Mapping[str, Any]) -> FollowUp:
+    """Record what a trainee was doing on a date after the course ended."""
+    values = _follow_up_values(actor, participation, data)
     follow_up = FollowUp(participation=participation, **values)
     _validate_follow_up(follow_up, participation)
     return core.save_new(follow_up, actor=actor)
@@ -146,12 +152,7 @@ def follow_up_record(*, actor: User, participation: Participation, data: Mapping
 def follow_up_update(*, actor: User, follow_up: FollowUp, data: Mapping[str, Any]) -> FollowUp:
     """Correct a recorded follow-up (status, employer, income, note) with the same checks as recording it."""
     participation = follow_up.participation
-    require(policy.may_edit_person(actor, participation.person),
-            _("Bạn chỉ được cập nhật kết quả của học viên thuộc xã/phường mình phụ trách."))
-    _refuse_restricted(participation.person)
-    values = dict(data)
-    if "employer_text" in values:
-        values["employer_text"] = normalize(values["employer_text"] or "")
+    values = _follow_up_values(actor, participation, data)
     for key, value in values.items():
         setattr(follow_up, key, value)
     _validate_follow_up(follow_up, participation)

@@ -10,8 +10,13 @@ import pytest
 from django.conf import settings
 
 from khuyencong.core.text import fold
+from khuyencong.indicators.breakdowns import compute_breakdown
+from khuyencong.indicators.engine import compute, resolve_area
+from khuyencong.indicators.periods import Period
+from khuyencong.indicators.sources import Dimension
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B, TODAY, unit
 from khuyencong.training.dates import add_months
+from khuyencong.training.indicators import counted_participations
 from khuyencong.training.models import (
     Course,
     CourseType,
@@ -104,3 +109,27 @@ def scheme_a(est_a) -> Any:
 @pytest.fixture
 def scheme_b(est_b) -> Any:
     return make_scheme("KCDP-2026-B", est_b)
+
+
+# The engine's training figures, for the tests (the rules live in training.indicators).
+Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+EMPLOYED = "training.intermediate.employed"
+
+
+def figure(code: str, period: tuple[dt.date, dt.date] = Y2026, area_code: str | None = None) -> int:
+    return compute(Period(*period), resolve_area(area_code, TODAY), [code]).values[code]
+
+
+def persons(course_type: str, period: tuple[dt.date, dt.date] = Y2026, area_code: str | None = None) -> int:
+    """The engine's distinct persons (người) who completed a course of the type."""
+    return figure(f"training.{course_type}.persons", period, area_code)
+
+
+def participations(course_type: str) -> int:
+    """Completed participations (lượt) in 2026: the rows the person indicator counts, one per course."""
+    return counted_participations(course_type, *Y2026, None).count()
+
+
+def persons_by(dimension: Dimension, course_type: str, period: tuple[dt.date, dt.date] = Y2026) -> dict:
+    code = f"training.{course_type}.persons"
+    return compute_breakdown(Period(*period), resolve_area(None, TODAY), [dimension], [code]).values[code]

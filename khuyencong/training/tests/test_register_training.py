@@ -15,8 +15,8 @@ from khuyencong.exchange.export import write_register
 from khuyencong.exchange.pipeline import ImportResult, run_import
 from khuyencong.exchange.registry import get
 from khuyencong.exchange.testing import workbook_bytes
+from khuyencong.indicators.sources import Dimension
 from khuyencong.testing.fixtures import COMMUNE_A, COMMUNE_B
-from khuyencong.training import counting
 from khuyencong.training.models import (
     Course,
     FollowUp,
@@ -26,7 +26,17 @@ from khuyencong.training.models import (
     Person,
 )
 from khuyencong.training.sheets import COURSES, FOLLOW_UPS, PARTICIPANTS
-from khuyencong.training.tests.conftest import MAN_1990, WOMAN_1995, enrol, follow, make_course, make_person
+from khuyencong.training.tests.conftest import (
+    MAN_1990,
+    WOMAN_1995,
+    enrol,
+    follow,
+    make_course,
+    make_person,
+    participations,
+    persons,
+    persons_by,
+)
 
 pytestmark = pytest.mark.django_db
 REGISTER = get("training")
@@ -120,7 +130,8 @@ def snapshot() -> dict[str, Any]:
         "follow_ups": sorted((f.participation.person.full_name, f.participation.course.code, f.date, f.status,
                               f.monthly_income_vnd) for f in FollowUp.objects.select_related(
                                   "participation__person", "participation__course")),
-        "figures": counting.summary("vocational", dt.date(2026, 1, 1), dt.date(2026, 12, 31), None),
+        "figures": {"persons": persons("vocational"), "participations": participations("vocational"),
+                    "by_gender": persons_by(Dimension.GENDER, "vocational")},
     }
 
 
@@ -183,8 +194,7 @@ def test_one_person_in_two_courses_stays_one_person(db, officer) -> None:
 
     assert result.committed, messages(result)
     assert Person.objects.count() == 2 and Participation.objects.count() == 4
-    figures = counting.summary("vocational", dt.date(2026, 1, 1), dt.date(2026, 12, 31), None)
-    assert (figures["persons"], figures["participations"]) == (2, 4)
+    assert (persons("vocational"), participations("vocational")) == (2, 4)
     assert Person.history.count() == 2 and Participation.history.count() == 4  # type: ignore[attr-defined]
     assert ParticipationEvent.objects.filter(to_status="completed").count() == 4
 
