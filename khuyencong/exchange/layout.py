@@ -69,29 +69,42 @@ def _choice_labels(column: Column) -> list[str]:
         return [str(label) for _code, label in column.choice_list()]
 
 
-def _write_lists(book: Workbook, register: Register) -> dict[str, str]:
-    """Hidden sheet of code lists; returns {column field: range formula} for data validation."""
+def _write_lists(book: Workbook, register: Register) -> dict[tuple[str, str], str]:
+    """Hidden sheet of code lists; returns {(sheet name, column field): range formula} for data validation.
+
+    Keyed by sheet and column, not by field name alone: two sheets may name different lists alike
+    (``status`` of a participation and of a round), and Excel would refuse valid values. Columns whose lists
+    are equal share one range.
+    """
     sheet = book.add_worksheet(LISTS)
-    ranges: dict[str, str] = {}
-    index = 0
+    ranges: dict[tuple[str, str], str] = {}
+    written: dict[tuple[str, ...], str] = {}
+    units: tuple[str, ...] | None = None
     for spec in register.sheets:
         for column in spec.columns:
-            if column.kind not in (Kind.CHOICE, Kind.UNIT) or column.field in ranges:
+            if column.kind not in (Kind.CHOICE, Kind.UNIT):
                 continue
-            values = _choice_labels(column) if column.kind is Kind.CHOICE else _unit_choices()
+            if column.kind is Kind.CHOICE:
+                values = tuple(_choice_labels(column))
+            else:
+                units = units if units is not None else tuple(_unit_choices())
+                values = units
             if not values:
                 continue
-            sheet.write_string(0, index, column.header)
-            for r, value in enumerate(values, start=1):
-                sheet.write_string(r, index, value)
-            letter = column_letter(index)
-            ranges[column.field] = f"='{LISTS}'!${letter}$2:${letter}${len(values) + 1}"
-            index += 1
+            if values not in written:
+                index = len(written)
+                sheet.write_string(0, index, column.header)
+                for r, value in enumerate(values, start=1):
+                    sheet.write_string(r, index, value)
+                letter = column_letter(index)
+                written[values] = f"='{LISTS}'!${letter}$2:${letter}${len(values) + 1}"
+            ranges[(spec.name, column.field)] = written[values]
     sheet.hide()
     return ranges
 
 
-def data_sheet(book: Workbook, spec: SheetSpec, formats: Formats, ranges: dict[str, str] | None) -> Worksheet:
+def data_sheet(book: Workbook, spec: SheetSpec, formats: Formats,
+               ranges: dict[tuple[str, str], str] | None) -> Worksheet:
     sheet = book.add_worksheet(spec.name[:31])
     for c, column in enumerate(spec.columns):
         sheet.write_string(0, c, column.header, formats.required if column.required else formats.header)
@@ -99,11 +112,12 @@ def data_sheet(book: Workbook, spec: SheetSpec, formats: Formats, ranges: dict[s
         sheet.set_column(c, c, max(12, min(40, len(column.header) + 4)), cell_format)
         if column.help:
             sheet.write_comment(0, c, column.help, {"x_scale": 2})
-        if ranges and column.field in ranges:
+        source = ranges.get((spec.name, column.field)) if ranges else None
+        if source:
             # Units may also be written by name, so the unit list only suggests (information, not stop).
             strict = column.kind is Kind.CHOICE
             sheet.data_validation(1, c, 1_048_575, c, {
-                "validate": "list", "source": ranges[column.field],
+                "validate": "list", "source": source,
                 "error_type": "stop" if strict else "information",
                 "error_title": column.header,
                 "error_message": ("Hãy chọn một giá trị trong danh sách." if strict
