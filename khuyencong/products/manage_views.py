@@ -124,7 +124,8 @@ def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                      **member_form.cleaned_data)):
                 messages.success(request, _("Đã thêm thành viên hội đồng."))
                 return redirect("products:council", pk=pk)
-    members = list(council.members.select_related("user", "replaced_by__user").order_by("role", "pk")) if council else []
+    members = (list(council.members.select_related("user", "replaced_by__user").order_by("role", "pk"))
+               if council else [])
     return render(request, "products/council.html", {
         "r": selection_round, "council": council, "members": members,
         "departed": [m for m in members if m.removed_on], "actions": seat_actions(user, selection_round),

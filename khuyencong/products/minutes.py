@@ -48,7 +48,7 @@ def _verdict(result: Result) -> str:
 def result_tables(results: list[Result]) -> list[Table]:
     tables, number = [], 0
     for index, group in enumerate(ranking(results), start=1):
-        rows = []
+        rows: list[list[str | int | None]] = []
         for result in group.rows:
             number += 1
             product = result.nomination.product
@@ -76,7 +76,7 @@ def minutes(selection_round: SelectionRound, results: list[Result], members: lis
     jurors = [m for m in members if m.role == MemberRole.JUROR]
     passed = sum(1 for r in results if r.passed_mark)
     proposed = sum(1 for r in results if r.approved or r.proposed)
-    present = "; ".join(f"{str(m.user)} ({m.get_role_display().lower()})"
+    present = "; ".join(f"{m.user!s} ({m.get_role_display().lower()})"
                         for m in members)
     paragraphs = [
         f"1. Thành phần: {present}.",

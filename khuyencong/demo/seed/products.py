@@ -16,7 +16,6 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.demo.seed.base import SeedContext, bulk
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.products.services.scoring import competition_ranks
 from khuyencong.products.models import (
     Certificate,
     Council,
@@ -34,6 +33,7 @@ from khuyencong.products.models import (
     Score,
     SelectionRound,
 )
+from khuyencong.products.services.scoring import competition_ranks
 
 TARGETS = {"district": 214, "province": 112, "region": 39, "national": 9}
 TWICE_AT_DISTRICT, FAILED, IN_2021, OUTSIDE = 20, 30, 10, 5

@@ -90,7 +90,7 @@ def check_eligibility(*, product: Product, selection_round: SelectionRound, made
             "Sản phẩm chưa có giấy chứng nhận sản phẩm CNNT tiêu biểu %(level)s còn hiệu lực vào ngày %(day)s: "
             "muốn tham gia bình chọn %(this)s phải có chứng nhận cấp dưới còn hiệu lực (%(basis)s)."
         ) % {"level": lower.label.lower(), "day": day.strftime("%d/%m/%Y"), "this": level.label.lower(),
-             "basis": level.legal_basis or _("Thông tư 26/2014/TT-BCT, Điều 4")})
+             "basis": level.legal_basis or "Thông tư 26/2014/TT-BCT, Điều 4"})
     return result
 
 

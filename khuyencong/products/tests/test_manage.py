@@ -17,7 +17,6 @@ from khuyencong.products.models import (
     Nomination,
     Product,
     ProductDocument,
-    RecognitionLevel,
     RuleSet,
     SelectionRound,
 )
