@@ -102,6 +102,12 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Tạo đợt bình chọn"), "products:list")
 
 
+def _candidates(council: Council | None) -> Any:
+    """Who may replace a member: seatable accounts not (and never) on this council (the service refuses others)."""
+    users = ReplaceForm.base_fields["user"].queryset  # type: ignore[attr-defined]
+    return users.exclude(council_memberships__council=council) if council else users.none()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -129,7 +135,7 @@ def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/council.html", {
         "r": selection_round, "council": council, "members": members,
         "departed": [m for m in members if m.removed_on], "actions": seat_actions(user, selection_round),
-        "roles": MemberRole.choices, "candidates": ReplaceForm().fields["user"].queryset,  # type: ignore[attr-defined]
+        "roles": MemberRole.choices, "candidates": _candidates(council),
         "form": member_form if council else council_form,
         "warning": services.jury_warning(council) if council else "",
     }, status=form_status(request))

@@ -8,6 +8,7 @@ product group, and the signature block (minutes: secretary and chair; result lis
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from khuyencong.products.results import points, ranking
 from khuyencong.reports.exports import Letterhead
 from khuyencong.reports.tables import Table, is_numeric
 
-HEADERS = ["STT", "Sản phẩm – cơ sở", "Mã số", "Điểm", "Hạng trong nhóm", "Kết quả"]
+HEADERS = ["STT", "Sản phẩm – cơ sở", "Điểm", "Hạng trong nhóm", "Kết quả"]
+SCORE = re.compile(r"^\d+,\d\d$")  # "84,33": set right-aligned like the report's numbers
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,10 @@ def result_tables(results: list[Result]) -> list[Table]:
         for result in group.rows:
             number += 1
             product = result.nomination.product
-            rows.append([number, f"{product.name} – {product.establishment.name}", result.nomination.selection_code,
+            code = f" (mã số {result.nomination.selection_code})" if result.nomination.selection_code else ""
+            rows.append([number, f"{product.name}{code} – {product.establishment.name}",
                          points(result.combined_score), result.rank_in_group, _verdict(result)])
-        tables.append(Table(sheet=f"Nhom {index}", title=f"{index}. Nhóm {group.label.lower()}",
+        tables.append(Table(sheet=f"Nhom {index}", title=f"{index}. {group.label}",
                             headers=HEADERS, rows=rows))
     return tables
 
@@ -65,8 +68,9 @@ def _seat(members: list[CouncilMember], role: str) -> str:
 
 def _head(selection_round: SelectionRound, symbol: str) -> Letterhead:
     base = Letterhead.from_settings()
-    council = selection_round.council
-    return replace(base, issuing_body=council.name, number=f"      /{symbol}", signer_title="Chủ tịch Hội đồng",
+    # The council acts for the authority that organised the round (the province's, a commune's people's committee).
+    return replace(base, parent_body=f"UBND {selection_round.organiser.name}",
+                   issuing_body="Hội đồng bình chọn sản phẩm CNNT tiêu biểu", number=f"      /{symbol}", signer_title="Chủ tịch Hội đồng",
                    signer_name="", signer_authority="", recipients=("Sở Công Thương", "Các cơ sở có sản phẩm tham gia"))
 
 
@@ -99,7 +103,7 @@ def minutes(selection_round: SelectionRound, results: list[Result], members: lis
 def result_list(selection_round: SelectionRound, results: list[Result], members: list[CouncilMember],
                 pass_mark: Any) -> RoundDocument:
     level = selection_round.level.label.lower()
-    paragraphs = [f"Kèm theo Biên bản họp Hội đồng bình chọn {selection_round.council.name}; điểm đạt "
+    paragraphs = [f"Kèm theo Biên bản họp {selection_round.council.name}; điểm đạt "
                   f"{points(pass_mark)} điểm (Thông tư 26/2014/TT-BCT, Điều 17)."]
     return RoundDocument(_head(selection_round, "DS-HĐBC"), "DANH SÁCH",
                          f"Kết quả bình chọn sản phẩm công nghiệp nông thôn tiêu biểu {level} "
@@ -135,7 +139,8 @@ def render_docx(document: RoundDocument) -> bytes:
 
 def render_html(document: RoundDocument) -> str:
     tables = [{"title": t.title, "headers": t.headers,
-               "rows": [[(str(v), is_numeric(v)) for v in row] for row in t.rows]} for t in document.tables]
+               "rows": [[(str(v), is_numeric(v) or bool(SCORE.match(str(v)))) for v in row] for row in t.rows]}
+              for t in document.tables]
     return render_to_string("products/results/document.html", {"d": document, "tables": tables})
 
 
