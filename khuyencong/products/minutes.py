@@ -71,7 +71,8 @@ def _head(selection_round: SelectionRound, symbol: str) -> Letterhead:
     # The council acts for the authority that organised the round (the province's, a commune's people's committee).
     return replace(base, parent_body=f"UBND {selection_round.organiser.name}",
                    issuing_body="Hội đồng bình chọn sản phẩm CNNT tiêu biểu", number=f"      /{symbol}",
-                   signer_title="Chủ tịch Hội đồng", signer_name="", signer_authority="", recipients=("Sở Công Thương", "Các cơ sở có sản phẩm tham gia"))
+                   signer_title="Chủ tịch Hội đồng", signer_name="", signer_authority="",
+                   recipients=("Sở Công Thương", "Các cơ sở có sản phẩm tham gia"))
 
 
 def minutes(selection_round: SelectionRound, results: list[Result], members: list[CouncilMember],
