@@ -18,6 +18,7 @@ from khuyencong.products.models import (
     ProductGroup,
     RecognitionLevel,
     RuleSet,
+    in_force,
 )
 from khuyencong.products.policy import SEATABLE_ROLES
 
@@ -100,13 +101,33 @@ class DocumentForm(forms.Form):
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Tên đợt bình chọn"), max_length=255)
-    level = forms.ModelChoiceField(label=_("Cấp"), queryset=RecognitionLevel.objects.order_by("rank", "valid_from"))
+    # One choice per level code: the dated row in force on the dossier deadline is picked in clean(), so a
+    # level with two versions (e.g. the province tier before and after 1 July 2025) is listed once.
+    level = forms.ChoiceField(label=_("Cấp"))
     organiser_code = forms.CharField(label=_("Mã đơn vị tổ chức"), max_length=10)
     year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
     plan_document_no = forms.CharField(label=_("Số kế hoạch"), required=False, max_length=100)
     dossier_deadline = forms.DateField(label=_("Hạn nhận hồ sơ"), widget=VNDateInput())
     rule_set = forms.ModelChoiceField(label=_("Bộ quy tắc"), queryset=RuleSet.objects.all())
     quota = forms.IntegerField(label=_("Chỉ tiêu"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        level_field = self.fields["level"]
+        assert isinstance(level_field, forms.ChoiceField)
+        level_field.choices = _level_choices()[1:]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code, day = data.get("level"), data.get("dossier_deadline")
+        if code and day:
+            level = RecognitionLevel.objects.filter(in_force(day), code=code).first()
+            if level is None:
+                self.add_error("level", _("Cấp này không áp dụng vào ngày %(day)s.") % {
+                    "day": day.strftime("%d/%m/%Y")})
+            else:
+                data["level"] = level
+        return data
 
 
 class CouncilForm(forms.Form):
@@ -136,3 +157,17 @@ class NominationForm(forms.Form):
         field = self.fields["product"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = products
+
+
+class ReroleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò mới"), choices=MemberRole.choices)
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500)
+
+
+class ReplaceForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Người thay thế"), queryset=User.objects.filter(
+        is_active=True, role__in=SEATABLE_ROLES).order_by("username"), to_field_name="username")
+    reason = forms.CharField(label=_("Lý do thay thế"), max_length=500)

@@ -24,9 +24,18 @@ from khuyencong.core.requests import AuthenticatedHttpRequest
 from khuyencong.establishments.selectors import establishments_for
 from khuyencong.geo.selectors import UnitNotFound, unit_by_code
 from khuyencong.products import selectors, services
-from khuyencong.products.forms import CouncilForm, DocumentForm, MemberForm, NominationForm, ProductForm, RoundForm
-from khuyencong.products.models import Council
+from khuyencong.products.forms import (
+    CouncilForm,
+    DocumentForm,
+    MemberForm,
+    NominationForm,
+    ProductForm,
+    ReplaceForm,
+    RoundForm,
+)
+from khuyencong.products.models import Council, MemberRole
 from khuyencong.products.policy import may_edit_product_of, may_manage_round
+from khuyencong.products.views_council import seat_actions
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
@@ -93,6 +102,12 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Tạo đợt bình chọn"), "products:list")
 
 
+def _candidates(council: Council | None) -> Any:
+    """Who may replace a member: seatable accounts not (and never) on this council (the service refuses others)."""
+    users = ReplaceForm.base_fields["user"].queryset  # type: ignore[attr-defined]
+    return users.exclude(council_memberships__council=council) if council else users.none()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -115,9 +130,12 @@ def council_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                      **member_form.cleaned_data)):
                 messages.success(request, _("Đã thêm thành viên hội đồng."))
                 return redirect("products:council", pk=pk)
-    members = council.members.select_related("user").order_by("role", "pk") if council else []
+    members = (list(council.members.select_related("user", "replaced_by__user").order_by("role", "pk"))
+               if council else [])
     return render(request, "products/council.html", {
         "r": selection_round, "council": council, "members": members,
+        "departed": [m for m in members if m.removed_on], "actions": seat_actions(user, selection_round),
+        "roles": MemberRole.choices, "candidates": _candidates(council),
         "form": member_form if council else council_form,
         "warning": services.jury_warning(council) if council else "",
     }, status=form_status(request))
@@ -132,7 +150,9 @@ def nomination_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if not (may_manage_round(user, selection_round) or role_allows(user, Action.UPDATE)):
         raise PermissionDenied
     products = selectors.products_for(user).order_by("name")
-    form = NominationForm(request.POST or None, products=products)
+    # A re-rating started from an expiry warning arrives with its product chosen (?product=).
+    initial = {"product": request.GET["product"]} if request.GET.get("product", "").isdigit() else {}
+    form = NominationForm(request.POST or None, products=products, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         data.setdefault("made_by_establishment", False)

@@ -55,7 +55,7 @@ def membership(user: User, selection_round: SelectionRound) -> Any:
         return None
     from khuyencong.products.models import CouncilMember
 
-    return CouncilMember.objects.filter(council__round=selection_round, user=user).first()
+    return CouncilMember.objects.filter(council__round=selection_round, user=user, removed_on__isnull=True).first()
 
 
 def may_manage_round(user: User, selection_round: SelectionRound) -> bool:

@@ -55,7 +55,8 @@ def round_get(user: User, pk: Any) -> SelectionRound:
 def juror_progress(selection_round: SelectionRound) -> list[dict[str, Any]]:
     """Per juror: sheets finished and sheets expected (nominations minus recusals), counted in SQL."""
     dossiers = selection_round.nominations.count()
-    members = (CouncilMember.objects.filter(council__round=selection_round, role=MemberRole.JUROR)
+    members = (CouncilMember.objects.filter(council__round=selection_round, role=MemberRole.JUROR,
+                                            removed_on__isnull=True)
                .select_related("user")
                .annotate(done=Count("scores__nomination", distinct=True), recused=Count("conflicts", distinct=True))
                .order_by("pk"))
@@ -97,7 +98,8 @@ def nomination_for_scoring(user: User, pk: Any) -> Nomination:
 def juror_queue(user: User, selection_round: SelectionRound | None = None) -> QuerySet[Nomination]:
     """Nominations ``user`` has to score as a juror (not recused), with how many lines they scored."""
     items = (Nomination.objects.filter(round__council__members__user=user,
-                                       round__council__members__role=MemberRole.JUROR)
+                                       round__council__members__role=MemberRole.JUROR,
+                                       round__council__members__removed_on__isnull=True)
              .exclude(conflicts__member__user=user)
              .select_related("round", "product__group")
              .annotate(my_lines=Count("scores", filter=Q(scores__member__user=user), distinct=True)))

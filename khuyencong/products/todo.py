@@ -116,8 +116,10 @@ def certificates_expiring(user: Any, *, today: dt.date) -> TodoList | None:
                         valid_until__lte=today + dt.timedelta(days=EXPIRY_AHEAD_DAYS))
                 .order_by("valid_until", "pk"))
     stats = expiring.aggregate(n=Count("pk"), oldest=Min("valid_until"))
-    items = [TodoItem(label=f"{c.product.name} · {c.level.label}", url=reverse("products:certificate", args=[c.pk]),
-                      due=c.valid_until, note=_("chứng nhận số %(n)s hết hiệu lực") % {"n": c.number})
+    # Each warning opens the re-rating: the next suitable open round's nomination form, or why there is none.
+    items = [TodoItem(label=f"{c.product.name} · {c.level.label}", url=reverse("products:rerate", args=[c.pk]),
+                      due=c.valid_until, note=_("chứng nhận số %(n)s hết hiệu lực – đăng ký bình chọn lại") % {
+                          "n": c.number})
              for c in expiring[:SHOWN]]
     return TodoList(title=_("Chứng nhận sản phẩm tiêu biểu sắp hết hiệu lực"), count=stats["n"],
                     oldest_due=stats["oldest"], items=items, url=reverse("products:list"),
@@ -131,12 +133,15 @@ def _sheets_by_round(round_ids: list[int]) -> dict[int, tuple[int, int]]:
         return {row[key]: row["n"] for row in rows.values(key).annotate(n=Count("pk")).order_by()}
 
     dossiers = per_round(Nomination.objects.filter(round_id__in=round_ids), "round_id")
-    jurors = per_round(CouncilMember.objects.filter(council__round_id__in=round_ids, role=MemberRole.JUROR),
+    jurors = per_round(CouncilMember.objects.filter(council__round_id__in=round_ids, role=MemberRole.JUROR,
+                                                    removed_on__isnull=True),
                        "council__round_id")
     recusals = per_round(ConflictDeclaration.objects.filter(nomination__round_id__in=round_ids,
-                                                            member__role=MemberRole.JUROR), "nomination__round_id")
+                                                            member__role=MemberRole.JUROR,
+                                                            member__removed_on__isnull=True), "nomination__round_id")
     done: dict[int, int] = {}
-    sheets = (Score.objects.filter(nomination__round_id__in=round_ids, member__role=MemberRole.JUROR)
+    sheets = (Score.objects.filter(nomination__round_id__in=round_ids, member__role=MemberRole.JUROR,
+                                   member__removed_on__isnull=True)
               .values("nomination__round_id", "member_id").annotate(n=Count("nomination", distinct=True)).order_by())
     for row in sheets:
         done[row["nomination__round_id"]] = done.get(row["nomination__round_id"], 0) + row["n"]

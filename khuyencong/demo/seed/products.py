@@ -33,6 +33,7 @@ from khuyencong.products.models import (
     Score,
     SelectionRound,
 )
+from khuyencong.products.services.scoring import competition_ranks
 
 TARGETS = {"district": 214, "province": 112, "region": 39, "national": 9}
 TWICE_AT_DISTRICT, FAILED, IN_2021, OUTSIDE = 20, 30, 10, 5
@@ -103,7 +104,7 @@ class ProductSeeder:
                        status=NominationStatus.RECOGNISED if ok else NominationStatus.NOT_RECOGNISED)
             for p, ok in entries], self.ctx.actor)
         scores, results, certificates = [], [], []
-        for rank, (nomination, (product, ok)) in enumerate(zip(nominations, entries, strict=True), start=1):
+        for nomination, (product, ok) in zip(nominations, entries, strict=True):
             totals = []
             for juror in jurors:
                 points = self._sheet(ok)
@@ -112,13 +113,21 @@ class ProductSeeder:
                            for c, pt in zip(self.criteria, points, strict=True)]
             combined = Decimal(sum(totals)) / len(totals)
             results.append(Result(nomination=nomination, combined_score=combined.quantize(Decimal("0.01")),
-                                  juror_count=len(jurors), rank_in_group=rank, passed_mark=ok, within_quota=ok,
+                                  juror_count=len(jurors), rank_in_group=0, passed_mark=ok, within_quota=ok,
                                   proposed=ok, approved=ok))
             if ok:
                 certificates.append(Certificate(
                     decision=decision, nomination=nomination, product=product, level=rnd.level, year=rnd.year,
                     number=f"{rnd.level.code[:2].upper()}-{rnd.year}-{nomination.pk:05d}",
-                    issued_on=decision.decided_on, valid_until=dt.date(rnd.year + 3, 12, 31)))
+                    issued_on=decision.decided_on, valid_until=rnd.rule_set.valid_until(decision.decided_on)))
+        # Ranks within each product group by combined score, ties sharing a rank, as the service ranks them.
+        by_group: dict[int, list[Result]] = defaultdict(list)
+        for result, (product, _ok) in zip(results, entries, strict=True):
+            by_group[product.group_id].append(result)
+        for group in by_group.values():
+            ranks = competition_ranks(r.combined_score for r in group)
+            for result in group:
+                result.rank_in_group = ranks[result.combined_score]
         bulk(Score, scores, self.ctx.actor)
         bulk(Result, results, self.ctx.actor)
         bulk(Certificate, certificates, self.ctx.actor)

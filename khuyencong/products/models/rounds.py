@@ -96,6 +96,12 @@ class CouncilMember(TrackedModel):
                              related_name="council_memberships")
     role = models.CharField(_("vai trò"), max_length=20, choices=MemberRole.choices)
     title = models.CharField(_("chức danh"), max_length=200, blank=True)
+    # A seat is never deleted (its score sheets keep their author): a removed or replaced member is marked
+    # here, leaves every count and total, and the secretary reads who replaced whom and why.
+    removed_on = models.DateField(_("ngày rời hội đồng"), null=True, blank=True)
+    removal_reason = models.CharField(_("lý do rời hội đồng"), max_length=500, blank=True)
+    replaced_by = models.ForeignKey("self", verbose_name=_("người thay thế"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaces")
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
@@ -106,9 +112,10 @@ class CouncilMember(TrackedModel):
             models.UniqueConstraint(fields=["council", "user"], name="council_member_unique"),
             # One chair and one secretary per council (Circular 26/2014 Art. 11): the service checks under
             # the council's row lock; these hold the rule for any writer.
-            models.UniqueConstraint(fields=["council"], condition=Q(role=MemberRole.CHAIR), name="council_one_chair",
-                                    violation_error_message=_("Hội đồng đã có chủ tịch.")),
-            models.UniqueConstraint(fields=["council"], condition=Q(role=MemberRole.SECRETARY),
+            models.UniqueConstraint(fields=["council"], condition=Q(role=MemberRole.CHAIR, removed_on__isnull=True),
+                                    name="council_one_chair", violation_error_message=_("Hội đồng đã có chủ tịch.")),
+            models.UniqueConstraint(fields=["council"],
+                                    condition=Q(role=MemberRole.SECRETARY, removed_on__isnull=True),
                                     name="council_one_secretary", violation_error_message=_("Hội đồng đã có thư ký.")),
         ]
 
@@ -137,6 +144,9 @@ class Nomination(TrackedModel):
     lower_certificate = models.ForeignKey("products.Certificate", verbose_name=_("chứng nhận cấp dưới"), null=True,
                                           blank=True, on_delete=models.PROTECT, related_name="+")
     eligibility = models.JSONField(_("kết quả kiểm tra điều kiện"), default=list, blank=True)
+    # What the jurors of this round see: the product's documents when the dossier was filed (id, kind, title,
+    # SHA-256), so a later replacement in the living dossier never changes what this round judged.
+    dossier_snapshot = models.JSONField(_("hồ sơ tại thời điểm nộp"), default=list, blank=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=NominationStatus.choices,
                               default=NominationStatus.SUBMITTED)
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from khuyencong.products.models import (
     MemberRole,
     Nomination,
     Product,
+    ProductDocument,
     RoundStatus,
     SelectionRound,
 )
@@ -83,9 +85,12 @@ def check_eligibility(*, product: Product, selection_round: SelectionRound, made
         assert lower is not None
         certificate = certificate_in_force(product, rank=lower.rank, on=day)
         result.lower_certificate = certificate
+        # The message names its legal basis (the level row's, as the data holds it) so the refusal can be checked.
         result.add("lower_level", certificate is not None, _(
-            "Sản phẩm chưa có giấy chứng nhận sản phẩm CNNT tiêu biểu %(level)s còn hiệu lực."
-        ) % {"level": lower.label.lower()})
+            "Sản phẩm chưa có giấy chứng nhận sản phẩm CNNT tiêu biểu %(level)s còn hiệu lực vào ngày %(day)s: "
+            "muốn tham gia bình chọn %(this)s phải có chứng nhận cấp dưới còn hiệu lực (%(basis)s)."
+        ) % {"level": lower.label.lower(), "day": day.strftime("%d/%m/%Y"), "this": level.label.lower(),
+             "basis": level.legal_basis or "Thông tư 26/2014/TT-BCT, Điều 4"})
     return result
 
 
@@ -112,9 +117,28 @@ def nomination_create(*, actor: User, selection_round: SelectionRound, product: 
         round=selection_round, product=product, submitted_on=submitted_on, made_by_establishment=True,
         registration_form_no=normalize(registration_form_no), dossier_note=normalize(dossier_note),
         lower_certificate=check.lower_certificate, eligibility=check.checks,
-        selection_code=f"{selection_round.pk}-{sequence:03d}",
+        selection_code=f"{selection_round.pk}-{sequence:03d}", dossier_snapshot=dossier_snapshot(product),
     )
     return core.save_new(nomination, actor=actor)
+
+
+def _sha256(document: ProductDocument) -> str:
+    if not document.file:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+    except OSError:  # a record whose file is gone: snapshotted without a hash rather than refused
+        return ""
+    return digest.hexdigest()
+
+
+def dossier_snapshot(product: Product) -> list[dict[str, object]]:
+    """The product's documents as they stand now (the living dossier carries forward; each round keeps this)."""
+    return [{"id": d.pk, "kind": d.kind, "title": d.title, "sha256": _sha256(d)}
+            for d in product.documents.order_by("pk")]
 
 
 @transaction.atomic

@@ -119,7 +119,7 @@ def council_create(*, actor: User, selection_round: SelectionRound, name: str, d
 def check_single_role(council: Council, role: str, member: CouncilMember | None = None) -> None:
     """Refuse a second chair or secretary (``member``: the seat being changed, not counted)."""
     if role in SINGLE_ROLES:
-        others = council.members.filter(role=role)
+        others = council.members.filter(role=role, removed_on__isnull=True)
         if member is not None:
             others = others.exclude(pk=member.pk)
         if others.exists():
@@ -166,7 +166,7 @@ def council_member_add(*, actor: User, council: Council, user: User, role: str, 
 
 def jury_warning(council: Council) -> str:
     """A warning shown while the council is set up: scoring cannot start without an odd number of jurors."""
-    jurors = council.members.filter(role=MemberRole.JUROR).count()
+    jurors = council.members.filter(role=MemberRole.JUROR, removed_on__isnull=True).count()
     if jurors == 0 or jurors % 2 == 0:
         return _("Ban giám khảo phải có số thành viên lẻ (hiện có %(n)d).") % {"n": jurors}
     return ""
@@ -177,7 +177,8 @@ def round_start_scoring(*, actor: User, selection_round: SelectionRound) -> Sele
     ROUND_LIFECYCLE.authorise(actor, selection_round, RoundStatus.SCORING)
     selection_round = locked_round(selection_round)
     council = Council.objects.filter(round=selection_round).first()
-    jurors = CouncilMember.objects.filter(council=council, role=MemberRole.JUROR).count() if council else 0
+    jurors = CouncilMember.objects.filter(council=council, role=MemberRole.JUROR,
+                                          removed_on__isnull=True).count() if council else 0
     # The jury has an odd number of members (Circular 26/2014 Art. 11).
     if jurors == 0 or jurors % 2 == 0:
         raise ValidationError({"status": _("Ban giám khảo phải có số thành viên lẻ (hiện có %(n)d).") % {"n": jurors}})

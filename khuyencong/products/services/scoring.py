@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
@@ -46,7 +46,7 @@ def sheet_criteria(rule_set: RuleSet) -> QuerySet[Criterion]:
 def juror_seat(actor: User, nomination: Nomination) -> CouncilMember:
     """The actor's juror seat for this nomination; refused for non-jurors and recused jurors."""
     seat = CouncilMember.objects.filter(council__round_id=nomination.round_id, user=actor,
-                                        role=MemberRole.JUROR).first()
+                                        role=MemberRole.JUROR, removed_on__isnull=True).first()
     if seat is None or not may_be_seated(actor):
         raise PermissionDeniedError(_("Bạn không phải giám khảo của đợt bình chọn này."))
     if ConflictDeclaration.objects.filter(member=seat, nomination=nomination).exists():
@@ -102,20 +102,25 @@ def score_sheet_submit(*, actor: User, nomination: Nomination, points: Mapping[s
 def _missing_sheets(selection_round: SelectionRound) -> int:
     """How many juror × nomination sheets are still incomplete, counted in SQL."""
     lines = sheet_criteria(selection_round.rule_set).count()
-    jurors = CouncilMember.objects.filter(council__round=selection_round, role=MemberRole.JUROR).count()
+    jurors = CouncilMember.objects.filter(council__round=selection_round, role=MemberRole.JUROR,
+                                          removed_on__isnull=True).count()
     nominations = selection_round.nominations.count()
-    recusals = ConflictDeclaration.objects.filter(nomination__round=selection_round).count()
+    recusals = ConflictDeclaration.objects.filter(nomination__round=selection_round,
+                                                  member__removed_on__isnull=True).count()
     expected_sheets = nominations * jurors - recusals
     complete = (
-        Score.objects.filter(nomination__round=selection_round).values("nomination_id", "member_id")
-        .annotate(n=Count("pk")).filter(n=lines).count()
+        Score.objects.filter(nomination__round=selection_round, member__removed_on__isnull=True)
+        .values("nomination_id", "member_id").annotate(n=Count("pk")).filter(n=lines).count()
     )
     return expected_sheets - complete
 
 
 def juror_totals(selection_round: SelectionRound) -> dict[int, dict[int, Decimal]]:
-    """nomination id → {member id → total points}, summed in SQL."""
-    rows = (Score.objects.filter(nomination__round=selection_round)
+    """nomination id → {member id → total points}, summed in SQL (sheets of removed or replaced members and
+    of recused jurors never count)."""
+    rows = (Score.objects.filter(nomination__round=selection_round, member__removed_on__isnull=True)
+            .exclude(Exists(ConflictDeclaration.objects.filter(member=OuterRef("member"),
+                                                               nomination=OuterRef("nomination"))))
             .values("nomination_id", "member_id").annotate(total=Sum("points")))
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in rows:
@@ -148,6 +153,15 @@ def apply_quota(passed: list[Decimal], seats: int | None) -> dict[Decimal, tuple
     return entering
 
 
+def competition_ranks(values: Iterable[Decimal]) -> dict[Decimal, int]:
+    """Score → rank, highest first, ties sharing a rank and the next rank skipping ("1, 1, 3")."""
+    ordered = sorted(values, reverse=True)
+    ranks: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        ranks.setdefault(value, position)
+    return ranks
+
+
 def results_compute(selection_round: SelectionRound) -> list[Result]:
     """Combined score, rank per product group, pass mark, then the quota in score order.
 
@@ -168,6 +182,7 @@ def results_compute(selection_round: SelectionRound) -> list[Result]:
     passed = sorted((scored[n.pk] for n in nominations if n.pk in scored and scored[n.pk] >= pass_mark),
                     reverse=True)
     entering = apply_quota(passed, selection_round.quota)
+    ranks = {group: competition_ranks(values) for group, values in by_group.items()}
     results = []
     for n in nominations:
         if n.pk not in scored:
@@ -184,7 +199,7 @@ def results_compute(selection_round: SelectionRound) -> list[Result]:
             note = _("Chưa đạt điểm tối thiểu %(mark)s.") % {"mark": pass_mark}
         result = Result(
             nomination=n, combined_score=value, juror_count=len(totals[n.pk]),
-            rank_in_group=1 + sum(1 for other in by_group[n.product.group.code] if other > value),
+            rank_in_group=ranks[n.product.group.code][value],
             passed_mark=ok, within_quota=ok and within, tie_at_quota=ok and tie, proposed=ok and within, note=note,
         )
         result.save()

@@ -17,7 +17,6 @@ from khuyencong.products.models import (
     Nomination,
     Product,
     ProductDocument,
-    RecognitionLevel,
     RuleSet,
     SelectionRound,
 )
@@ -96,7 +95,7 @@ def test_second_chair_is_refused_on_page(open_round, jury) -> None:
 def test_create_round_and_council_through_pages(personas) -> None:
     client = client_for(personas["province_officer"])
     response = client.post(reverse("products:round_create"), {
-        "name": "Bình chọn cấp xã 2026", "level": RecognitionLevel.objects.get(code="commune").pk,
+        "name": "Bình chọn cấp xã 2026", "level": "commune",
         "organiser_code": "26560", "year": 2026, "dossier_deadline": "2026-12-31",
         "rule_set": RuleSet.objects.get().pk})
     created = SelectionRound.objects.get()
@@ -106,9 +105,8 @@ def test_create_round_and_council_through_pages(personas) -> None:
 
 
 def test_round_with_district_level_after_reform_is_400(personas) -> None:
-    district_level = RecognitionLevel.objects.get(code="district")
     response = client_for(personas["province_officer"]).post(reverse("products:round_create"), {
-        "name": "Cấp huyện 2026", "level": district_level.pk, "organiser_code": "26560", "year": 2026,
+        "name": "Cấp huyện 2026", "level": "district", "organiser_code": "26560", "year": 2026,
         "dossier_deadline": "2026-12-31", "rule_set": RuleSet.objects.get().pk})
     assert response.status_code == 400 and "không áp dụng vào ngày" in response.content.decode()
     assert not SelectionRound.objects.exists()

@@ -73,7 +73,7 @@ def test_recognitions_lapsing_within_three_months_are_listed_for_staff_and_owner
         with django_assert_max_num_queries(6):
             found = certificates_expiring(user, today=TODAY)
         assert found is not None and found.count == 1 and found.items[0].due == TODAY + dt.timedelta(days=30)
-        assert found.items[0].url == f"/san-pham/chung-nhan/{soon.pk}/"
+        assert found.items[0].url == f"/san-pham/chung-nhan/{soon.pk}/binh-chon-lai/"
     assert certificates_expiring(personas["auditor"], today=TODAY) is None
     assert certificates_expiring(personas["commune_officer_b"], today=TODAY) is None
 
