@@ -17,6 +17,7 @@ class EstablishmentsConfig(AppConfig):
         todo.register_figures(establishment_todo.registry_figures)
         todo.register("establishments.to_verify", establishment_todo.changes_to_verify)
         todo.register("establishments.own_details", establishment_todo.own_details_missing)
+        todo.register("establishments.representatives", establishment_todo.representatives_to_confirm)
 
         from khuyencong.core import pickers
         from khuyencong.establishments import pickers as sources
