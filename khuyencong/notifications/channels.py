@@ -7,6 +7,8 @@ a class with ``key`` and ``deliver``, added with :func:`register_channel` from a
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 
 from khuyencong.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,16 @@ class EmailChannel:
         body = message.body or "\n\n".join(part for part in (message.text, absolute(message.link)) if part)
         subject = message.subject or message.text[:120]
         mails = [(subject, body, None, [r.email]) for r in recipients if getattr(r, "email", "")]
-        return send_mass_mail(mails, fail_silently=False) if mails else 0
+        return send_safely(lambda: send_mass_mail(mails, fail_silently=False)) if mails else 0
+
+
+def send_safely(send: Any) -> int:
+    """Send after the action committed: a mail server down is logged, never a 5xx for a saved action."""
+    try:
+        return int(send() or 0)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("e-mail not sent")
+        return 0
 
 
 class ZaloOfficialAccountChannel:

@@ -52,4 +52,6 @@ def email_address(address: str, subject: str, body: str) -> None:
     """
     from django.core.mail import send_mail
 
-    transaction.on_commit(lambda: send_mail(str(subject), str(body), None, [address], fail_silently=False))
+    from khuyencong.notifications.channels import send_safely
+
+    transaction.on_commit(lambda: send_safely(lambda: send_mail(str(subject), str(body), None, [address])))
