@@ -27,9 +27,7 @@ from khuyencong.accounts.policy import Action, may_act_on_establishment, require
 from khuyencong.accounts.representation import representation_open
 from khuyencong.establishments.models import (
     Establishment,
-    RegistrationStatus,
     RepresentativeInvitation,
-    RepresentativeRegistration,
 )
 from khuyencong.notifications.channels import absolute
 from khuyencong.notifications.services import email_address, notify
@@ -55,7 +53,8 @@ def officers_for(establishment: Establishment) -> list[User]:
 
 
 @transaction.atomic
-def invitation_send(*, actor: User, establishment: Establishment, email: str, full_name: str) -> RepresentativeInvitation:
+def invitation_send(*, actor: User, establishment: Establishment, email: str,
+                    full_name: str) -> RepresentativeInvitation:
     require(may_manage_representatives(actor, establishment),
             _("Chỉ cán bộ phụ trách địa bàn của cơ sở mới mời được người đại diện."))
     return _invite(actor=actor, establishment=establishment, email=email, full_name=full_name)

@@ -14,7 +14,7 @@ from khuyencong.accounts.representation import represented_establishment_ids
 from khuyencong.establishments.models import RegistrationStatus, RepresentativeInvitation, RepresentativeRegistration
 from khuyencong.establishments.todo import representatives_to_confirm
 from khuyencong.notifications.models import Notification
-from khuyencong.testing.fixtures import TODAY, VALID_TAX_CODES, make_establishment, make_user, unit
+from khuyencong.testing.fixtures import TODAY, VALID_TAX_CODES, make_establishment, unit
 
 PASSWORD = "Bền-vững-2026-khuyến-công"
 
