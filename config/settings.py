@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "khuyencong.core",
     "khuyencong.geo",
     "khuyencong.accounts",
+    "khuyencong.notifications",
     "khuyencong.establishments",
     "khuyencong.schemes",
     "khuyencong.training",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "khuyencong.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -238,6 +240,8 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="khuyencong@localhost")
+# The address people reach the site at: links in e-mails (invitations, notifications, digests) start with it.
+SITE_URL = env.str("KHUYENCONG_SITE_URL", default="http://127.0.0.1:8000")
 
 # Content Security Policy without inline scripts or styles (django-csp).
 CONTENT_SECURITY_POLICY = {
@@ -302,6 +306,10 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 API_TOKEN_DAYS = env.int("KHUYENCONG_API_TOKEN_DAYS", default=90)
 
 # Business settings.
+# Days an invitation link for an establishment representative stays valid (issue 18).
+REPRESENTATIVE_INVITATION_DAYS = env.int("KHUYENCONG_INVITATION_DAYS", default=7)
+# Self-registrations as a representative allowed per visitor address and minute (then a refusal page).
+SELF_REGISTRATIONS_PER_MINUTE = env.int("KHUYENCONG_SELF_REGISTRATIONS_PER_MINUTE", default=5)
 PROVINCE_CODE = env.str("KHUYENCONG_PROVINCE_CODE", default="79")
 # How often (seconds) a worker checks whether another process reloaded the unit register, which changes
 # area scopes it keeps cached. None: only when it computes them (tests, whose query counts must not vary).

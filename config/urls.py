@@ -16,6 +16,7 @@ urlpatterns = [
     path("bao-cao/", include("khuyencong.reports.urls")),
     path("nhat-ky/", include("khuyencong.audit.urls")),
     path("trao-doi/", include("khuyencong.exchange.urls")),
+    path("thong-bao/", include("khuyencong.notifications.urls")),
 ]
 
 # The application's own error pages (Vietnamese, with the header and a way back), also in the demo.

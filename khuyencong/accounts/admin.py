@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from khuyencong.accounts.models import ApiToken, ApiTokenUse, User
+from khuyencong.accounts.models import ApiToken, ApiTokenUse, Representation, User
 from khuyencong.accounts.tokens import token_revoke
 from khuyencong.core.requests import AuthenticatedHttpRequest
+
+
+class RepresentationInline(admin.TabularInline):
+    model = Representation
+    fk_name = "user"
+    raw_id_fields = ["establishment", "confirmed_by"]
+    extra = 0
 
 
 @admin.register(User)
@@ -18,9 +25,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_filter = ["role", "is_active"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Khuyến công", {"fields": ("full_name", "role", "communes", "establishment")}),
+        ("Khuyến công", {"fields": ("full_name", "role", "communes")}),
     )
-    raw_id_fields = ["communes", "establishment"]
+    raw_id_fields = ["communes"]
+    inlines = [RepresentationInline]
 
 
 @admin.register(ApiToken)

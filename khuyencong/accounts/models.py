@@ -24,11 +24,6 @@ class User(AbstractUser):
     communes = models.ManyToManyField(
         "geo.AdministrativeUnit", verbose_name=_("xã/phường phụ trách"), blank=True, related_name="officers",
     )
-    # Establishment representatives: the one establishment they may see and update.
-    establishment = models.ForeignKey(
-        "establishments.Establishment", verbose_name=_("cơ sở đại diện"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="representative_users",
-    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[communes])
 
     class Meta:
@@ -41,6 +36,38 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role else str(_("Chưa phân vai trò"))
+
+
+class Representation(models.Model):
+    """A person represents an establishment from ``since`` until ``until`` (open: still does).
+
+    One person may represent several establishments, and an establishment may have several
+    representatives. Who may see what reads this only through
+    :func:`khuyencong.accounts.representation.represented_establishment_ids`.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("người đại diện"), on_delete=models.CASCADE,
+                             related_name="representations")
+    establishment = models.ForeignKey("establishments.Establishment", verbose_name=_("cơ sở"),
+                                      on_delete=models.CASCADE, related_name="representations")
+    since = models.DateField(_("từ ngày"))
+    until = models.DateField(_("đến ngày"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(User, verbose_name=_("người xác nhận"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    # How it came about: an invitation, a confirmed self-registration, an administrator, or (later) an
+    # external identity provider's claims (ADR 0023).
+    source = models.CharField(_("nguồn"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quan hệ đại diện cơ sở")
+        verbose_name_plural = _("quan hệ đại diện cơ sở")
+        ordering = ["since", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "establishment"], condition=models.Q(until__isnull=True),
+                                               name="one_open_representation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.establishment_id}"
 
 
 class TokenScope(models.TextChoices):

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.representation import represents
 from khuyencong.core.errors import PermissionDeniedError
 from khuyencong.geo.register_cache import RegisterCache
 
@@ -131,7 +132,7 @@ def may_act_on_establishment(user: User, action: Action, establishment: Any) -> 
     if action in (Action.CREATE, Action.UPDATE) and not in_installation_province(establishment.commune_id):
         return False
     if user.role == Role.ESTABLISHMENT_REP:
-        return establishment.pk is not None and establishment.pk == user.establishment_id
+        return represents(user, establishment.pk)
     if user.role == Role.COMMUNE_OFFICER:
         communes = visible_commune_ids(user) or set()
         return establishment.commune_id in communes
@@ -146,7 +147,7 @@ def require(allowed: bool, message: str | None = None) -> None:
 def sees_personal_data(user: User, establishment: Any | None = None) -> bool:
     if user.role in PERSONAL_DATA_ROLES:
         return True
-    is_own = establishment is not None and establishment.pk == user.establishment_id
+    is_own = establishment is not None and represents(user, establishment.pk)
     return user.role == Role.ESTABLISHMENT_REP and is_own
 
 

@@ -2,7 +2,7 @@
 
 Every app's selectors call :func:`scope` so that "who sees what" is decided in one way:
 province-wide roles see everything, commune officers see records whose commune (any version)
-lies in their communes, representatives see records of their own establishment, others nothing.
+lies in their communes, representatives see records of the establishments they represent, others nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.policy import Action, role_allows, visible_commune_ids
+from khuyencong.accounts.representation import represented_establishment_ids
 
 M = TypeVar("M", bound=Model)
 
@@ -26,8 +27,9 @@ def scope(records: QuerySet[M], user: User, *, commune_path: str, establishment_
     if not role_allows(user, Action.VIEW):
         return records.none()
     if user.role == Role.ESTABLISHMENT_REP:
-        if establishment_path is None or not user.establishment_id:
+        represented = represented_establishment_ids(user)
+        if establishment_path is None or not represented:
             return records.none()
-        return records.filter(**{establishment_path: user.establishment_id})
+        return records.filter(**{f"{establishment_path}__in": represented})
     communes = visible_commune_ids(user)
     return records if communes is None else records.filter(**{f"{commune_path}__in": communes})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.representation import representation_open
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.selectors import unit_by_code
 
@@ -41,8 +42,9 @@ def load_demo_users() -> list[DemoUser]:
         user.full_name, user.role = spec.full_name, spec.role
         user.is_staff = user.is_superuser = spec.role == Role.PROVINCE_ADMIN
         user.set_password(DEMO_PASSWORD)
-        if spec.role == Role.ESTABLISHMENT_REP:
-            user.establishment = Establishment.objects.order_by("pk").first()
         user.save()
+        first = Establishment.objects.order_by("pk").first()
+        if spec.role == Role.ESTABLISHMENT_REP and first is not None:
+            representation_open(user=user, establishment_id=first.pk, confirmed_by=None, source="demo")
         user.communes.set([unit_by_code(code, on=today, level="commune") for code in spec.communes])
     return list(DEMO_USERS)

@@ -109,3 +109,70 @@ class EligibilityRule(DatedRule):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.legal_basis})"
+
+
+class RepresentativeInvitation(models.Model):
+    """A one-time link that makes its holder a representative of ``establishment`` (issue 18).
+
+    Only the SHA-256 of the token is kept; the token itself travels once, in the e-mail. Made by an
+    officer from the establishment's page, or by the confirmation of a self-registration.
+    """
+
+    establishment = models.ForeignKey(Establishment, verbose_name=_("cơ sở"), on_delete=models.CASCADE,
+                                      related_name="invitations")
+    email = models.EmailField(_("thư điện tử"))
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    token_digest = models.CharField(_("băm của mã mời"), max_length=64, unique=True)
+    invited_by = models.ForeignKey("accounts.User", verbose_name=_("người mời"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("mời lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    accepted_at = models.DateTimeField(_("nhận lời lúc"), null=True, blank=True)
+    accepted_by = models.ForeignKey("accounts.User", verbose_name=_("người nhận lời"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords(excluded_fields=["token_digest"])
+
+    class Meta:
+        verbose_name = _("lời mời đại diện cơ sở")
+        verbose_name_plural = _("lời mời đại diện cơ sở")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.establishment_id}"
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ cán bộ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    REFUSED = "refused", _("Bị từ chối")
+
+
+class RepresentativeRegistration(models.Model):
+    """A person asks to represent the establishment with this tax code; an officer of its area decides."""
+
+    establishment = models.ForeignKey(Establishment, verbose_name=_("cơ sở"), on_delete=models.CASCADE,
+                                      related_name="representative_registrations")
+    tax_code = models.CharField(_("mã số thuế"), max_length=14)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    email = models.EmailField(_("thư điện tử"))
+    phone = models.CharField(_("điện thoại"), max_length=20)
+    # The establishment already had a representative when asked: the officer must check who is who.
+    already_represented = models.BooleanField(_("cơ sở đã có người đại diện"), default=False)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.PENDING)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", verbose_name=_("người quyết định"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    refusal_reason = models.TextField(_("lý do từ chối"), blank=True, validators=[MaxLengthValidator(2000)])
+    invitation = models.ForeignKey(RepresentativeInvitation, verbose_name=_("lời mời đã gửi"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đăng ký làm đại diện cơ sở")
+        verbose_name_plural = _("đăng ký làm đại diện cơ sở")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} · {self.tax_code}"

@@ -71,8 +71,28 @@ def own_details_missing(user: Any, *, today: dt.date) -> TodoList | None:
                                   "cập nhật được, cán bộ xã/phường sẽ xác minh."))
 
 
+def representatives_to_confirm(user: Any, *, today: dt.date) -> TodoList | None:
+    """Self-registrations waiting for the officer of the establishment's area (issue 18)."""
+    from khuyencong.establishments.registrations import registrations_for
+    from khuyencong.establishments.representatives import DECIDERS
+
+    if getattr(user, "role", "") not in DECIDERS:
+        return None
+    pending = registrations_for(user).filter(status="pending")
+    rows = list(pending[:SHOWN])
+    items = [TodoItem(label=f"{r.full_name} · {r.establishment.name}",
+                      url=reverse("establishments:registration_decide", args=[r.pk]),
+                      due=timezone.localtime(r.created_at).date(),
+                      note=_("Cơ sở đã có người đại diện") if r.already_represented else "") for r in rows]
+    return TodoList(title=_("Đề nghị làm người đại diện cơ sở chờ xác nhận"), count=pending.count(),
+                    url=reverse("establishments:registration_list"), items=items,
+                    oldest_due=items[0].due if items else None,
+                    explanation=_("Người đề nghị chỉ trở thành đại diện khi anh/chị xác nhận."))
+
+
 # This app's to-do lists on the home page (registered by core.appconfig).
 TODO_LISTS = {
     "establishments.to_verify": changes_to_verify,
     "establishments.own_details": own_details_missing,
+    "establishments.representatives": representatives_to_confirm,
 }

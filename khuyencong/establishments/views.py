@@ -25,6 +25,7 @@ from khuyencong.establishments import selectors, services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.forms import EstablishmentForm, FilterForm
 from khuyencong.establishments.masking import mask_phone
+from khuyencong.establishments.representatives import may_manage_representatives
 from khuyencong.establishments.selectors import EstablishmentFilters
 
 LIST_TABLE = Table(columns=(
@@ -85,6 +86,7 @@ def establishment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         "eligibility": check_eligibility(establishment, on=timezone.localdate()),
         "history": selectors.establishment_history(establishment, user),
         "can_edit": may_act_on_establishment(user, Action.UPDATE, establishment),
+        "can_invite": may_manage_representatives(user, establishment),
     })
 
 

@@ -17,6 +17,7 @@ from khuyencong.accounts.policy import (
     is_active_member,
     visible_commune_ids,
 )
+from khuyencong.accounts.representation import represents
 
 _READERS: set[str] = {*PROVINCE_WIDE, Role.COMMUNE_OFFICER, Role.ESTABLISHMENT_REP}
 _PROVINCE_STAFF: set[str] = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
@@ -57,7 +58,7 @@ def may_act_on_entry(user: User, action: Action, establishment: Any) -> bool:
     if action != Action.VIEW and not in_installation_province(establishment.commune_id):
         return False
     if user.role == Role.ESTABLISHMENT_REP:
-        return establishment.pk == user.establishment_id
+        return represents(user, establishment.pk)
     if user.role == Role.COMMUNE_OFFICER:
         return establishment.commune_id in (visible_commune_ids(user) or set())
     return True

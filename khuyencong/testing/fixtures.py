@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.models import Representation, Role, User
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import unit_by_code
@@ -30,8 +30,10 @@ def unit(code: str, on: dt.date = TODAY) -> AdministrativeUnit:
 
 def make_user(username: str, role: str, communes: tuple[str, ...] = (), establishment=None) -> User:
     user = User.objects.create_user(username=username, password="x-Test-password-123", role=role,
-                                    full_name=username, establishment=establishment)
+                                    full_name=username)
     user.communes.set([unit(c) for c in communes])
+    if establishment is not None:
+        Representation.objects.create(user=user, establishment=establishment, since=OLD_DAY, source="test")
     return user
 
 

@@ -38,7 +38,8 @@ def _add_rows(personas: dict[str, Any], n: int, start: int) -> None:
         enrol(person, course)
         PersonalDataAccess.objects.create(actor=officer, person=person, kind=AccessKind.UNMASKED_ID)
         _representative_changes(establishment, i)
-        make_product(personas["establishment_rep"].establishment, f"Sản phẩm số {i}", documents=False)
+        own = personas["establishment_rep"].representations.get().establishment
+        make_product(own, f"Sản phẩm số {i}", documents=False)
         _issued_unsigned(i)
 
 

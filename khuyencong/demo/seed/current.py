@@ -21,6 +21,7 @@ import datetime as dt
 from django.utils import timezone
 
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.representation import representation_open
 from khuyencong.establishments import services as registry
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.selectors import unit_by_code
@@ -50,18 +51,18 @@ def _correct(representative: User, establishment: Establishment, address: str) -
 
 
 def _representative_corrections() -> None:
-    coso = User.objects.select_related("establishment").get(username="coso")
-    if coso.establishment is not None:
-        _correct(coso, coso.establishment, f"{coso.establishment.address} (cạnh chợ)")
+    coso = User.objects.get(username="coso")
+    for link in coso.representations.select_related("establishment"):
+        _correct(coso, link.establishment, f"{link.establishment.address} (cạnh chợ)")
     commune = unit_by_code(BA_RIA, on=timezone.localdate(), level="commune")
     establishment = Establishment.objects.filter(commune=commune).order_by("pk").first()
     if establishment is None:
         return
     representative, _created = User.objects.get_or_create(username="daidien-bari", defaults={
-        "full_name": establishment.representative_name or "Đại diện cơ sở", "role": Role.ESTABLISHMENT_REP,
-        "establishment": establishment})
+        "full_name": establishment.representative_name or "Đại diện cơ sở", "role": Role.ESTABLISHMENT_REP})
     representative.set_unusable_password()
     representative.save()
+    representation_open(user=representative, establishment_id=establishment.pk, confirmed_by=None, source="demo")
     _correct(representative, establishment, "Số 12, đường Nguyễn Thanh Đằng")
 
 

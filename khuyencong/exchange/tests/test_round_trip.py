@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.serializers import sort_dependencies
 from django.db import transaction
 
-from khuyencong.accounts.models import User
+from khuyencong.accounts.models import Representation, User
 from khuyencong.accounts.policy import other_provinces_allowed
 from khuyencong.exchange import registry
 from khuyencong.exchange.export import write_register
@@ -47,7 +47,7 @@ def _snapshot() -> dict:
 
 def _delete_demo_records(before: dict) -> None:
     """Delete what load_demo added, most dependent records first (so PROTECT never fires)."""
-    User.objects.update(establishment=None)
+    Representation.objects.all().delete()
     for model in reversed(_domain_models()):
         model.objects.exclude(pk__in=before[model]).delete()
 

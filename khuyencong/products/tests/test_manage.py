@@ -239,7 +239,8 @@ def test_api_council_members_and_odd_jury(personas) -> None:
     assert twice.status_code == 400 and "đã là thành viên" in str(twice.json())
     assert CouncilMember.objects.count() == 3
     # The secretary now manages the round: registers a dossier, but cannot start with two jurors.
-    product = make_product(personas["establishment_rep"].establishment, "Hạt điều", group_code="agro_food")
+    own = personas["establishment_rep"].representations.get().establishment
+    product = make_product(own, "Hạt điều", group_code="agro_food")
     nominated = api_for(secretary).post("/api/v1/nominations", {
         "round": selection_round.pk, "product": product.pk, "made_by_establishment": True}, format="json")
     assert nominated.status_code == 201
