@@ -153,5 +153,6 @@ def render_pdf(document: RoundDocument) -> bytes:
 
     fonts = FontConfiguration()
     stylesheet = Path(khuyencong.reports.__file__).parent / "static" / "reports" / "report.css"
-    css = CSS(filename=str(stylesheet), font_config=fonts)
-    return HTML(string=render_html(document)).write_pdf(stylesheets=[css], font_config=fonts)
+    own = Path(__file__).parent / "static" / "products" / "minutes.css"
+    sheets = [CSS(filename=str(path), font_config=fonts) for path in (stylesheet, own)]
+    return HTML(string=render_html(document)).write_pdf(stylesheets=sheets, font_config=fonts)
