@@ -155,11 +155,11 @@ _FLOOR_SQL = [
        SELECT id, created_at, status, certificate_no, follow_up_due_3m, follow_up_due_6m, course_id, created_by_id,
            updated_by_id, person_id, now(), 'x', '+', %(actor)s FROM training_participation
        WHERE id > %(participation_from)s""",
-    """INSERT INTO training_participationevent (participation_id, from_status, to_status, at, by_id, note)
+    """INSERT INTO training_participationevent (participation_id, from_status, to_status, at, actor_id, note)
        SELECT id, '', status, now(), %(actor)s, 'x' FROM training_participation WHERE id > %(participation_from)s""",
-    """INSERT INTO training_historicalparticipationevent (id, participation_id, from_status, to_status, at, by_id,
+    """INSERT INTO training_historicalparticipationevent (id, participation_id, from_status, to_status, at, actor_id,
            note, history_date, history_type, history_user_id)
-       SELECT id, participation_id, from_status, to_status, at, by_id, note, now(), '+', %(actor)s
+       SELECT id, participation_id, from_status, to_status, at, actor_id, note, now(), '+', %(actor)s
        FROM training_participationevent WHERE id > %(event_from)s""",
     "SET CONSTRAINTS ALL IMMEDIATE",  # the foreign-key checks a commit would run
 ]

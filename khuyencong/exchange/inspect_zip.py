@@ -75,9 +75,15 @@ class _WorksheetScan(_Extent):
         self.row = self.column = 0  # 1-based position of the current row / cell
         self.cell: tuple[int, int] | None = None
         self.counted = False
+        self.locals: dict[str, str] = {}  # element name → its local name
+        self.columns_of: dict[str, int] = {}  # column letters already met → 1-based index
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        # Called for every element of the sheet (two or three per cell): element names are resolved once
+        # each (they repeat), not split for every element.
+        local = self.locals.get(name)
+        if local is None:
+            local = self.locals[name] = _local(name)
         if local == "c":
             self._open_cell(attrs.get("r"))
         elif local in ("v", "is", "f") and self.cell is not None:
@@ -89,22 +95,23 @@ class _WorksheetScan(_Extent):
         elif local == "row":
             number = attrs.get("r", "")
             self.row = int(number) if number.isdigit() else self.row + 1
-            self.column = 0
+            self.column, self.cell = 0, None
         elif local == "dimension":
             self.declared(attrs.get("ref", ""))
 
-    def end(self, name: str) -> None:
-        if _local(name) == "c":
-            self.cell = None
-
     def _open_cell(self, ref: str | None) -> None:
         if ref:
-            match = _CELL_REF.match(ref)
-            if not match:
-                raise UnsafeWorkbook(_("Trang “%(sheet)s” có ô mang địa chỉ không hợp lệ “%(ref)s”: tệp bị hỏng. "
-                                       "Hãy mở tệp bằng Excel và lưu lại.") % {"sheet": self.sheet.name,
-                                                                               "ref": ref[:20]}, self.sheet.name)
-            self.row, self.column = int(match[2]), _column_index(match[1]) + 1
+            letters = ref.rstrip("0123456789")
+            column = self.columns_of.get(letters)
+            digits = ref[len(letters):]
+            if column is None or not digits or len(digits) > 9 or not digits.isdigit():
+                match = _CELL_REF.match(ref)
+                if not match:
+                    raise UnsafeWorkbook(_("Trang “%(sheet)s” có ô mang địa chỉ không hợp lệ “%(ref)s”: tệp bị hỏng. "
+                                           "Hãy mở tệp bằng Excel và lưu lại.") % {"sheet": self.sheet.name,
+                                                                                   "ref": ref[:20]}, self.sheet.name)
+                column = self.columns_of[letters] = _column_index(match[1]) + 1
+            self.row, self.column = int(digits), column
         else:
             self.column += 1
         self.cell, self.counted = (self.row, self.column), False
@@ -245,7 +252,10 @@ def _inspect_xlsx(archive: zipfile.ZipFile) -> dict[str, SheetExtent]:
                 pass
             continue
         scan = _WorksheetScan(name)
-        _parse_xml(archive, info, scan.start, scan.end)
+        # No end-of-element handler: a value element is only ever inside its cell, so the open cell is
+        # the next cell's or row's to replace (one callback per element fewer; a stray value after an
+        # empty cell would count that cell, which errs on the safe side).
+        _parse_xml(archive, info, scan.start)
         extents[name] = scan.sheet
     return extents
 
