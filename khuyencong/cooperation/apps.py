@@ -14,3 +14,7 @@ class CooperationConfig(AppConfig):
         permissions.register("cooperation.list", policy.may_read)
         permissions.register("cooperation.create", policy.may_edit)
         permissions.register("cooperation.partners", policy.may_read)
+        # Whoever sees an activity sees its participants (training.policy.scope_persons).
+        from khuyencong.training.policy import register_participation_path
+
+        register_participation_path("cooperation_participations__activity__organising_unit_id")
