@@ -116,6 +116,28 @@ def in_installation_province(unit_id: int | None) -> bool:
     return unit_id in province_commune_ids()
 
 
+def require_in_province(unit_id: int | None, *, field: str, message: str) -> None:
+    """Refuse a write placed in a unit outside the installation's province, under ``field`` and for that
+    reason — not with the commune officers' "your communes" reason, which would send a province officer
+    looking for a right they already have. ``message`` names ``%(unit)s`` and ``%(province)s``."""
+    if unit_id is None or in_installation_province(unit_id):
+        return
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.geo.models import AdministrativeUnit
+    from khuyencong.geo.pickers import unit_label
+    from khuyencong.geo.selectors import UnitNotFound, unit_by_code
+
+    unit = AdministrativeUnit.objects.select_related("parent").get(pk=unit_id)
+    try:
+        province = unit_by_code(settings.PROVINCE_CODE, on=timezone.localdate(), level="province").name
+    except UnitNotFound:
+        province = settings.PROVINCE_CODE
+    raise ValidationError({field: message % {"unit": unit_label(unit), "province": province}},
+                          code="outside_province")
+
+
 @contextmanager
 def other_provinces_allowed() -> Iterator[None]:
     token = _OTHER_PROVINCES_ALLOWED.set(True)

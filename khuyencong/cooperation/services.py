@@ -16,7 +16,7 @@ from khuyencong.cooperation.models import Activity, ActivityKind, ActivityPartic
 from khuyencong.core import services as core
 from khuyencong.core.text import normalize
 from khuyencong.training.models import Person, PersonRole
-from khuyencong.training.policy import may_edit_person
+from khuyencong.training.policy import sees_person
 
 _TEXT = {"name", "country", "city", "title", "abroad_country", "abroad_city", "notes"}
 
@@ -116,9 +116,12 @@ def activity_update(*, actor: User, activity: Activity, data: Mapping[str, Any],
 
 @transaction.atomic
 def participant_add(*, actor: User, activity: Activity, person: Person) -> ActivityParticipant:
-    """Add an official; the indicator counts civil servants and public employees only."""
+    """Add an official; the indicator counts civil servants and public employees only.
+
+    The activity's organising unit decides, not where the official lives (officials of other provinces take
+    part in the province's activities); the person must be one the actor may see."""
     require(policy.may_edit_activity(actor, activity))
-    require(may_edit_person(actor, person), _("Bạn chỉ được thêm người thuộc xã/phường mình phụ trách."))
+    require(sees_person(actor, person), _("Bạn chỉ được thêm người trong phạm vi mình quản lý."))
     if person.role != PersonRole.CIVIL_SERVANT:
         raise ValidationError({"person": _("“%(name)s” không phải cán bộ, công chức, viên chức.") % {
             "name": person.full_name}})

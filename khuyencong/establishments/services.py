@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import Role, User
-from khuyencong.accounts.policy import Action, may_act_on_establishment, require, role_allows
+from khuyencong.accounts.policy import Action, may_act_on_establishment, require, require_in_province, role_allows
 from khuyencong.core import review
 from khuyencong.core import services as core
 from khuyencong.core.text import fold, normalize
@@ -84,6 +84,11 @@ def hold_tax_code(actor: User, existing: Establishment) -> None:
                 label=existing.name, url=reverse("establishments:detail", args=[existing.pk]))
 
 
+def _refuse_outside_province(establishment: Establishment) -> None:
+    require_in_province(establishment.commune_id, field="commune", message=_(
+        "Xã/phường “%(unit)s” không thuộc %(province)s: hệ thống chỉ đăng ký cơ sở trong %(province)s."))
+
+
 def _refuse_taken_tax_code(actor: User, establishment: Establishment) -> None:
     """A tax code already recorded: named when the actor may see its establishment, else held for review
     (the unique check of ``full_clean`` would otherwise say "already exists" about an unseen record)."""
@@ -108,6 +113,7 @@ def establishment_create(*, actor: User, data: Mapping[str, Any], allow_similar:
     establishment.search_name = fold(establishment.name)
     if establishment.commune_id is not None:
         _validate_commune(establishment, on=establishment.registered_on)
+        _refuse_outside_province(establishment)
         require(may_act_on_establishment(actor, Action.CREATE, establishment),
                 _("Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."))
         _refuse_taken_tax_code(actor, establishment)
@@ -132,6 +138,7 @@ def establishment_update(
     establishment.search_name = fold(establishment.name)
     if "commune" in changes:
         _validate_commune(establishment, on=timezone.localdate())
+        _refuse_outside_province(establishment)
     # Moving an establishment out of the officer's area is as much a breach as creating it there.
     require(may_act_on_establishment(actor, Action.UPDATE, establishment),
             _("Bạn chỉ được quản lý cơ sở thuộc xã/phường mình phụ trách."))

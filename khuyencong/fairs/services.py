@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
-from khuyencong.accounts.policy import Action, require
+from khuyencong.accounts.policy import Action, require, require_in_province
 from khuyencong.core import services as core
 from khuyencong.core.locking import locked
 from khuyencong.core.text import normalize
@@ -175,8 +175,16 @@ def _require_entry_create(actor: User, data: Mapping[str, Any], parent: str) -> 
     missing = {key: _("Trường này là bắt buộc.") for key in (parent, "establishment") if not data.get(key)}
     if missing:
         raise ValidationError(missing)
+    _refuse_outside_province(data["establishment"])
     require(may_act_on_entry(actor, Action.CREATE, data["establishment"]),
             _("Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."))
+
+
+def _refuse_outside_province(establishment: Any) -> None:
+    """An establishment of another province (a regional fair's exhibitor brought in by a system migration)
+    is refused for that reason, not for the commune officers' one."""
+    require_in_province(establishment.commune_id, field="establishment", message=_(
+        "Cơ sở ở “%(unit)s”, ngoài %(province)s: hệ thống chỉ ghi nhận cơ sở trong %(province)s."))
 
 
 @transaction.atomic
@@ -214,6 +222,8 @@ def participation_update(
     *, actor: User, participation: FairParticipation, data: Mapping[str, Any], expected_version: int | None,
 ) -> FairParticipation:
     """Change a participation (booths, support, outcomes...); its fair and establishment are fixed."""
+    require(entry_role_allows(actor, Action.UPDATE))
+    _refuse_outside_province(participation.establishment)
     require(may_act_on_entry(actor, Action.UPDATE, participation.establishment),
             _("Bạn chỉ được sửa lượt tham gia của cơ sở thuộc xã/phường mình phụ trách."))
     cleaned = _prepare_participation(data)
@@ -293,6 +303,8 @@ def display_create(*, actor: User, data: Mapping[str, Any]) -> ShowroomDisplay:
 @transaction.atomic
 def display_update(*, actor: User, display: ShowroomDisplay, data: Mapping[str, Any],
                    expected_version: int | None) -> ShowroomDisplay:
+    require(entry_role_allows(actor, Action.UPDATE))
+    _refuse_outside_province(display.establishment)
     require(may_act_on_entry(actor, Action.UPDATE, display.establishment),
             _("Bạn chỉ được sửa thông tin của cơ sở thuộc xã/phường mình phụ trách."))
     cleaned = {k: v for k, v in data.items() if k not in ("showroom", "establishment")}

@@ -41,6 +41,24 @@ def organising_choices_for(user: User) -> QuerySet[AdministrativeUnit]:
     return (communes | province).order_by("level", "search_name")
 
 
+def residence_choices_for(user: User) -> QuerySet[AdministrativeUnit]:
+    """Where a person may live: any commune of Vietnam in force today for the province's staff (trainees of
+    the province's courses come from everywhere, domain.md §5), a commune officer's own communes otherwise."""
+    if visible_commune_ids(user) is not None:
+        return commune_choices_for(user)
+    return (AdministrativeUnit.objects.filter(valid_on(timezone.localdate()), level="commune")
+            .select_related("parent").order_by("search_name", "pk"))
+
+
+class ResidenceChoiceField(CommuneChoiceField):
+    """A commune named with its province: "Phường 1" exists in many provinces."""
+
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        from khuyencong.geo.pickers import unit_label
+
+        return unit_label(obj)
+
+
 def province_communes() -> QuerySet[AdministrativeUnit]:
     """Venues: any commune of the province in force today (a venue is not limited by the user's area)."""
     return AdministrativeUnit.objects.filter(valid_on(timezone.localdate()), level="commune",
@@ -99,11 +117,13 @@ class PersonForm(ServiceForm):
         model = Person
         fields = PERSON_FIELDS
         widgets = {"birth_date": DATE}
-        field_classes = {"commune": CommuneChoiceField}
+        field_classes = {"commune": ResidenceChoiceField}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        communes = commune_choices_for(user)
+        communes = residence_choices_for(user)
+        if visible_commune_ids(user) is None:  # thousands of communes: search as you type (before the queryset)
+            self.fields["commune"].widget = PickerSelect("units", params={"level": "commune"})
         if self.instance.pk:
             communes = communes | AdministrativeUnit.objects.filter(pk=self.instance.commune_id)
             self.fields["version"].initial = self.instance.version

@@ -1,4 +1,5 @@
-"""Reads on training records, always scoped: courses by organising unit, persons by commune."""
+"""Reads on training records, always scoped: courses by organising unit, persons by ``policy.scope_persons``
+(where they live, or the courses and activities they took part in)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from khuyencong.training.models import (
     PersonalDataAccess,
     PersonConsent,
 )
-from khuyencong.training.policy import scope_training
+from khuyencong.training.policy import scope_persons, scope_training
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -36,7 +37,7 @@ def courses_for(user: User) -> QuerySet[Course]:
 
 def persons_for(user: User) -> QuerySet[Person]:
     base = Person.objects.select_related("commune__parent", "employer")
-    return scope_training(base, user, commune_path="commune_id")
+    return scope_persons(base, user)
 
 
 def course_types_on(day: dt.date) -> QuerySet[CourseType]:
@@ -92,7 +93,8 @@ def persons_with_id(user: User, national_id: str) -> QuerySet[Person]:
 
 
 def person_get(user: User, pk: Any) -> Person:
-    """One person, or 404: a commune officer never learns about persons outside their communes."""
+    """One person, or 404: a commune officer learns only of persons living in their communes or taking part
+    in their courses and activities."""
     return one_or_404(persons_for(user), pk)
 
 
@@ -125,12 +127,13 @@ def follow_ups_due(user: User, *, horizon_days: int = 0) -> QuerySet[Participati
     """Completed participants of employment-oriented courses whose 3- or 6-month follow-up is due.
 
     A milestone is done when a follow-up is dated on or after it; the 6-month one supersedes the
-    3-month one once it is due. Scoped by the person's commune (the officer's area).
+    3-month one once it is due. Scoped by the person's commune: the follow-ups of whoever the user may
+    record them for (``policy.may_edit_person``), not of everyone the user sees.
     """
     cutoff = timezone.localdate() + dt.timedelta(days=horizon_days)
     base = Participation.objects.filter(status=ParticipationStatus.COMPLETED, follow_up_due_3m__lte=cutoff,
                                         course__course_type__employment_oriented=True)
-    base = base.filter(person__in=persons_for(user).values("pk"))
+    base = scope_training(base, user, commune_path="person__commune_id")
     done_3m = Exists(FollowUp.objects.filter(participation=OuterRef("pk"), date__gte=OuterRef("follow_up_due_3m")))
     done_6m = Exists(FollowUp.objects.filter(participation=OuterRef("pk"), date__gte=OuterRef("follow_up_due_6m")))
     milestone = Case(

@@ -150,6 +150,28 @@ def test_only_admin_deletes(personas, est_a) -> None:
 
 
 def test_province_staff_cannot_register_outside_the_province(personas) -> None:
-    """The installation serves one province (KHUYENCONG_PROVINCE_CODE=79): Hà Nội's wards are out."""
-    with pytest.raises(PermissionDeniedError):
+    """The installation serves one province (KHUYENCONG_PROVINCE_CODE=79): Hà Nội's wards are out, and the
+    officer is told that — under the commune field — not the commune officers' "your communes" reason."""
+    with pytest.raises(ValidationError) as refused:
         establishment_create(actor=personas["province_admin"], data=data(commune=unit("00004")))
+    assert refused.value.message_dict == {"commune": [
+        "Xã/phường “Phường Ba Đình — Thành phố Hà Nội” không thuộc Thành phố Hồ Chí Minh: hệ thống chỉ đăng ký "
+        "cơ sở trong Thành phố Hồ Chí Minh."]}
+    assert not Establishment.objects.filter(name="Cơ sở cơ khí Long Hương").exists()
+
+
+def test_a_commune_officer_outside_their_communes_gets_the_commune_reason(personas) -> None:
+    with pytest.raises(PermissionDeniedError) as refused:
+        establishment_create(actor=personas["commune_officer_a"], data=data(commune=unit(COMMUNE_B)))
+    assert str(refused.value) == "Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."
+    assert not Establishment.objects.filter(name="Cơ sở cơ khí Long Hương").exists()
+
+
+def test_moving_an_establishment_out_of_the_province_names_the_commune_field(personas, est_a) -> None:
+    with pytest.raises(ValidationError) as refused:
+        establishment_update(actor=personas["province_officer"], establishment=est_a,
+                             data={"commune": unit("00004")}, expected_version=est_a.version)
+    assert list(refused.value.message_dict) == ["commune"]
+    assert "không thuộc Thành phố Hồ Chí Minh" in refused.value.message_dict["commune"][0]
+    est_a.refresh_from_db()
+    assert est_a.commune.code == OLD_IN_A

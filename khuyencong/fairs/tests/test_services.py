@@ -108,6 +108,29 @@ def test_others_may_not_register_est_a(personas, past_fair, est_a, persona) -> N
     assert not FairParticipation.objects.exists()
 
 
+def test_an_establishment_of_another_province_is_refused_for_that_reason(personas, past_fair) -> None:
+    """A province officer is not told the commune officers' reason when the establishment lies outside the
+    province (KHUYENCONG_PROVINCE_CODE): the message says so, under "establishment"."""
+    from khuyencong.testing.fixtures import make_establishment
+
+    outside = make_establishment("Cơ sở gốm Đà Nẵng", unit("20195"))
+    with pytest.raises(ValidationError) as exc:
+        services.participation_create(actor=personas["province_officer"],
+                                      data={"fair": past_fair, "establishment": outside})
+    assert exc.value.message_dict == {"establishment": [
+        "Cơ sở ở “Phường Hải Vân — Thành phố Đà Nẵng”, ngoài Thành phố Hồ Chí Minh: hệ thống chỉ ghi nhận cơ sở "
+        "trong Thành phố Hồ Chí Minh."]}
+    assert not FairParticipation.objects.exists()
+
+
+def test_a_commune_officer_is_told_the_commune_reason(personas, past_fair, est_b) -> None:
+    with pytest.raises(PermissionDeniedError) as exc:
+        services.participation_create(actor=personas["commune_officer_a"],
+                                      data={"fair": past_fair, "establishment": est_b})
+    assert str(exc.value) == "Bạn chỉ được đăng ký cơ sở thuộc xã/phường mình phụ trách."
+    assert not FairParticipation.objects.exists()
+
+
 def test_repeat_participation_refused(personas, part_a) -> None:
     with pytest.raises(ValidationError) as exc:
         services.participation_create(actor=personas["province_officer"],

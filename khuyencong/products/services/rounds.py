@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from khuyencong.products.models import (
     MemberRole,
     RoundEvent,
     RoundStatus,
+    RuleSet,
     SelectionRound,
 )
 from khuyencong.products.policy import (
@@ -53,9 +55,30 @@ SINGLE_ROLES = (MemberRole.CHAIR, MemberRole.SECRETARY)
 _ORGANISER_LEVEL = {"district": "district", "commune": "commune", "province": "province"}
 
 
+def before_any_rules(day: dt.date) -> str | None:
+    """Why a round dated ``day`` cannot be recorded, when no scoring rules in the reference data reach back
+    that far (``None`` otherwise).
+
+    The rules are dated data (RuleSet, RecognitionLevel); the earliest stored are Circular 26/2014's, in
+    force from 21/10/2014, while reporting periods start on 1/1/2014. The rules in force before it (Circular
+    35/2010, which it replaced) are not in the reference material — neither its criteria nor its pass mark —
+    so a round before that day is refused with that reason rather than scored under rules it did not have.
+    """
+    earliest = RuleSet.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
+    if earliest is None or day >= earliest:
+        return None
+    return _("Chưa có bộ tiêu chí bình chọn áp dụng cho ngày %(day)s: Thông tư 26/2014/TT-BCT có hiệu lực từ "
+             "%(start)s; bộ tiêu chí áp dụng trước đó (Thông tư 35/2010/TT-BCT) chưa có trong hệ thống, nên chưa "
+             "ghi nhận được đợt bình chọn có hạn nhận hồ sơ trước ngày %(start)s.") % {
+        "day": day.strftime("%d/%m/%Y"), "start": earliest.strftime("%d/%m/%Y")}
+
+
 def validate_round(selection_round: SelectionRound) -> None:
     """Level, rule set and organiser must be in force on the round's date (its dossier deadline)."""
     day = selection_round.dossier_deadline
+    too_early = before_any_rules(day)
+    if too_early:  # the one reason: the level and rule-set errors would only repeat it less clearly
+        raise ValidationError({"dossier_deadline": too_early}, code="before_rules")
     errors: dict[str, str] = {}
     if selection_round.level_id and not selection_round.level.is_valid_on(day):
         errors["level"] = _("Cấp “%(level)s” không áp dụng vào ngày %(day)s.") % {

@@ -33,6 +33,7 @@ from khuyencong.products.models import (
     in_force,
 )
 from khuyencong.products.services import historical
+from khuyencong.products.services.rounds import before_any_rules
 from khuyencong.products.sheets.columns import (
     CERTIFICATES,
     FIELD_MAP,
@@ -121,6 +122,8 @@ def product_row(row: Row, ctx: ImportContext, state: ImportState) -> str:
 
 def _round_refs(values: dict[str, Any]) -> dict[str, Any]:
     deadline: dt.date = values["dossier_deadline"]
+    if (too_early := before_any_rules(deadline)) is not None:  # before Circular 26/2014: say so
+        raise RowProblem("dossier_deadline", too_early)
     level = RecognitionLevel.objects.filter(in_force(deadline), code=values["round_level"]).first()
     if level is None:
         raise RowProblem("round_level", f"Cấp “{values['round_level']}” không áp dụng vào ngày "

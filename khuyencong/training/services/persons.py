@@ -101,7 +101,7 @@ def _refuse_known_id(actor: User, person: Person) -> None:
     existing = Person.objects.filter(national_id=person.national_id).exclude(pk=person.pk).first()
     if existing is None:
         return
-    if policy.in_area(actor, existing.commune_id):
+    if policy.covers_residence(actor, existing.commune_id):
         message = _("Số định danh này đã có trong hệ thống: %(name)s (hồ sơ số %(pk)s). Hãy dùng hồ sơ đó.") % {
             "name": existing.full_name, "pk": existing.pk}
         raise ValidationError({"national_id": message}, code="duplicate_id")

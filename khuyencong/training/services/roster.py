@@ -75,7 +75,7 @@ class ParticipantBatch:
     def __init__(self, actor: User, *, note: str = "") -> None:
         self.actor, self.note = actor, note
         self.today = timezone.localdate()
-        self._in_area: dict[int | None, bool] = {}
+        self._in_area: dict[Any, bool] = {}
         self._enrolled: set[tuple[int, int]] = set()  # (person, course) stored or added
         self._loaded: tuple[set[int], set[int]] = (set(), set())  # persons × courses whose enrolments are known
         self.new_persons: list[NewPerson] = []
@@ -91,10 +91,25 @@ class ParticipantBatch:
             self._in_area[unit_id] = policy.may_edit(self.actor) and policy.in_area(self.actor, unit_id)
         return self._in_area[unit_id]
 
+    def _covers(self, commune_id: int | None) -> bool:
+        """``policy.covers_residence``, memoised: may the actor record or change a person living there?"""
+        key = ("residence", commune_id)
+        if key not in self._in_area:
+            self._in_area[key] = policy.may_edit(self.actor) and policy.covers_residence(self.actor, commune_id)
+        return self._in_area[key]
+
+    def _visible(self, person: Person) -> bool:
+        """May the actor see this stored person (``policy.scope_persons``)? A query only for a commune
+        officer and a person living outside their communes."""
+        return self._covers(person.commune_id) or policy.sees_person(self.actor, person)
+
     def _check_place(self, person: Trainee, course: Course) -> None:
+        # The course's organising unit decides, not the person's residence: people from anywhere attend the
+        # province's courses (domain.md §5). A stored person must still be one the actor may see: an ID number
+        # typed in must not reveal, or enrol, someone the actor could not look up.
         if not self._may(course.organising_unit_id):
             raise PermissionDeniedError(_("Bạn chỉ được ghi danh vào lớp do địa bàn mình phụ trách."))
-        if isinstance(person, Person) and not self._may(person.commune_id):
+        if isinstance(person, Person) and not self._visible(person):
             raise PermissionDeniedError(_("Bạn chỉ được ghi danh học viên thuộc xã/phường mình phụ trách."))
 
     @staticmethod
@@ -147,7 +162,7 @@ class ParticipantBatch:
         """A new person from values in field form (``commune`` and ``employer`` as records); checked as
         ``person_create`` checks, stored by ``write``."""
         commune = values["commune"]
-        if not self._may(commune.pk):
+        if not self._covers(commune.pk):
             raise ValidationError({"commune": _("Bạn chỉ được ghi nhận người cư trú tại xã/phường mình phụ trách.")},
                                   code="out_of_area")
         search_name, birth_year = derived_identity(values["full_name"], values["birth_date"], values["birth_year"])
@@ -165,7 +180,7 @@ class ParticipantBatch:
         for name, value in changes.items():
             setattr(person, name, value)
         person_prepare(person)
-        if not self._may(person.commune_id):
+        if not self._covers(person.commune_id):
             raise PermissionDeniedError(_("Bạn chỉ được quản lý người thuộc xã/phường mình phụ trách."))
         _stored, fields = self.changed_persons.setdefault(person.pk, (person, set()))
         fields.update(changes)

@@ -58,6 +58,7 @@ class _ImportState:
     courses: dict[str, Course | None] = field(default_factory=dict)
     follow_ups: dict[tuple[int, dt.date], int] = field(default_factory=dict)
     may_edit_unit: dict[int, bool] = field(default_factory=dict)
+    covers_residence: dict[int, bool] = field(default_factory=dict)
     units: UnitDirectory | None = None
     employers: EstablishmentLookup | None = None
     # The participant sheet's writes: new records are written together once the sheet is read (``_flush_new``).
@@ -127,6 +128,15 @@ def _may_edit_unit(ctx: ImportContext, unit_id: int) -> bool:
     if unit_id not in memo:
         memo[unit_id] = policy.may_edit(ctx.actor) and policy.in_area(ctx.actor, unit_id)
     return memo[unit_id]
+
+
+def _covers_residence(ctx: ImportContext, commune_id: int) -> bool:
+    """``policy.covers_residence`` for the actor, memoised per commune: may the actor change a person living
+    there? (The province's staff: anywhere; residence never gates enrolling in a course, domain.md §5.)"""
+    memo = _state(ctx).covers_residence
+    if commune_id not in memo:
+        memo[commune_id] = policy.may_edit(ctx.actor) and policy.covers_residence(ctx.actor, commune_id)
+    return memo[commune_id]
 
 
 def _courses_by_code(ctx: ImportContext, codes: Iterable[str]) -> dict[str, Course | None]:

@@ -17,7 +17,7 @@ from khuyencong.training.services import NewPerson, ParticipantBatch, StoredPart
 from khuyencong.training.sheets.common import (
     _course_code,
     _courses_by_code,
-    _may_edit_unit,
+    _covers_residence,
     _person_key,
     _report,
     _SeenPerson,
@@ -131,7 +131,7 @@ class _ParticipantImport:
     def _stored_person(self, row: Row, person: Person | NewPerson | bool | None,
                        values: dict[str, Any]) -> Person | None:
         assert isinstance(person, Person)
-        if not _may_edit_unit(self.ctx, person.commune_id):
+        if not _covers_residence(self.ctx, person.commune_id):
             # The same words as any other unusable ID; a province officer gets the case (issue 21).
             hold_person_id(self.ctx.actor, person)
             self.ctx.problem(self.sheet, row, "national_id", review.held_message("số định danh"))
