@@ -196,10 +196,15 @@ def test_cli_import_and_export(officer, est_a, tmp_path, capsys):
     call_command("import", str(path), "--dry-run")
     assert "không đổi 1" in capsys.readouterr().out
     broken = tmp_path / "hong.xlsx"
-    broken.write_bytes(book(row(registered_on="32/01/2026")))
+    broken.write_bytes(book(row(registered_on="32/01/2026"),
+                            row(tax_code=VALID_TAX_CODES[1], name="Cơ sở hợp lệ nhưng không được ghi")))
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import", str(broken), "--user", officer.username)
-    assert "dòng 2, cột “Ngày đăng ký”" in capsys.readouterr().err
+    printed = capsys.readouterr()
+    assert "dòng 2, cột “Ngày đăng ký”" in printed.err
+    # A refused file saves nothing, so the command never says it added the valid row.
+    assert "thêm" not in printed.out and "không ghi dòng nào" in printed.out
+    assert not Establishment.objects.filter(name="Cơ sở hợp lệ nhưng không được ghi").exists()
 
 
 def test_progress_is_reported_while_reading_and_writing(officer, monkeypatch):

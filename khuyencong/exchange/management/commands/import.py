@@ -40,12 +40,16 @@ class Command(BaseCommand):
         with scope, review.collecting():
             result = run_import(path.read_bytes(), filename=path.name, actor=actor, dry_run=options["dry_run"],
                                 register_code=options["register"])
-        for name, outcome in result.outcomes.items():
-            self.stdout.write(f"{name}: thêm {outcome.created}, cập nhật {outcome.updated}, "
-                              f"không đổi {outcome.unchanged}")
         if result.problems:
+            # The counts of a refused file are what *would* have been written: saying "thêm 18" would claim
+            # rows that were rolled back.
+            for name in result.outcomes:
+                self.stdout.write(f"{name}: không ghi dòng nào (tệp có lỗi)")
             for problem in result.problems:
                 self.stderr.write(f"{problem.where()}: {problem.message}")
             raise CommandError(f"Có {len(result.problems)} lỗi; không ghi dữ liệu nào.")
+        for name, outcome in result.outcomes.items():
+            self.stdout.write(f"{name}: thêm {outcome.created}, cập nhật {outcome.updated}, "
+                              f"không đổi {outcome.unchanged}")
         verb = "Kiểm tra xong, không có lỗi (chưa ghi)" if options["dry_run"] else "Đã nhập"
         self.stdout.write(f"{verb}: {result.rows} dòng, mã tệp {result.fingerprint[:12]}.")
