@@ -21,6 +21,7 @@ from khuyencong.products.models import (
     in_force,
 )
 from khuyencong.products.policy import SEATABLE_ROLES
+from khuyencong.products.services.rounds import before_any_rules
 
 
 class ScoreForm(forms.Form):
@@ -122,7 +123,10 @@ class RoundForm(forms.Form):
         code, day = data.get("level"), data.get("dossier_deadline")
         if code and day:
             level = RecognitionLevel.objects.filter(in_force(day), code=code).first()
-            if level is None:
+            if (reason := before_any_rules(day)) is not None:
+                # No rules at all reach back that far: say so under the deadline, not "this level does not apply".
+                self.add_error("dossier_deadline", reason)
+            elif level is None:
                 self.add_error("level", _("Cấp này không áp dụng vào ngày %(day)s.") % {
                     "day": day.strftime("%d/%m/%Y")})
             else:

@@ -24,6 +24,7 @@ from khuyencong.products.models import (
     Nomination,
     Product,
     Result,
+    RoundStatus,
     Score,
     SelectionRound,
 )
@@ -96,7 +97,10 @@ def nomination_for_scoring(user: User, pk: Any) -> Nomination:
 
 
 def juror_queue(user: User, selection_round: SelectionRound | None = None) -> QuerySet[Nomination]:
-    """Nominations ``user`` has to score as a juror (not recused), with how many lines they scored."""
+    """Nominations ``user`` has to score as a juror (not recused), with how many lines they scored.
+
+    Without a round: only rounds in scoring — a closed round's dossiers can no longer be scored, so listing
+    them would offer work that every save refuses."""
     items = (Nomination.objects.filter(round__council__members__user=user,
                                        round__council__members__role=MemberRole.JUROR,
                                        round__council__members__removed_on__isnull=True)
@@ -105,6 +109,8 @@ def juror_queue(user: User, selection_round: SelectionRound | None = None) -> Qu
              .annotate(my_lines=Count("scores", filter=Q(scores__member__user=user), distinct=True)))
     if selection_round is not None:
         items = items.filter(round=selection_round)
+    else:
+        items = items.filter(round__status=RoundStatus.SCORING)
     return items.order_by("round_id", "selection_code", "pk")
 
 

@@ -166,3 +166,30 @@ def test_the_member_form_offers_only_seatable_accounts(personas) -> None:
 
     offered = set(MemberForm().fields["user"].queryset.values_list("username", flat=True))
     assert offered == {personas[p].username for p, ok in SEATABLE.items() if ok}
+
+
+def test_the_jurors_list_offers_only_rounds_in_scoring(scoring_round, jury) -> None:
+    """A closed round's dossiers can no longer be scored, so "Hồ sơ tôi cần chấm" leaves them out."""
+    juror = jury["j1"]
+    assert set(selectors.juror_queue(juror)) == set(scoring_round.nominations.all())
+    for closed in (RoundStatus.SCORING_CLOSED, RoundStatus.COUNCIL_APPROVED, RoundStatus.DECIDED):
+        SelectionRound.objects.filter(pk=scoring_round.pk).update(status=closed)
+        assert not selectors.juror_queue(juror).exists(), closed
+    # Within a round, the juror still finds their dossiers after scoring closed.
+    assert selectors.juror_queue(juror, scoring_round).exists()
+
+
+def test_no_page_title_holds_markup() -> None:
+    """A ``{% block title %}`` left open swallowed a whole card into the round page's <title> (shown raw in the
+    browser tab, missing from the page). Every template's title block is text only."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = []
+    for template in (Path(settings.BASE_DIR) / "khuyencong").rglob("templates/**/*.html"):
+        for title in re.findall(r"{% block title %}(.*?){% endblock", template.read_text(encoding="utf-8"), re.S):
+            if "<" in title:
+                offenders.append(template.name)
+    assert offenders == []

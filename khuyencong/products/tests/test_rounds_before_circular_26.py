@@ -48,8 +48,7 @@ def test_the_day_circular_26_took_effect_is_accepted(personas) -> None:
 
 def test_the_page_shows_the_reason_under_the_deadline_and_saves_nothing(personas) -> None:
     response = _client(personas["province_officer"]).post(reverse("products:round_create"), {
-        "name": "Bình chọn cấp tỉnh 2014", "level": RecognitionLevel.objects.get(code="province",
-                                                                                 valid_to__isnull=False).pk,
+        "name": "Bình chọn cấp tỉnh 2014", "level": "province",
         "organiser_code": "77", "year": 2014, "dossier_deadline": "15/03/2014", "rule_set": RuleSet.objects.get().pk})
     assert response.status_code == 400
     form = response.context["form"]
