@@ -21,12 +21,13 @@ from khuyencong.establishments import services
 from khuyencong.establishments.masking import mask_phone
 from khuyencong.establishments.models import Establishment, LegalForm, SectorGroup, Status
 from khuyencong.establishments.selectors import establishments_for
+from khuyencong.establishments.validators import TAX_CODE_RULE
 from khuyencong.exchange.registry import register
 from khuyencong.exchange.rows import RowProblem, report
 from khuyencong.exchange.spec import Column, ImportContext, Kind, Row, SheetSpec
 
 FIELDS = (
-    Column("Mã số thuế", "tax_code", help="10 hoặc 13 chữ số (có thể để trống với hộ kinh doanh chưa có MST). "
+    Column("Mã số thuế", "tax_code", help=f"{TAX_CODE_RULE} (có thể để trống với hộ kinh doanh chưa có MST). "
            "Là khoá nhận diện cơ sở khi có.", max_length=14, example="3500101107"),
     Column("Tên cơ sở", "name", required=True, help="Tên đầy đủ theo đăng ký. Khi không có MST, tên cùng "
            "xã/phường là khoá nhận diện.", max_length=255, example="Cơ sở chế biến hạt điều Phước Nguyên"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.validators import validate_visible_text
@@ -17,6 +18,9 @@ _MST = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
 # number (CCCD) as tax code (Circular 86/2024/TT-BTC): 3-digit province code, century/sex digit,
 # 2-digit birth year, 6 random digits.
 _PERSONAL_ID = re.compile(r"^\d{12}$")
+# The tax-code rule in words, in one place: the validator's message and the import template's instruction
+# are both built from it, so the template cannot promise what the form refuses.
+TAX_CODE_RULE = gettext_noop("10 chữ số (có thể kèm “-” và 3 số của đơn vị phụ thuộc) hoặc 12 chữ số")
 _PHONE = re.compile(r"^(?:\+84|0)(?:3|5|7|8|9|2\d)\d{8}$")
 _VSIC = re.compile(r"^\d{2,5}$")
 
@@ -35,10 +39,8 @@ def validate_tax_code(value: str) -> None:
         return
     match = _MST.match(value)
     if not match:
-        raise ValidationError(
-            _("Mã số thuế phải gồm 10 chữ số (có thể kèm “-” và 3 số của đơn vị phụ thuộc) hoặc 12 chữ số."),
-            code="tax_code",
-        )
+        raise ValidationError(_("Mã số thuế phải gồm %(rule)s.") % {"rule": gettext(TAX_CODE_RULE)},
+                              code="tax_code")
     base, branch = match.groups()
     if mst_check_digit(base[:9]) != int(base[9]):
         raise ValidationError(_("Mã số thuế không đúng (sai chữ số kiểm tra)."), code="tax_code")

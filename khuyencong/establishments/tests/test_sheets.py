@@ -217,3 +217,16 @@ def test_progress_is_reported_while_reading_and_writing(officer, monkeypatch):
     assert result.committed
     assert calls[0] == (0, 3) and calls[-1] == (3, 3)
     assert [done for done, _total in calls] == sorted(done for done, _total in calls)
+
+
+def test_the_templates_tax_code_instruction_is_the_validators_rule():
+    """The template once promised "10 hoặc 13 chữ số", which the form refuses; both now say the one rule."""
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.establishments.validators import TAX_CODE_RULE, validate_tax_code
+
+    column = next(c for c in SHEET.columns if c.field == "tax_code")
+    assert column.help.startswith(TAX_CODE_RULE) and "13" not in column.help
+    with pytest.raises(ValidationError) as refused:
+        validate_tax_code("1234567890123")  # 13 digits, as the old instruction allowed
+    assert refused.value.messages == [f"Mã số thuế phải gồm {TAX_CODE_RULE}."]
